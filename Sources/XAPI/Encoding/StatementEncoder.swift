@@ -1,0 +1,425 @@
+/// How a statement is written out (the Statement resource's `format` parameter, plus the form
+/// used to compare statements).
+public enum StatementFormat: Sendable, Equatable {
+    /// Everything as stored.
+    case exact
+    /// Agents, groups, verbs and activities reduced to what identifies them.
+    case ids
+    /// Language maps of verbs and activities reduced to the best match for the given
+    /// preferred language tags (in preference order, as from Accept-Language).
+    case canonical(languages: [String])
+}
+
+extension Statement {
+    /// The stored form: compact JSON, properties in a fixed order, contextActivities as arrays.
+    public func canonicalJSON() -> [UInt8] { encoded(format: .exact) }
+
+    /// The statement written in `format`.
+    public func encoded(format: StatementFormat) -> [UInt8] {
+        var encoder = StatementEncoder(format: format, comparing: false)
+        encoder.statement(self)
+        return encoder.writer.bytes
+    }
+
+    /// The bytes two statements share exactly when they are equivalent under the xAPI
+    /// comparison rules: LRS-assigned properties (id, stored, authority, version, timestamp),
+    /// verb displays, activity definitions and attachments are left out; group members and
+    /// extension keys are ordered; numbers, durations (to 0.01 s), time points and e-mail
+    /// domains are normalised.
+    public func comparisonForm() -> [UInt8] {
+        var encoder = StatementEncoder(format: .ids, comparing: true)
+        encoder.statement(self)
+        return encoder.writer.bytes
+    }
+
+    /// True when `other` says the same thing, so that receiving it again under the same id is
+    /// a no-op rather than a conflict.
+    public func isEquivalent(to other: Statement) -> Bool {
+        comparisonForm() == other.comparisonForm()
+    }
+}
+
+/// Writes the model as JSON.
+struct StatementEncoder {
+    let format: StatementFormat
+    /// Writing the comparison form (see `Statement.comparisonForm`).
+    let comparing: Bool
+    var writer = JSONWriter(capacity: 1536)
+
+    init(format: StatementFormat, comparing: Bool) {
+        self.format = format
+        self.comparing = comparing
+    }
+
+    private var idsOnly: Bool { format == .ids }
+
+    mutating func statement(_ statement: Statement) {
+        writer.beginObject()
+        if !comparing, let id = statement.id {
+            writer.key("id")
+            writer.string(id.description)
+        }
+        body(actor: statement.actor, verb: statement.verb, object: statement.object, result: statement.result,
+             context: statement.context)
+        if !comparing {
+            optionalKey("timestamp", statement.timestamp) { $0.writer.string($1.text) }
+            optionalKey("stored", statement.stored) { $0.writer.string($1.text) }
+            optionalKey("authority", statement.authority) { $0.actor($1) }
+            optionalKey("version", statement.version) { $0.writer.string($1) }
+            optionalKey("attachments", statement.attachments) { encoder, list in
+                encoder.array(list) { $0.attachment($1) }
+            }
+        }
+        writer.endObject()
+    }
+
+    private mutating func body(
+        actor: Actor, verb: Verb, object: StatementObject, result: XAPIResult?, context: Context?
+    ) {
+        writer.key("actor")
+        self.actor(actor)
+        writer.key("verb")
+        self.verb(verb)
+        writer.key("object")
+        statementObject(object)
+        optionalKey("result", result) { $0.result($1) }
+        optionalKey("context", context) { $0.context($1) }
+    }
+
+    private mutating func optionalKey<T>(_ key: String, _ value: T?, _ write: (inout StatementEncoder, T) -> Void) {
+        guard let value else { return }
+        writer.key(key)
+        write(&self, value)
+    }
+
+    private mutating func array<T>(_ items: [T], _ write: (inout StatementEncoder, T) -> Void) {
+        writer.beginArray()
+        for item in items { write(&self, item) }
+        writer.endArray()
+    }
+
+    // MARK: Actors
+
+    mutating func actor(_ actor: Actor) {
+        switch actor {
+        case .agent(let agent): self.agent(agent)
+        case .group(let group): self.group(group)
+        }
+    }
+
+    mutating func agent(_ agent: Agent) {
+        writer.beginObject()
+        if agent.declaresObjectType && !comparing {
+            writer.key("objectType")
+            writer.string("Agent")
+        }
+        if let name = agent.name, !idsOnly || comparing {
+            writer.key("name")
+            writer.string(name)
+        }
+        identifier(agent.identifier)
+        writer.endObject()
+    }
+
+    mutating func group(_ group: Group) {
+        writer.beginObject()
+        writer.key("objectType")
+        writer.string("Group")
+        if let name = group.name, !idsOnly || comparing {
+            writer.key("name")
+            writer.string(name)
+        }
+        if let identifier = group.identifier { self.identifier(identifier) }
+        if let members = group.members, !idsOnly || group.isAnonymous || comparing {
+            writer.key("member")
+            if comparing {
+                let encoded = members.map { member -> [UInt8] in
+                    var encoder = StatementEncoder(format: format, comparing: true)
+                    encoder.agent(member)
+                    return encoder.writer.bytes
+                }
+                writer.beginArray()
+                for bytes in encoded.sorted(by: { $0.lexicographicallyPrecedes($1) }) { writer.rawValue(bytes) }
+                writer.endArray()
+            } else {
+                array(members) { $0.agent($1) }
+            }
+        }
+        writer.endObject()
+    }
+
+    mutating func identifier(_ identifier: InverseFunctionalIdentifier) {
+        switch identifier {
+        case .mbox(let mbox):
+            writer.key("mbox")
+            writer.string(comparing ? Self.lowercasingDomain(mbox) : mbox)
+        case .mboxSHA1Sum(let sum):
+            writer.key("mbox_sha1sum")
+            writer.string(comparing ? sum.lowercased() : sum)
+        case .openID(let openID):
+            writer.key("openid")
+            writer.string(openID)
+        case .account(let homePage, let name):
+            writer.key("account")
+            writer.beginObject()
+            writer.key("homePage")
+            writer.string(homePage)
+            writer.key("name")
+            writer.string(name)
+            writer.endObject()
+        }
+    }
+
+    /// `mailto:Ann@Example.COM` becomes `mailto:Ann@example.com`: domains are case-insensitive.
+    static func lowercasingDomain(_ mbox: String) -> String {
+        guard let at = mbox.lastIndex(of: "@") else { return mbox }
+        return String(mbox[...at]) + mbox[mbox.index(after: at)...].lowercased()
+    }
+
+    // MARK: Verb, object, activity
+
+    mutating func verb(_ verb: Verb) {
+        writer.beginObject()
+        writer.key("id")
+        writer.string(verb.id)
+        if let display = verb.display, !idsOnly {
+            writer.key("display")
+            languageMap(display, filtered: true)
+        }
+        writer.endObject()
+    }
+
+    mutating func statementObject(_ object: StatementObject) {
+        switch object {
+        case .activity(let activity): self.activity(activity)
+        case .agent(let agent):
+            var declared = agent
+            declared.declaresObjectType = true
+            self.agent(declared)
+        case .group(let group): self.group(group)
+        case .statementRef(let id): statementReference(id)
+        case .subStatement(let sub):
+            writer.beginObject()
+            writer.key("objectType")
+            writer.string("SubStatement")
+            body(actor: sub.actor, verb: sub.verb, object: sub.object, result: sub.result, context: sub.context)
+            optionalKey("timestamp", sub.timestamp) { encoder, timestamp in
+                encoder.writer.string(encoder.comparing ? "\(timestamp.seconds).\(timestamp.nanoseconds)" : timestamp.text)
+            }
+            if !comparing {
+                optionalKey("attachments", sub.attachments) { encoder, list in encoder.array(list) { $0.attachment($1) } }
+            }
+            writer.endObject()
+        }
+    }
+
+    mutating func statementReference(_ id: XAPIUUID) {
+        writer.beginObject()
+        writer.key("objectType")
+        writer.string("StatementRef")
+        writer.key("id")
+        writer.string(id.description)
+        writer.endObject()
+    }
+
+    mutating func activity(_ activity: Activity) {
+        writer.beginObject()
+        if activity.declaresObjectType && !comparing {
+            writer.key("objectType")
+            writer.string("Activity")
+        }
+        writer.key("id")
+        writer.string(activity.id)
+        if let definition = activity.definition, !idsOnly {
+            writer.key("definition")
+            activityDefinition(definition)
+        }
+        writer.endObject()
+    }
+
+    mutating func activityDefinition(_ definition: ActivityDefinition) {
+        writer.beginObject()
+        optionalKey("name", definition.name) { $0.languageMap($1, filtered: true) }
+        optionalKey("description", definition.description) { $0.languageMap($1, filtered: true) }
+        optionalKey("type", definition.type) { $0.writer.string($1) }
+        optionalKey("moreInfo", definition.moreInfo) { $0.writer.string($1) }
+        optionalKey("interactionType", definition.interactionType) { $0.writer.string($1.rawValue) }
+        optionalKey("correctResponsesPattern", definition.correctResponsesPattern) { encoder, patterns in
+            encoder.array(patterns) { $0.writer.string($1) }
+        }
+        let lists: [(String, [InteractionComponent]?)] = [
+            ("choices", definition.choices), ("scale", definition.scale), ("source", definition.source),
+            ("target", definition.target), ("steps", definition.steps),
+        ]
+        for (key, components) in lists {
+            optionalKey(key, components) { encoder, components in
+                encoder.array(components) { encoder, component in
+                    encoder.writer.beginObject()
+                    encoder.writer.key("id")
+                    encoder.writer.string(component.id)
+                    encoder.optionalKey("description", component.description) { $0.languageMap($1, filtered: true) }
+                    encoder.writer.endObject()
+                }
+            }
+        }
+        optionalKey("extensions", definition.extensions) { $0.extensions($1) }
+        writer.endObject()
+    }
+
+    // MARK: Result, context, attachments
+
+    mutating func result(_ result: XAPIResult) {
+        writer.beginObject()
+        optionalKey("score", result.score) { encoder, score in
+            encoder.writer.beginObject()
+            let parts: [(String, JSONNumber?)] = [
+                ("scaled", score.scaled), ("raw", score.raw), ("min", score.min), ("max", score.max),
+            ]
+            for (key, number) in parts { encoder.optionalKey(key, number) { $0.number($1) } }
+            encoder.writer.endObject()
+        }
+        optionalKey("success", result.success) { $0.writer.bool($1) }
+        optionalKey("completion", result.completion) { $0.writer.bool($1) }
+        optionalKey("response", result.response) { $0.writer.string($1) }
+        optionalKey("duration", result.duration) { encoder, duration in
+            encoder.writer.string(encoder.comparing ? XAPIDuration.truncatedToHundredths(duration) ?? duration : duration)
+        }
+        optionalKey("extensions", result.extensions) { $0.extensions($1) }
+        writer.endObject()
+    }
+
+    mutating func context(_ context: Context) {
+        writer.beginObject()
+        optionalKey("registration", context.registration) { $0.writer.string($1.description) }
+        optionalKey("instructor", context.instructor) { $0.actor($1) }
+        optionalKey("team", context.team) { $0.group($1) }
+        optionalKey("contextActivities", context.contextActivities) { encoder, activities in
+            encoder.writer.beginObject()
+            let lists: [(String, [Activity]?)] = [
+                ("parent", activities.parent), ("grouping", activities.grouping),
+                ("category", activities.category), ("other", activities.other),
+            ]
+            for (key, list) in lists {
+                encoder.optionalKey(key, list) { encoder, list in encoder.array(list) { $0.activity($1) } }
+            }
+            encoder.writer.endObject()
+        }
+        optionalKey("revision", context.revision) { $0.writer.string($1) }
+        optionalKey("platform", context.platform) { $0.writer.string($1) }
+        optionalKey("language", context.language) { $0.writer.string($1) }
+        optionalKey("statement", context.statement) { $0.statementReference($1) }
+        optionalKey("extensions", context.extensions) { $0.extensions($1) }
+        optionalKey("contextAgents", context.contextAgents) { encoder, entries in
+            encoder.array(entries) { encoder, entry in
+                encoder.contextMember(type: "contextAgent", actorKey: "agent", relevantTypes: entry.relevantTypes) {
+                    $0.agent(entry.agent)
+                }
+            }
+        }
+        optionalKey("contextGroups", context.contextGroups) { encoder, entries in
+            encoder.array(entries) { encoder, entry in
+                encoder.contextMember(type: "contextGroup", actorKey: "group", relevantTypes: entry.relevantTypes) {
+                    $0.group(entry.group)
+                }
+            }
+        }
+        writer.endObject()
+    }
+
+    private mutating func contextMember(
+        type: String, actorKey: String, relevantTypes: [String]?, actor: (inout StatementEncoder) -> Void
+    ) {
+        writer.beginObject()
+        writer.key("objectType")
+        writer.string(type)
+        writer.key(actorKey)
+        actor(&self)
+        optionalKey("relevantTypes", relevantTypes) { encoder, types in encoder.array(types) { $0.writer.string($1) } }
+        writer.endObject()
+    }
+
+    mutating func attachment(_ attachment: Attachment) {
+        writer.beginObject()
+        writer.key("usageType")
+        writer.string(attachment.usageType)
+        writer.key("display")
+        languageMap(attachment.display, filtered: false)
+        optionalKey("description", attachment.description) { $0.languageMap($1, filtered: false) }
+        writer.key("contentType")
+        writer.string(attachment.contentType)
+        writer.key("length")
+        writer.number(String(attachment.length))
+        writer.key("sha2")
+        writer.string(attachment.sha2)
+        optionalKey("fileUrl", attachment.fileUrl) { $0.writer.string($1) }
+        writer.endObject()
+    }
+
+    // MARK: Values
+
+    mutating func number(_ number: JSONNumber) {
+        writer.number(comparing ? JSONNumber(number.value).literal : number.literal)
+    }
+
+    /// Writes a language map; with the canonical format and `filtered`, only the best entry.
+    mutating func languageMap(_ map: LanguageMap, filtered: Bool) {
+        var entries = map.entries
+        if filtered, case .canonical(let languages) = format, let best = LanguageMatcher.bestEntry(map, for: languages) {
+            entries = [best]
+        }
+        writer.beginObject()
+        for entry in entries {
+            writer.key(entry.tag)
+            writer.string(entry.text)
+        }
+        writer.endObject()
+    }
+
+    mutating func extensions(_ extensions: Extensions) {
+        writer.beginObject()
+        let entries = comparing ? extensions.entries.sorted { $0.key < $1.key } : extensions.entries
+        for entry in entries {
+            writer.key(entry.key)
+            if comparing { normalizedValue(entry.value) } else { writer.value(entry.value) }
+        }
+        writer.endObject()
+    }
+
+    /// Arbitrary JSON with object keys sorted and numbers normalised.
+    private mutating func normalizedValue(_ value: JSONValue) {
+        switch value.kind {
+        case .number: number(JSONNumber(literal: value.numberLiteral!)!)
+        case .array:
+            writer.beginArray()
+            for element in value.elements { normalizedValue(element) }
+            writer.endArray()
+        case .object:
+            writer.beginObject()
+            for member in value.members.sorted(by: { $0.key < $1.key }) {
+                writer.key(member.key)
+                normalizedValue(member.value)
+            }
+            writer.endObject()
+        default: writer.value(value)
+        }
+    }
+}
+
+/// Picks the language-map entry that best fits a client's preferred languages.
+public enum LanguageMatcher {
+    /// The entry for the first preferred tag that matches exactly, or by primary language
+    /// (`en` matches `en-US` and the reverse); else the first entry. Nil for an empty map.
+    public static func bestEntry(_ map: LanguageMap, for preferred: [String]) -> (tag: String, text: String)? {
+        for wanted in preferred.map({ $0.lowercased() }) {
+            if wanted == "*" { break }
+            if let exact = map.entries.first(where: { $0.tag.lowercased() == wanted }) { return exact }
+            let primary = wanted.split(separator: "-").first.map(String.init) ?? wanted
+            if let close = map.entries.first(where: {
+                $0.tag.lowercased().split(separator: "-").first.map(String.init) == primary
+            }) {
+                return close
+            }
+        }
+        return map.entries.first
+    }
+}

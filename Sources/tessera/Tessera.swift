@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `tessera` command: an xAPI Learning Record Store and its tools.
+@main
+struct Tessera: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tessera",
+        abstract: "Tessera, an xAPI Learning Record Store with learning analytics.",
+        subcommands: [ValidateCommand.self, BenchCommand.self]
+    )
+}

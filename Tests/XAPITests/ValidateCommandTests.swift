@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// `tessera validate`, run as a real process.
+struct ValidateCommandTests {
+    /// The built `tessera` executable, next to the test bundle.
+    static let executable: URL? = {
+        var candidates: [URL] = []
+        for argument in CommandLine.arguments {
+            let url = URL(fileURLWithPath: argument)
+            candidates.append(url.deletingLastPathComponent().appendingPathComponent("tessera"))
+            if let bundle = argument.range(of: ".xctest") {
+                let bundleURL = URL(fileURLWithPath: String(argument[..<bundle.upperBound]))
+                candidates.append(bundleURL.deletingLastPathComponent().appendingPathComponent("tessera"))
+            }
+        }
+        candidates.append(Repository.root.appendingPathComponent(".build/debug/tessera"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    struct Run {
+        let status: Int32
+        let lines: [[String: Any]]
+    }
+
+    private func run(_ arguments: [String], input: String? = nil) throws -> Run {
+        let executable = try #require(Self.executable, "tessera executable not found")
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["validate"] + arguments
+        let stdout = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n").map { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+        }
+        return Run(status: process.terminationStatus, lines: lines)
+    }
+
+    @Test func validFileExitsZero() throws {
+        let file = Repository.fixtures.appendingPathComponent("valid/rich-01.json").path
+        let result = try run([file])
+        #expect(result.status == 0)
+        #expect(result.lines.count == 1)
+        #expect(result.lines[0]["index"] as? Int == 0)
+        #expect(result.lines[0]["valid"] as? Bool == true)
+    }
+
+    @Test func arrayOnStandardInputReportsEachStatement() throws {
+        let result = try run(["-"], input: "[" + statementJSON() + #",{"actor":{"mbox":"x"},"verb":{"id":"urn:v"},"object":{"id":"urn:o"}}]"#)
+        #expect(result.status == 1)
+        #expect(result.lines.count == 2)
+        #expect(result.lines[0]["valid"] as? Bool == true)
+        #expect(result.lines[1]["index"] as? Int == 1)
+        #expect(result.lines[1]["valid"] as? Bool == false)
+        let errors = result.lines[1]["errors"] as? [[String: String]]
+        #expect(errors?.first?["path"] == "statement.actor.mbox")
+        #expect(errors?.first?["message"]?.contains("mailto") == true)
+    }
+
+    @Test func ndjsonIsReadLineByLine() throws {
+        let input = statementJSON() + "\n\n" + "{broken\n" + statementJSON() + "\r\n"
+        let result = try run(["--ndjson"], input: input)
+        #expect(result.status == 1)
+        #expect(result.lines.map { $0["valid"] as? Bool } == [true, false, true])
+        #expect(result.lines.map { $0["index"] as? Int } == [0, 1, 2])
+        let errors = result.lines[1]["errors"] as? [[String: String]]
+        #expect(errors?.first?["path"] == "body")
+    }
+
+    @Test func versionSelectsTheRules() throws {
+        let statement = statementJSON(#""context":{"contextAgents":[{"objectType":"contextAgent","agent":{"mbox":"mailto:m@example.com"}}]}"#)
+        #expect(try run(["--xapi-version", "1.0.3"], input: statement).status == 1)
+        #expect(try run(["--xapi-version", "2.0.0"], input: statement).status == 0)
+    }
+
+    @Test func unknownVersionIsAUsageError() throws {
+        let result = try run(["--xapi-version", "0.9"], input: statementJSON())
+        #expect(result.status != 0 && result.status != 1)
+    }
+}
