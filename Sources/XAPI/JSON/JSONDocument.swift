@@ -10,16 +10,22 @@ public final class JSONDocument: @unchecked Sendable {
     @usableFromInline let input: UnsafeMutableBufferPointer<UInt8>
     @usableFromInline let nodes: UnsafeMutableBufferPointer<JSONNode>
 
+    /// The descriptor cursors point at (two words per cursor instead of five).
+    let tapePointer: UnsafeMutablePointer<JSONTape>
+
     /// Takes ownership of `nodes`; copies `input`.
     private init(input: [UInt8], nodes: UnsafeMutableBufferPointer<JSONNode>) {
         self.input = .allocate(capacity: input.count)
         _ = self.input.initialize(from: input)
         self.nodes = nodes
+        tapePointer = .allocate(capacity: 1)
+        tapePointer.initialize(to: JSONTape(input: UnsafeBufferPointer(self.input), nodes: UnsafeBufferPointer(nodes)))
     }
 
     deinit {
         input.deallocate()
         nodes.deallocate()
+        tapePointer.deallocate()
     }
 
     /// The UTF-8 input the document was parsed from.
@@ -43,7 +49,7 @@ public final class JSONDocument: @unchecked Sendable {
     }
 
     /// The document's buffers, for cursors that do not retain it.
-    var tape: JSONTape { JSONTape(input: UnsafeBufferPointer(input), nodes: UnsafeBufferPointer(nodes), owner: .passUnretained(self)) }
+    var tape: UnsafePointer<JSONTape> { UnsafePointer(tapePointer) }
 
     /// The decoded text of a string node.
     func decodedString(_ node: JSONNode) -> String {
@@ -56,7 +62,6 @@ public final class JSONDocument: @unchecked Sendable {
 struct JSONTape {
     let input: UnsafeBufferPointer<UInt8>
     let nodes: UnsafeBufferPointer<JSONNode>
-    let owner: Unmanaged<JSONDocument>
 
     /// The raw bytes of a string or number node (escapes unresolved).
     @inline(__always)

@@ -50,10 +50,10 @@ public struct JSONValue: Sendable {
 /// A position on a document's tape that touches no reference count: the reader's hot path
 /// uses it while the document is kept alive by its caller.
 struct JSONCursor {
-    let tape: JSONTape
+    let tape: UnsafePointer<JSONTape>
     let index: Int
 
-    @inline(__always) var node: JSONNode { tape.nodes[index] }
+    @inline(__always) var node: JSONNode { tape.pointee.nodes[index] }
 
     var kind: JSONKind { node.kind }
 
@@ -63,13 +63,13 @@ struct JSONCursor {
         return node.kind == .array || node.kind == .object ? Int(node.end) : index + 1
     }
 
-    /// A strong value at this position.
-    var value: JSONValue { JSONValue(document: tape.owner.takeUnretainedValue(), index: index) }
+    /// A strong value at this position, in `document` (the one this cursor belongs to).
+    func value(in document: JSONDocument) -> JSONValue { JSONValue(document: document, index: index) }
 
     var string: String? {
         let node = self.node
         guard node.kind == .string else { return nil }
-        return tape.decodedString(node)
+        return tape.pointee.decodedString(node)
     }
 
     var bool: Bool? {
@@ -83,7 +83,7 @@ struct JSONCursor {
     var numberLiteral: String? {
         let node = self.node
         guard node.kind == .number else { return nil }
-        return String(decoding: tape.rawBytes(node), as: UTF8.self)
+        return String(decoding: tape.pointee.rawBytes(node), as: UTF8.self)
     }
 
     var isIntegerLiteral: Bool { node.kind == .number && node.flag == 0 }
@@ -93,7 +93,7 @@ struct JSONCursor {
     var unescapedBytes: UnsafeBufferPointer<UInt8>? {
         let node = self.node
         guard node.kind == .string, node.flag == 0 else { return nil }
-        return tape.rawBytes(node)
+        return tape.pointee.rawBytes(node)
     }
 
     var count: Int { Int(node.count) }
@@ -123,18 +123,21 @@ struct JSONMember {
 
 /// An object key, compared without decoding when it has no escapes.
 struct JSONKey: CustomStringConvertible {
-    let tape: JSONTape
-    let node: JSONNode
+    let tape: UnsafePointer<JSONTape>
+    let index: Int
+
+    @inline(__always) var node: JSONNode { tape.pointee.nodes[index] }
 
     /// The decoded key.
-    var string: String { tape.decodedString(node) }
+    var string: String { tape.pointee.decodedString(node) }
 
     var description: String { string }
 
     /// True when the key is exactly `literal` (what `switch member.key { case "id": ... }` uses).
     static func ~= (literal: StaticString, key: JSONKey) -> Bool {
-        guard key.node.flag == 0 else { return key.string == literal.description }
-        let raw = key.tape.rawBytes(key.node)
+        let node = key.node
+        guard node.flag == 0 else { return key.string == literal.description }
+        let raw = key.tape.pointee.rawBytes(node)
         let count = literal.utf8CodeUnitCount
         guard raw.count == count else { return false }
         let expected = literal.utf8Start
@@ -147,7 +150,7 @@ struct JSONKey: CustomStringConvertible {
         guard node.flag == 0 else { return string == text }
         var text = text
         return text.withUTF8 { expected in
-            let raw = tape.rawBytes(node)
+            let raw = tape.pointee.rawBytes(node)
             return raw.count == expected.count && raw.elementsEqual(expected)
         }
     }
@@ -158,14 +161,14 @@ struct JSONMembers: Sequence {
     let object: JSONCursor
 
     struct Iterator: IteratorProtocol {
-        let tape: JSONTape
+        let tape: UnsafePointer<JSONTape>
         var index: Int
         var remaining: Int
 
         mutating func next() -> JSONMember? {
             guard remaining > 0 else { return nil }
             remaining -= 1
-            let key = JSONKey(tape: tape, node: tape.nodes[index])
+            let key = JSONKey(tape: tape, index: index)
             let value = JSONCursor(tape: tape, index: index + 1)
             index = value.endIndex
             return JSONMember(key: key, value: value)
@@ -183,7 +186,7 @@ struct JSONElements: Sequence {
     let array: JSONCursor
 
     struct Iterator: IteratorProtocol {
-        let tape: JSONTape
+        let tape: UnsafePointer<JSONTape>
         var index: Int
         var remaining: Int
 

@@ -9,6 +9,8 @@ public struct StatementReader {
     public static let maxErrors = 50
 
     let version: XAPIVersion
+    /// The document being read (extension values keep a strong reference to it).
+    let document: JSONDocument
     /// What error paths start with ("statement").
     let root: String
     var path: [PathComponent] = []
@@ -18,8 +20,9 @@ public struct StatementReader {
     private(set) var failures = 0
 
     /// Creates a reader for one statement, with `root` naming it in error paths.
-    init(version: XAPIVersion, root: String) {
+    init(version: XAPIVersion, document: JSONDocument, root: String) {
         self.version = version
+        self.document = document
         self.root = root
         self.path.reserveCapacity(12)
     }
@@ -30,8 +33,8 @@ public struct StatementReader {
     public static func read(
         _ value: JSONValue, version: XAPIVersion, root: String = "statement"
     ) -> Result<Statement, StatementRejection> {
-        var reader = StatementReader(version: version, root: root)
-        let statement = withExtendedLifetime(value.document) { reader.statement(value.cursor) }
+        var reader = StatementReader(version: version, document: value.document, root: root)
+        let statement = reader.statement(value.cursor)
         if let statement, reader.errors.isEmpty { return .success(statement) }
         return .failure(StatementRejection(errors: reader.errors))
     }
@@ -240,7 +243,7 @@ public struct StatementReader {
                 }
                 continue
             }
-            entries.append((key, member.value.value))
+            entries.append((key, member.value.value(in: document)))
         }
         return failures > failuresBefore ? nil : Extensions(entries)
     }
