@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "tessera", targets: ["tessera"]),
         .library(name: "XAPI", targets: ["XAPI"]),
+        .library(name: "TesseraStore", targets: ["TesseraStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,6 +26,15 @@ let package = Package(
         ),
         .target(name: "XAPI"),
         .target(name: "TesseraSamples", dependencies: ["XAPI"]),
+        .target(
+            name: "TesseraStore",
+            dependencies: [
+                "XAPI", "CSQLite", "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Migrations/README.md"],
+            resources: [.embedInCode("Migrations/0001_statements.sql")]
+        ),
         .executableTarget(
             name: "tessera",
             dependencies: [
@@ -33,6 +43,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "TesseraStoreTests",
+            dependencies: ["TesseraStore", "XAPI", "TesseraSamples"]
         ),
         .testTarget(
             name: "XAPITests",

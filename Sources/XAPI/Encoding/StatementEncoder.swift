@@ -14,6 +14,14 @@ extension Statement {
     /// The stored form: compact JSON, properties in a fixed order, contextActivities as arrays.
     public func canonicalJSON() -> [UInt8] { encoded(format: .exact) }
 
+    /// The stored form, and where the value of `stored` sits in it (the 24 bytes inside the
+    /// quotes), so that a writer can fill in the storage time without encoding again.
+    public func canonicalJSONWithStoredRange() -> (bytes: [UInt8], stored: Range<Int>?) {
+        var encoder = StatementEncoder(format: .exact, comparing: false)
+        encoder.statement(self)
+        return (encoder.writer.bytes, encoder.storedRange)
+    }
+
     /// The statement written in `format`.
     public func encoded(format: StatementFormat) -> [UInt8] {
         var encoder = StatementEncoder(format: format, comparing: false)
@@ -45,6 +53,8 @@ struct StatementEncoder {
     /// Writing the comparison form (see `Statement.comparisonForm`).
     let comparing: Bool
     var writer = JSONWriter(capacity: 1536)
+    /// Where the top-level `stored` value was written (inside its quotes).
+    private(set) var storedRange: Range<Int>?
 
     init(format: StatementFormat, comparing: Bool) {
         self.format = format
@@ -63,7 +73,11 @@ struct StatementEncoder {
              context: statement.context)
         if !comparing {
             optionalKey("timestamp", statement.timestamp) { $0.writer.string($1.text) }
-            optionalKey("stored", statement.stored) { $0.writer.string($1.text) }
+            optionalKey("stored", statement.stored) { encoder, stored in
+                let start = encoder.writer.bytes.count + 1
+                encoder.writer.string(stored.text)
+                encoder.storedRange = start..<(encoder.writer.bytes.count - 1)
+            }
             optionalKey("authority", statement.authority) { $0.actor($1) }
             optionalKey("version", statement.version) { $0.writer.string($1) }
             optionalKey("attachments", statement.attachments) { encoder, list in

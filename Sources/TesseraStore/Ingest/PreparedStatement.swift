@@ -1,0 +1,55 @@
+import XAPI
+
+/// A validated statement made ready for the writer: id, authority and version assigned, the
+/// stored form encoded with a placeholder where the writer puts the storage time.
+public struct PreparedStatement: Sendable {
+    /// The statement id.
+    public let id: XAPIUUID
+    /// The statement this one voids, if it is a voiding statement.
+    public let voids: XAPIUUID?
+    var body: [UInt8]
+    let storedRange: Range<Int>
+    let comparison: [UInt8]
+    let keys: StatementKeys
+
+    /// The stand-in for `stored` until the writer assigns the real time (same width).
+    static let storedPlaceholder = XAPITimestamp(seconds: 0, nanoseconds: 0)
+
+    /// Prepares `statement` as received under `version`, vouched for by `authority`.
+    ///
+    /// Assigns a random id when there is none, the authority (always: the LRS overwrites one
+    /// sent by the client), the version (kept when sent, else the request's), and a timestamp
+    /// equal to the storage time when none was sent (the writer fills both in).
+    public init(_ statement: Statement, authority: Agent, version: XAPIVersion) {
+        var statement = statement
+        let id = statement.id ?? XAPIUUID.random()
+        statement.id = id
+        statement.authority = .agent(authority)
+        statement.version = statement.version ?? version.defaultStatementVersion
+        statement.stored = Self.storedPlaceholder
+        self.id = id
+        self.voids = statement.voidedStatementID
+        keys = StatementKeys(statement)
+        comparison = SHA256.digest(statement.comparisonForm())
+        let encoded = statement.canonicalJSONWithStoredRange()
+        body = encoded.bytes
+        storedRange = encoded.stored!
+        timestampMissing = statement.timestamp == nil
+    }
+
+    /// True when the client sent no timestamp: the writer makes it the storage time.
+    let timestampMissing: Bool
+
+    /// The stored form with `stored` (and a missing `timestamp`) set to `time`.
+    func body(storedAt time: XAPITimestamp) -> [UInt8] {
+        var bytes = body
+        let text = Array(time.text.utf8)
+        precondition(text.count == storedRange.count, "stored timestamps are 24 characters")
+        bytes.replaceSubrange(storedRange, with: text)
+        guard timestampMissing else { return bytes }
+        // `timestamp` comes just before `stored` in the stored form; insert it there.
+        let keyStart = storedRange.lowerBound - #""stored":""#.utf8.count
+        bytes.insert(contentsOf: Array(#""timestamp":""#.utf8) + text + Array(#"","#.utf8), at: keyStart)
+        return bytes
+    }
+}

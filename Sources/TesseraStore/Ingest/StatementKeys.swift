@@ -1,0 +1,83 @@
+import XAPI
+
+/// What the store indexes about a statement: the interned keys its queries filter on.
+struct StatementKeys: Sendable {
+    /// The actor's identifier key (nil for an anonymous group).
+    var actor: String?
+    /// The object's identifier key when the object is an agent or identified group.
+    var objectAgent: String?
+    /// The object's IRI when the object is an activity.
+    var objectActivity: String?
+    /// The target of a StatementRef object.
+    var objectStatement: XAPIUUID?
+    /// The verb IRI.
+    var verb: String
+    /// context.registration.
+    var registration: XAPIUUID?
+    /// The authority's identifier key.
+    var authority: String?
+    /// Every agent the statement mentions (related_agents), actor and object included.
+    var relatedAgents: Set<String>
+    /// Every activity the statement mentions (related_activities), object included.
+    var relatedActivities: Set<String>
+
+    init(_ statement: Statement) {
+        verb = statement.verb.id
+        actor = statement.actor.identifier?.storageKey
+        authority = statement.authority?.identifier?.storageKey
+        registration = statement.context?.registration
+        relatedAgents = []
+        relatedActivities = []
+        switch statement.object {
+        case .activity(let activity): objectActivity = activity.id
+        case .agent(let agent): objectAgent = agent.identifier.storageKey
+        case .group(let group): objectAgent = group.identifier?.storageKey
+        case .statementRef(let id): objectStatement = id
+        case .subStatement: break
+        }
+        collect(actor: statement.actor, object: statement.object, context: statement.context)
+        if let authority = statement.authority { collect(authority) }
+    }
+
+    private mutating func collect(actor: Actor, object: StatementObject, context: Context?) {
+        collect(actor)
+        switch object {
+        case .activity(let activity): relatedActivities.insert(activity.id)
+        case .agent(let agent): relatedAgents.insert(agent.identifier.storageKey)
+        case .group(let group): collect(.group(group))
+        case .statementRef: break
+        case .subStatement(let sub): collect(actor: sub.actor, object: sub.object, context: sub.context)
+        }
+        guard let context else { return }
+        if let instructor = context.instructor { collect(instructor) }
+        if let team = context.team { collect(.group(team)) }
+        for entry in context.contextAgents ?? [] { relatedAgents.insert(entry.agent.identifier.storageKey) }
+        for entry in context.contextGroups ?? [] { collect(.group(entry.group)) }
+        for activity in context.contextActivities?.all ?? [] { relatedActivities.insert(activity.id) }
+    }
+
+    /// An actor and, for groups, its members.
+    private mutating func collect(_ actor: Actor) {
+        switch actor {
+        case .agent(let agent):
+            relatedAgents.insert(agent.identifier.storageKey)
+        case .group(let group):
+            if let key = group.identifier?.storageKey { relatedAgents.insert(key) }
+            for member in group.members ?? [] { relatedAgents.insert(member.identifier.storageKey) }
+        }
+    }
+}
+
+extension InverseFunctionalIdentifier {
+    /// The key the store interns agents by: the kind, a unit separator, the value exactly as
+    /// written (accounts: home page, separator, name).
+    public var storageKey: String {
+        let separator = "\u{1F}"
+        switch self {
+        case .mbox(let value): return "mbox" + separator + value
+        case .mboxSHA1Sum(let value): return "mbox_sha1sum" + separator + value
+        case .openID(let value): return "openid" + separator + value
+        case .account(let homePage, let name): return "account" + separator + homePage + separator + name
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import XAPI
+
+/// The Statement resource's filters, as the store applies them.
+public struct StatementQuery: Sendable, Equatable {
+    /// Statements whose actor or object is this agent or identified group.
+    public var agent: InverseFunctionalIdentifier?
+    /// Widen `agent` to every agent the statement mentions (authority, instructor, team,
+    /// members, sub-statement, context agents).
+    public var relatedAgents = false
+    /// Statements with this verb IRI.
+    public var verb: String?
+    /// Statements whose object is this activity.
+    public var activity: String?
+    /// Widen `activity` to context activities and sub-statement activities.
+    public var relatedActivities = false
+    /// Statements with this registration.
+    public var registration: XAPIUUID?
+    /// Stored strictly after this time.
+    public var since: XAPITimestamp?
+    /// Stored at or before this time.
+    public var until: XAPITimestamp?
+    /// Oldest first instead of newest first.
+    public var ascending = false
+    /// Most statements to return (the store caps it at `StatementQuery.maximumLimit`).
+    public var limit = StatementQuery.maximumLimit
+    /// Continue after this position (from a previous page's `next`).
+    public var after: Int64?
+
+    /// The largest page the store returns.
+    public static let maximumLimit = 500
+
+    /// Creates an unfiltered query.
+    public init() {}
+}
+
+/// One page of query results: stored bodies, newest (or oldest) first.
+public struct StatementPage: Sendable {
+    /// The statements' stored JSON.
+    public let statements: [[UInt8]]
+    /// Where the next page starts, when there may be one.
+    public let next: Int64?
+}

@@ -1,0 +1,50 @@
+/// One schema change, from Schemas/sqlite/NNNN_name.sql (embedded in the binary at build time).
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let sql: String
+}
+
+/// Applies the schema migrations a database has not seen yet, each in its own transaction.
+enum Migrator {
+    /// Every migration, in order. The SQL files live in Schemas/sqlite/.
+    static let all: [Migration] = [
+        Migration(version: 1, name: "statements", sql: String(decoding: PackageResources._001_statements_sql, as: UTF8.self)),
+    ]
+
+    /// Thrown for a database written by a newer Tessera.
+    struct NewerSchema: Error, CustomStringConvertible {
+        let found: Int
+        let known: Int
+        var description: String {
+            "the database has schema version \(found), newer than this Tessera knows (\(known)); upgrade Tessera"
+        }
+    }
+
+    /// Brings the database up to the latest version; returns the versions applied.
+    @discardableResult
+    static func migrate(_ connection: SQLiteConnection) throws -> [Int] {
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT NOT NULL,
+                applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            )
+            """)
+        let current = Int(try connection.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") ?? 0)
+        let latest = all.last?.version ?? 0
+        guard current <= latest else { throw NewerSchema(found: current, known: latest) }
+        var applied: [Int] = []
+        for migration in all where migration.version > current {
+            try connection.transaction {
+                try connection.execute(migration.sql)
+                let insert = try connection.prepared("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")
+                insert.bind(1, Int64(migration.version))
+                insert.bind(2, migration.name)
+                try insert.step()
+            }
+            applied.append(migration.version)
+        }
+        return applied
+    }
+}

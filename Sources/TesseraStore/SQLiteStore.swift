@@ -1,0 +1,58 @@
+import Logging
+import XAPI
+
+/// The embedded store: one SQLite file in WAL mode, one writer thread with group commit, and a
+/// pool of read-only connections for queries.
+public final class SQLiteStore: Sendable {
+    /// How hard a commit insists that data reached the disk.
+    public enum Durability: String, Sendable {
+        /// fsync on every commit: survives power loss (the default).
+        case full
+        /// fsync at checkpoints: survives a killed process, not a power cut.
+        case normal
+    }
+
+    private let writer: StatementWriter
+    private let readers: ConnectionPool
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String, readers readerCount: Int = 4, durability: Durability = .full, logger: Logger) throws {
+        let connection = try SQLiteConnection(path: path, mode: .readWrite)
+        try connection.execute("PRAGMA journal_mode = WAL")
+        try connection.execute("PRAGMA synchronous = \(durability.rawValue.uppercased())")
+        try connection.execute("PRAGMA temp_store = MEMORY")
+        try connection.execute("PRAGMA cache_size = -32768")
+        let applied = try Migrator.migrate(connection)
+        if !applied.isEmpty {
+            logger.info("database migrated", metadata: ["path": "\(path)", "versions": "\(applied)"])
+        }
+        writer = StatementWriter(connection: connection, logger: logger)
+        readers = ConnectionPool(try (0..<max(readerCount, 1)).map { _ in
+            let reader = try SQLiteConnection(path: path, mode: .readOnly)
+            try reader.execute("PRAGMA cache_size = -16384")
+            return reader
+        })
+        writer.start()
+    }
+
+    /// Stores a batch atomically; returns once it is durable.
+    public func store(_ batch: [PreparedStatement]) async throws {
+        try await writer.store(batch)
+    }
+
+    /// The stored JSON of the statement `id` (GET `statementId`, or `voidedStatementId` with
+    /// `voided` true).
+    public func statement(id: XAPIUUID, voided: Bool = false) throws -> [UInt8]? {
+        try readers.withConnection { try StatementQueryEngine.statement(id: id, voided: voided, on: $0) }
+    }
+
+    /// Runs a Statement resource query.
+    public func query(_ query: StatementQuery) throws -> StatementPage {
+        try readers.withConnection { try StatementQueryEngine.run(query, on: $0) }
+    }
+
+    /// Finishes queued writes and stops the writer.
+    public func close() {
+        writer.stop()
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import TesseraStore
+import XAPI
+
+/// The Statement resource's filters over the index tables.
+struct StatementQueryTests {
+    /// ann completes course-1 (registration R, instructor ian, parent program-a);
+    /// bo experiences course-2 with ann as team member; cy mentors ann (ann is the object);
+    /// di completes course-1 via a sub-statement about course-3.
+    static func seeded() async throws -> TemporaryStore {
+        let temporary = try TemporaryStore()
+        let rows = [
+            statement(id: "00000000-0000-4000-8000-000000000001", actor: "ann", activity: "course-1", extra: #""context":{"registration":"a1b2c3d4-0000-4e5f-8a9b-0c1d2e3f4a5b","instructor":{"mbox":"mailto:ian@example.com"},"contextActivities":{"parent":{"id":"https://courses.example.com/program-a"}}}"#),
+            statement(id: "00000000-0000-4000-8000-000000000002", actor: "bo", verb: "experienced", activity: "course-2", extra: #""context":{"team":{"objectType":"Group","member":[{"mbox":"mailto:ann@example.com"}]}}"#),
+            #"{"id":"00000000-0000-4000-8000-000000000003","actor":{"mbox":"mailto:cy@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/mentored"},"object":{"objectType":"Agent","mbox":"mailto:ann@example.com"}}"#,
+            #"{"id":"00000000-0000-4000-8000-000000000004","actor":{"mbox":"mailto:di@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/planned"},"object":{"objectType":"SubStatement","actor":{"mbox":"mailto:di@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"https://courses.example.com/course-3"}}}"#,
+        ]
+        for row in rows { try await temporary.store.store([try prepared(row)]) }
+        return temporary
+    }
+
+    private func ids(_ store: SQLiteStore, _ configure: (inout StatementQuery) -> Void) throws -> [String] {
+        var query = StatementQuery()
+        configure(&query)
+        return try documents(try store.query(query)).compactMap { ($0["id"] as? String)?.suffix(1).description }
+    }
+
+    @Test func newestFirstByDefaultAndOldestFirstWhenAscending() async throws {
+        let temporary = try await Self.seeded()
+        #expect(try ids(temporary.store) { _ in } == ["4", "3", "2", "1"])
+        #expect(try ids(temporary.store) { $0.ascending = true } == ["1", "2", "3", "4"])
+    }
+
+    @Test func agentMatchesActorOrObjectAndRelatedAgentsWidensIt() async throws {
+        let temporary = try await Self.seeded()
+        let ann = InverseFunctionalIdentifier.mbox("mailto:ann@example.com")
+        #expect(try ids(temporary.store) { $0.agent = ann } == ["3", "1"])
+        #expect(try ids(temporary.store) { $0.agent = ann; $0.relatedAgents = true } == ["3", "2", "1"])
+        let ian = InverseFunctionalIdentifier.mbox("mailto:ian@example.com")
+        #expect(try ids(temporary.store) { $0.agent = ian } == [])
+        #expect(try ids(temporary.store) { $0.agent = ian; $0.relatedAgents = true } == ["1"])
+        #expect(try ids(temporary.store) { $0.agent = .mbox("mailto:nobody@example.com") } == [])
+    }
+
+    @Test func activityMatchesTheObjectAndRelatedActivitiesWidensIt() async throws {
+        let temporary = try await Self.seeded()
+        #expect(try ids(temporary.store) { $0.activity = "https://courses.example.com/course-1" } == ["1"])
+        #expect(try ids(temporary.store) { $0.activity = "https://courses.example.com/program-a" } == [])
+        #expect(try ids(temporary.store) {
+            $0.activity = "https://courses.example.com/program-a"
+            $0.relatedActivities = true
+        } == ["1"])
+        #expect(try ids(temporary.store) {
+            $0.activity = "https://courses.example.com/course-3"
+            $0.relatedActivities = true
+        } == ["4"])
+    }
+
+    @Test func verbAndRegistrationFilters() async throws {
+        let temporary = try await Self.seeded()
+        #expect(try ids(temporary.store) { $0.verb = "http://adlnet.gov/expapi/verbs/experienced" } == ["2"])
+        #expect(try ids(temporary.store) { $0.verb = "http://adlnet.gov/expapi/verbs/unknown" } == [])
+        #expect(try ids(temporary.store) { $0.registration = XAPIUUID("a1b2c3d4-0000-4e5f-8a9b-0c1d2e3f4a5b") } == ["1"])
+        #expect(try ids(temporary.store) {
+            $0.registration = XAPIUUID("a1b2c3d4-0000-4e5f-8a9b-0c1d2e3f4a5b")
+            $0.verb = "http://adlnet.gov/expapi/verbs/experienced"
+        } == [])
+    }
+
+    @Test func sinceIsExclusiveAndUntilInclusiveOnStored() async throws {
+        let temporary = try await Self.seeded()
+        let all = try documents(try temporary.store.query(StatementQuery()))
+        let firstStored = try #require(all.last?["stored"] as? String)
+        let time = try XAPITimestamp.parse(firstStored, version: .v2_0_0).get()
+        let since = try ids(temporary.store) { $0.since = time; $0.ascending = true }
+        let until = try ids(temporary.store) { $0.until = time; $0.ascending = true }
+        #expect(!until.isEmpty && until.first == "1")
+        #expect(Set(since).isDisjoint(with: until), "a statement is either after `since` or at/before `until`")
+        #expect(since.count + until.count == 4)
+    }
+
+    @Test func pagesFollowOneAnotherWithoutGapsOrRepeats() async throws {
+        let temporary = try TemporaryStore()
+        for index in 0..<23 { try await temporary.store.store([try prepared(statement(actor: "p\(index)"))]) }
+        var query = StatementQuery()
+        query.limit = 5
+        var seen: [String] = []
+        var pages = 0
+        while true {
+            let page = try temporary.store.query(query)
+            pages += 1
+            seen += try documents(page).compactMap { $0["id"] as? String }
+            guard let next = page.next else { break }
+            query.after = next
+        }
+        #expect(pages == 5)
+        #expect(seen.count == 23 && Set(seen).count == 23)
+    }
+}
