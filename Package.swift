@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,13 +35,27 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Migrations/README.md"],
-            resources: [.embedInCode("Migrations/0001_statements.sql")]
+            resources: [
+                .embedInCode("Migrations/0001_statements.sql"),
+                .embedInCode("Migrations/0002_credentials.sql"),
+            ]
+        ),
+        .target(
+            name: "TesseraServer",
+            dependencies: [
+                "XAPI", "TesseraStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "tessera",
             dependencies: [
                 "XAPI",
                 "TesseraSamples",
+                "TesseraStore",
+                "TesseraServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,6 +63,13 @@ let package = Package(
         .testTarget(
             name: "TesseraStoreTests",
             dependencies: ["TesseraStore", "XAPI", "TesseraSamples"]
+        ),
+        .testTarget(
+            name: "TesseraServerTests",
+            dependencies: [
+                "TesseraServer", "TesseraStore", "XAPI",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "XAPITests",

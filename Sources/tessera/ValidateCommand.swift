@@ -114,14 +114,7 @@ struct StatementReport {
         if !errors.isEmpty {
             writer.key("errors")
             writer.beginArray()
-            for error in errors {
-                writer.beginObject()
-                writer.key("path")
-                writer.string(error.path)
-                writer.key("message")
-                writer.string(error.message)
-                writer.endObject()
-            }
+            for error in errors { writer.validationError(path: error.path, message: error.message) }
             writer.endArray()
         }
         writer.endObject()

@@ -98,3 +98,20 @@ struct StatementQueryTests {
         #expect(seen.count == 23 && Set(seen).count == 23)
     }
 }
+
+/// A query that stops early must not leave its connection on an old snapshot.
+struct SnapshotTests {
+    @Test func readersSeeWritesAfterAPartialPage() async throws {
+        let temporary = try TemporaryStore()
+        for index in 0..<5 { try await temporary.store.store([try prepared(statement(actor: "s\(index)"))]) }
+        var query = StatementQuery()
+        query.limit = 2
+        for round in 0..<4 {
+            #expect(try temporary.store.query(query).next != nil)
+            try await temporary.store.store([try prepared(statement(actor: "late\(round)"))])
+            var all = StatementQuery()
+            all.limit = 100
+            #expect(try temporary.store.query(all).statements.count == 6 + round)
+        }
+    }
+}

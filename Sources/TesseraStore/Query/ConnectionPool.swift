@@ -16,6 +16,7 @@ final class ConnectionPool: @unchecked Sendable {
         let connection = idle.removeLast()
         lock.unlock()
         defer {
+            connection.finishStatements()
             lock.lock()
             idle.append(connection)
             lock.signal()

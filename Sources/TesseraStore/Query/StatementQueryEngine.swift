@@ -38,11 +38,11 @@ enum StatementQueryEngine {
         }
         if let since = query.since {
             conditions.append("s.stored_ms > ?")
-            parameters.append(milliseconds(since))
+            parameters.append(since.milliseconds)
         }
         if let until = query.until {
             conditions.append("s.stored_ms <= ?")
-            parameters.append(milliseconds(until))
+            parameters.append(until.milliseconds)
         }
         if let after = query.after {
             conditions.append(query.ascending ? "s.seq > ?" : "s.seq < ?")
@@ -87,9 +87,5 @@ enum StatementQueryEngine {
         let statement = try connection.prepared(sql)
         statement.bind(1, key)
         return try statement.step() ? statement.int64(0) : nil
-    }
-
-    private static func milliseconds(_ time: XAPITimestamp) -> Int64 {
-        time.seconds * 1000 + Int64(time.nanoseconds / 1_000_000)
     }
 }

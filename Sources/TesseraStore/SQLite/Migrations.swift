@@ -10,6 +10,7 @@ enum Migrator {
     /// Every migration, in order. The SQL files live in Schemas/sqlite/.
     static let all: [Migration] = [
         Migration(version: 1, name: "statements", sql: String(decoding: PackageResources._001_statements_sql, as: UTF8.self)),
+        Migration(version: 2, name: "credentials", sql: String(decoding: PackageResources._002_credentials_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.
@@ -45,6 +46,7 @@ enum Migrator {
             }
             applied.append(migration.version)
         }
+        connection.finishStatements()
         return applied
     }
 }

@@ -80,8 +80,20 @@ final class SQLiteConnection: @unchecked Sendable {
     /// The single integer the query returns (e.g. `PRAGMA user_version`), or nil for no row.
     func scalar(_ sql: String) throws(SQLiteError) -> Int64? {
         let statement = try prepared(sql)
+        defer { statement.reset() }
         guard try statement.step() else { return nil }
         return statement.int64(0)
+    }
+
+    /// Resets every statement still in the middle of its rows. A statement left mid-way keeps
+    /// a read snapshot open: a reader would go on seeing old data and a writer could not
+    /// begin. Every unit of work (a query, a write transaction) ends with this.
+    func finishStatements() {
+        var statement = sqlite3_next_stmt(handle, nil)
+        while let current = statement {
+            if sqlite3_stmt_busy(current) != 0 { sqlite3_reset(current) }
+            statement = sqlite3_next_stmt(handle, current)
+        }
     }
 
     /// The rowid of the last successful INSERT.
@@ -95,9 +107,11 @@ final class SQLiteConnection: @unchecked Sendable {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
+            finishStatements()
             try execute("COMMIT")
             return result
         } catch {
+            finishStatements()
             try? execute("ROLLBACK")
             throw error
         }

@@ -84,8 +84,10 @@ final class StatementWriter: @unchecked Sendable {
             for item in pending {
                 outcomes.append(Result { try write(item.batch) })
             }
+            connection.finishStatements()
             try connection.execute("COMMIT")
         } catch {
+            connection.finishStatements()
             try? connection.execute("ROLLBACK")
             interned = Interner()
             logger.error("write transaction failed", metadata: ["error": "\(error)"])
@@ -103,6 +105,7 @@ final class StatementWriter: @unchecked Sendable {
             for statement in batch { try insert(statement, storedAt: time) }
             try connection.execute("RELEASE batch")
         } catch {
+            connection.finishStatements()
             try connection.execute("ROLLBACK TO batch")
             try connection.execute("RELEASE batch")
             // Ids interned inside the rolled-back savepoint are gone; forget them all.
@@ -113,10 +116,9 @@ final class StatementWriter: @unchecked Sendable {
 
     /// The storage time for a batch: now, but never before the previous batch's.
     private func nextStoredTime() -> XAPITimestamp {
-        let now = XAPITimestamp.now()
-        let milliseconds = max(now.seconds * 1000 + Int64(now.nanoseconds / 1_000_000), lastStoredMilliseconds)
+        let milliseconds = max(XAPITimestamp.now().milliseconds, lastStoredMilliseconds)
         lastStoredMilliseconds = milliseconds
-        return XAPITimestamp(seconds: milliseconds / 1000, nanoseconds: Int32(milliseconds % 1000) * 1_000_000)
+        return XAPITimestamp(milliseconds: milliseconds)
     }
 
     private func insert(_ statement: PreparedStatement, storedAt time: XAPITimestamp) throws {
@@ -156,7 +158,7 @@ final class StatementWriter: @unchecked Sendable {
         row.bind(6, keys.objectStatement)
         row.bind(7, keys.registration)
         row.bind(8, try keys.authority.map { try intern(.agent, $0) })
-        row.bind(9, time.seconds * 1000 + Int64(time.nanoseconds / 1_000_000))
+        row.bind(9, time.milliseconds)
         row.bind(10, Int64(statement.voids == nil ? 0 : 1))
         row.bind(11, Int64(isVoided ? 1 : 0))
         row.bind(12, statement.comparison)

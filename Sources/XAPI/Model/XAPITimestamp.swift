@@ -42,6 +42,15 @@ public struct XAPITimestamp: Sendable, Hashable, Comparable, CustomStringConvert
         self.nanoseconds = nanoseconds
     }
 
+    /// The instant `milliseconds` after the epoch, as UTC text with millisecond precision.
+    public init(milliseconds: Int64) {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        self.init(seconds: seconds, nanoseconds: Int32(milliseconds - seconds * 1000) * 1_000_000)
+    }
+
+    /// Milliseconds since the epoch (sub-millisecond digits dropped).
+    public var milliseconds: Int64 { seconds * 1000 + Int64(nanoseconds / 1_000_000) }
+
     /// The current time.
     public static func now() -> XAPITimestamp {
         var spec = timespec()

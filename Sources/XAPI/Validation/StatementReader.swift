@@ -39,6 +39,26 @@ public struct StatementReader {
         return .failure(StatementRejection(errors: reader.errors))
     }
 
+    /// Reads an Agent or Group given on its own (the `agent` query parameter), with `root`
+    /// naming it in error paths.
+    public static func readActor(
+        _ value: JSONValue, version: XAPIVersion, root: String
+    ) -> Result<Actor, StatementRejection> {
+        var reader = StatementReader(version: version, document: value.document, root: root)
+        let actor = reader.actor(value.cursor, rule: .agentOrGroup)
+        if let actor, reader.errors.isEmpty { return .success(actor) }
+        return .failure(StatementRejection(errors: reader.errors))
+    }
+
+    /// Reads a stored statement, whichever version's rules it was accepted under.
+    public static func readStored(_ bytes: [UInt8]) -> Statement? {
+        guard let document = try? JSONDocument.parse(bytes) else { return nil }
+        for version in XAPIVersion.allCases.reversed() {
+            if case .success(let statement) = read(document.root, version: version) { return statement }
+        }
+        return nil
+    }
+
     // MARK: Errors and paths
 
     mutating func fail(_ message: String) {

@@ -14,6 +14,23 @@ public struct ValidationError: Error, Sendable, Equatable, Hashable, CustomStrin
     public var description: String { "\(path): \(message)" }
 }
 
+extension JSONWriter {
+    /// Writes one error as `{"index":i,"path":"…","message":"…"}` (`index` only when given): the
+    /// shape every Tessera error report uses.
+    public mutating func validationError(path: String, message: String, index: Int? = nil) {
+        beginObject()
+        if let index {
+            key("index")
+            number(String(index))
+        }
+        key("path")
+        string(path)
+        key("message")
+        string(message)
+        endObject()
+    }
+}
+
 /// A statement (or batch) that was rejected, with every rule it broke.
 public struct StatementRejection: Error, Sendable, Equatable, CustomStringConvertible {
     /// The broken rules, in document order (at most `StatementReader.maxErrors`).

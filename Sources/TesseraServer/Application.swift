@@ -1,0 +1,36 @@
+import Hummingbird
+import Logging
+import TesseraStore
+
+/// What `tessera serve` needs to run.
+public struct ServerConfiguration: Sendable {
+    /// Address to listen on.
+    public var host: String
+    /// Port to listen on (0 picks a free one).
+    public var port: Int
+    /// The `homePage` of credential accounts written as statement authorities.
+    public var authorityHomePage: String
+
+    /// Creates a configuration.
+    public init(host: String = "127.0.0.1", port: Int = 8080, authorityHomePage: String = "urn:tessera:credentials") {
+        self.host = host
+        self.port = port
+        self.authorityHomePage = authorityHomePage
+    }
+}
+
+/// The HTTP application over a store and its credentials; pure construction, nothing runs
+/// until the caller runs it.
+public func buildApplication(
+    configuration: ServerConfiguration, store: SQLiteStore, credentials: CredentialStore, logger: Logger
+) -> some ApplicationProtocol {
+    let router = Router(context: XAPIRequestContext.self)
+    router.add(middleware: XAPIHeadersMiddleware(logger: logger))
+    router.add(middleware: BasicAuthMiddleware(credentials: credentials))
+    AboutResource().register(on: router)
+    StatementResource(store: store, authorityHomePage: configuration.authorityHomePage).register(on: router)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tessera"),
+        logger: logger)
+}

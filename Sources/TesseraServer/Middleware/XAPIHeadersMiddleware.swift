@@ -1,0 +1,49 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import XAPI
+
+/// Negotiates `X-Experience-API-Version`, puts it on every response, and turns errors into
+/// JSON bodies (`XAPIError`), so that no failure leaves without a status and a reason.
+struct XAPIHeadersMiddleware: RouterMiddleware {
+    typealias Context = XAPIRequestContext
+
+    static let versionHeader = HTTPField.Name("X-Experience-API-Version")!
+
+    /// Paths that answer without a version header (About tells clients which versions exist).
+    private static let versionOptional: Set<String> = ["/xapi/about"]
+
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        var response: Response
+        do {
+            if let header = request.headers[Self.versionHeader] {
+                guard let version = XAPIVersion(header: header) else {
+                    throw XAPIError.badParameter(
+                        "X-Experience-API-Version", "must be 1.0.x or 2.0.x (this LRS serves 1.0.3 and 2.0.0), got \"\(header)\"")
+                }
+                context.version = version
+            } else if !Self.versionOptional.contains(request.uri.path) {
+                throw XAPIError.badParameter("X-Experience-API-Version", "the header is required")
+            }
+            response = try await next(request, context)
+        } catch let error as XAPIError {
+            response = Self.response(for: error)
+        } catch let error as HTTPError {
+            response = Self.response(for: XAPIError(error.status, error.body ?? error.status.reasonPhrase))
+        } catch {
+            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            response = Self.response(for: XAPIError(.internalServerError, "internal error"))
+        }
+        response.headers[Self.versionHeader] = context.version.rawValue
+        return response
+    }
+
+    static func response(for error: XAPIError) -> Response {
+        var headers = error.headers
+        headers[.contentType] = "application/json"
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: error.body)))
+    }
+}

@@ -1,0 +1,32 @@
+import HTTPTypes
+import Hummingbird
+import XAPI
+
+/// `/xapi/about`: the versions this LRS speaks. A 1.0.x client is told only of 1.0.3 (some
+/// 1.0 clients fail on versions they do not know); others see both.
+struct AboutResource {
+    func register(on router: Router<XAPIRequestContext>) {
+        router.get("/xapi/about") { request, context in about(request, context) }
+        router.head("/xapi/about") { request, context in
+            var response = about(request, context)
+            response.body = .init()
+            return response
+        }
+    }
+
+    private func about(_ request: Request, _ context: XAPIRequestContext) -> Response {
+        let speaksOnly1 = request.headers[XAPIHeadersMiddleware.versionHeader] != nil && context.version == .v1_0_3
+        var writer = JSONWriter(capacity: 64)
+        writer.beginObject()
+        writer.key("version")
+        writer.beginArray()
+        writer.string(XAPIVersion.v1_0_3.rawValue)
+        if !speaksOnly1 { writer.string(XAPIVersion.v2_0_0.rawValue) }
+        writer.endArray()
+        writer.key("extensions")
+        writer.beginObject()
+        writer.endObject()
+        writer.endObject()
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TesseraStore
+import XAPI
+
+/// `/xapi/statements`: PUT one statement, POST one or a batch, GET by id or by query.
+struct StatementResource: Sendable {
+    let store: SQLiteStore
+    let authorityHomePage: String
+
+    func register(on router: Router<XAPIRequestContext>) {
+        router.put("/xapi/statements") { request, context in try await put(request, context) }
+        router.post("/xapi/statements") { request, context in try await post(request, context) }
+        router.get("/xapi/statements") { request, context in try get(request, context) }
+        router.head("/xapi/statements") { request, context in
+            var response = try get(request, context)
+            response.body = .init()
+            return response
+        }
+    }
+
+    // MARK: Writing
+
+    private func put(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        let credential = try context.require(.statementsWrite)
+        guard let idText = request.uri.queryParameters["statementId"] else {
+            throw XAPIError.badParameter("statementId", "is required for PUT")
+        }
+        guard let id = XAPIUUID(String(idText)) else {
+            throw XAPIError.badParameter("statementId", "must be a UUID, got \"\(idText)\"")
+        }
+        for (name, _) in request.uri.queryParameters where name != "statementId" {
+            throw XAPIError.badParameter(String(name), "is not a parameter of PUT /statements")
+        }
+        let parsed = try await statements(request, context)
+        guard !parsed.isBatch, var statement = try parsed.allValid().get().first else {
+            throw XAPIError(.badRequest, "PUT takes one statement object, not an array")
+        }
+        if let sent = statement.id, sent != id {
+            throw XAPIError.badParameter("statement.id", "differs from the statementId parameter (\(id))")
+        }
+        statement.id = id
+        try await store([statement], credential, context)
+        return Response(status: .noContent)
+    }
+
+    private func post(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        let credential = try context.require(.statementsWrite)
+        for (name, _) in request.uri.queryParameters {
+            throw XAPIError.badParameter(String(name), "is not a parameter of POST /statements")
+        }
+        let statements = try await statements(request, context).allValid().get()
+        guard statements.count <= ServerLimits.maxBatchStatements else {
+            throw XAPIError(.contentTooLarge, "a batch holds at most \(ServerLimits.maxBatchStatements) statements")
+        }
+        let ids = try await store(statements, credential, context)
+        var writer = JSONWriter(capacity: ids.count * 40 + 2)
+        writer.beginArray()
+        for id in ids { writer.string(id.description) }
+        writer.endArray()
+        return Self.json(.ok, writer.bytes)
+    }
+
+    /// The request body read and validated as one statement or an array.
+    private func statements(_ request: Request, _ context: XAPIRequestContext) async throws -> ParsedStatements {
+        let contentType = request.headers[.contentType] ?? ""
+        guard contentType.lowercased().hasPrefix("application/json") else {
+            throw XAPIError.badParameter(
+                "Content-Type", "must be application/json, got \"\(contentType)\"")
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: ServerLimits.maxBodyBytes)
+        do {
+            let parsed = try StatementInput.parse(Array(buffer.readableBytesView), version: context.version)
+            if case .failure(let rejected) = parsed.allValid() {
+                throw XAPIError.invalidStatement(rejected.rejection, index: parsed.isBatch ? rejected.index : nil)
+            }
+            return parsed
+        } catch let rejection as StatementRejection {
+            throw XAPIError.invalidStatement(rejection, index: nil)
+        }
+    }
+
+    /// Prepares and stores a batch atomically; returns the ids in order.
+    @discardableResult
+    private func store(_ statements: [Statement], _ credential: Credential, _ context: XAPIRequestContext) async throws -> [XAPIUUID] {
+        let authority = credential.authority(homePage: authorityHomePage)
+        let prepared = statements.map { PreparedStatement($0, authority: authority, version: context.version) }
+        var seen = Set<XAPIUUID>()
+        for (index, statement) in prepared.enumerated() where !seen.insert(statement.id).inserted {
+            throw XAPIError(.badRequest, "statement \(index) repeats the id \(statement.id) of an earlier statement in the batch",
+                errors: [.init(index: index, path: "statement.id", message: "repeats an id used earlier in the batch")])
+        }
+        do {
+            try await store.store(prepared)
+        } catch StoreRejection.conflict(let id) {
+            throw XAPIError(.conflict, "a different statement with id \(id) is already stored")
+        } catch StoreRejection.voidsVoidingStatement(let id) {
+            throw XAPIError(.badRequest, "statement \(id) is itself a voiding statement and cannot be voided")
+        } catch let error as SQLiteError where error.isFull {
+            throw XAPIError(.serviceUnavailable, "the database disk is full; nothing was stored")
+        }
+        return prepared.map(\.id)
+    }
+
+    // MARK: Reading
+
+    private func get(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+        _ = try context.require(.statementsRead)
+        let languages = StatementQueryParameters.languages(request.headers[.acceptLanguage])
+        let parameters = try StatementQueryParameters(request, version: context.version, languages: languages)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[HTTPField.Name("X-Experience-API-Consistent-Through")!] = XAPITimestamp.now().text
+        if let id = parameters.statementID ?? parameters.voidedStatementID {
+            guard let body = try store.statement(id: id, voided: parameters.voidedStatementID != nil) else {
+                throw XAPIError(.notFound, "no statement with id \(id)")
+            }
+            if let stored = StatementReader.readStored(body) {
+                headers[.lastModified] = Self.httpDate(stored.stored)
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: formatted(body, parameters.format))))
+        }
+        let page = try store.query(parameters.query)
+        var bytes = Array(#"{"statements":["#.utf8)
+        for (index, body) in page.statements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += formatted(body, parameters.format)
+        }
+        bytes += Array(#"],"more":"#.utf8)
+        var writer = JSONWriter(capacity: 256)
+        writer.string(page.next.map { moreLink(request, after: $0) } ?? "")
+        bytes += writer.bytes
+        bytes.append(UInt8(ascii: "}"))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The stored form for `exact`, re-encoded for `ids` and `canonical`.
+    private func formatted(_ body: [UInt8], _ format: StatementFormat) -> [UInt8] {
+        guard format != .exact, let statement = StatementReader.readStored(body) else { return body }
+        return statement.encoded(format: format)
+    }
+
+    /// The same query from the next position: an absolute path under /xapi/statements.
+    private func moreLink(_ request: Request, after position: Int64) -> String {
+        let kept = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("more=") }
+        return "/xapi/statements?" + (kept + ["more=\(position)"]).joined(separator: "&")
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// RFC 7231 date for Last-Modified.
+    static func httpDate(_ time: XAPITimestamp?) -> String? {
+        guard let time else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time.seconds)))
+    }
+}

@@ -1,0 +1,37 @@
+import HTTPTypes
+import Hummingbird
+import TesseraStore
+import XAPI
+
+/// Per-request state: the xAPI version the client speaks and the credential it presented.
+public struct XAPIRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The version from `X-Experience-API-Version` (2.0.0 when a resource does not require it).
+    var version: XAPIVersion = .v2_0_0
+    /// The authenticated credential.
+    var credential: Credential?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// Statement batches can be large; the limit is enforced when bodies are collected.
+    public var maxUploadSize: Int { ServerLimits.maxBodyBytes }
+
+    /// The credential, which must allow `scope` (403 otherwise).
+    func require(_ scope: Scope) throws -> Credential {
+        guard let credential else { throw XAPIError(.unauthorized, "authentication required") }
+        guard credential.allows(scope) else {
+            throw XAPIError(.forbidden, "the credential \"\(credential.name)\" lacks the scope \(scope.rawValue)")
+        }
+        return credential
+    }
+}
+
+/// Bounds on what a request may send.
+public enum ServerLimits {
+    /// Largest request body (a batch of statements), in bytes.
+    public static let maxBodyBytes = 16 << 20
+    /// Most statements in one batch.
+    public static let maxBatchStatements = 5_000
+}

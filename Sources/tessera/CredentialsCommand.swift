@@ -1,0 +1,67 @@
+import ArgumentParser
+import TesseraStore
+
+/// `tessera credentials create|list|revoke`.
+struct CredentialsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "credentials",
+        abstract: "Manage the key/secret pairs clients authenticate with.",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a credential; prints its secret once.")
+
+        @Option(help: "A label for people.")
+        var name: String
+
+        @Option(help: "Comma-separated scopes, e.g. statements/write,statements/read.")
+        var scopes: String
+
+        @Option(help: "Database file (TESSERA_DB).")
+        var db: String = Environment.database
+
+        func run() throws {
+            let scopes = try Scope.parseList(self.scopes).mapError { ValidationError($0.description) }.get()
+            guard !scopes.isEmpty else { throw ValidationError("--scopes names no scope") }
+            let issued = try CredentialStore(path: db).create(name: name, scopes: scopes)
+            var output = StandardOutput()
+            output.writeLine("key:    \(issued.credential.key)")
+            output.writeLine("secret: \(issued.secret)")
+            output.writeLine("scopes: \(scopes.map(\.rawValue).sorted().joined(separator: ","))")
+            output.flush()
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List credentials (never their secrets).")
+
+        @Option(help: "Database file (TESSERA_DB).")
+        var db: String = Environment.database
+
+        func run() throws {
+            var output = StandardOutput()
+            for credential in try CredentialStore(path: db).list() {
+                let state = credential.revoked.map { "revoked \($0.text)" } ?? "active"
+                let scopes = credential.scopes.map(\.rawValue).sorted().joined(separator: ",")
+                output.writeLine("\(credential.key)  \(credential.name)  \(scopes)  created \(credential.created.text)  \(state)")
+            }
+            output.flush()
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a credential by key.")
+
+        @Argument(help: "The key to revoke.")
+        var key: String
+
+        @Option(help: "Database file (TESSERA_DB).")
+        var db: String = Environment.database
+
+        func run() throws {
+            guard try CredentialStore(path: db).revoke(key: key) else {
+                throw ValidationError("no active credential with key \(key)")
+            }
+        }
+    }
+}

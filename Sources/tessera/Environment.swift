@@ -1,0 +1,11 @@
+import Foundation
+
+/// Defaults that TESSERA_* environment variables may override (docs/configuration.md).
+enum Environment {
+    static func value(_ name: String) -> String? {
+        ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The database file: TESSERA_DB, else tessera.sqlite.
+    static var database: String { value("TESSERA_DB") ?? "tessera.sqlite" }
+}

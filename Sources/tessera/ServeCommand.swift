@@ -1,0 +1,60 @@
+import ArgumentParser
+import Logging
+import TesseraServer
+import TesseraStore
+
+/// `tessera serve`: runs the LRS on an embedded SQLite file.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the LRS (xAPI under /xapi) on an embedded SQLite database.")
+
+    @Option(help: "Database file, created on first run (TESSERA_DB).")
+    var db: String = Environment.database
+
+    @Option(help: "Address to listen on (TESSERA_HOST).")
+    var host: String = Environment.value("TESSERA_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on (TESSERA_PORT).")
+    var port: Int = Environment.value("TESSERA_PORT").flatMap(Int.init) ?? 8080
+
+    @Option(help: "full: fsync every commit (survives power loss); normal: survives a killed process (TESSERA_DURABILITY).")
+    var durability: String = Environment.value("TESSERA_DURABILITY") ?? "full"
+
+    @Option(help: "Read-only connections for queries (TESSERA_READERS).")
+    var readers: Int = Environment.value("TESSERA_READERS").flatMap(Int.init) ?? 4
+
+    @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE).")
+    var authorityHomePage: String = Environment.value("TESSERA_AUTHORITY_HOMEPAGE") ?? "urn:tessera:credentials"
+
+    func run() async throws {
+        guard let durability = SQLiteStore.Durability(rawValue: durability) else {
+            throw ValidationError("--durability must be full or normal")
+        }
+        let logger = Logger(label: "tessera")
+        let store = try SQLiteStore(path: db, readers: readers, durability: durability, logger: logger)
+        defer { store.close() }
+        let credentials = try CredentialStore(path: db)
+        try Self.ensureAdminCredential(credentials, logger: logger)
+        let configuration = ServerConfiguration(host: host, port: port, authorityHomePage: authorityHomePage)
+        let application = buildApplication(configuration: configuration, store: store, credentials: credentials, logger: logger)
+        logger.info("Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(db)"])
+        try await application.runService()
+    }
+
+    /// On first start there is no credential: create an admin one (from TESSERA_ADMIN_KEY and
+    /// TESSERA_ADMIN_SECRET when set) and print it once, on standard output, never to the log.
+    static func ensureAdminCredential(_ credentials: CredentialStore, logger: Logger) throws {
+        guard try credentials.list().isEmpty else { return }
+        let key = Environment.value("TESSERA_ADMIN_KEY")
+        let secret = Environment.value("TESSERA_ADMIN_SECRET")
+        let issued = try credentials.create(name: "admin", scopes: [.admin], key: key, secret: secret)
+        logger.notice("created the first credential (admin)", metadata: ["key": "\(issued.credential.key)"])
+        guard secret == nil else { return }
+        var output = StandardOutput()
+        output.writeLine("First start: created an admin credential. Keep the secret; it is not shown again.")
+        output.writeLine("  key:    \(issued.credential.key)")
+        output.writeLine("  secret: \(issued.secret)")
+        output.flush()
+    }
+}

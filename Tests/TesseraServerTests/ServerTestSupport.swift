@@ -1,0 +1,69 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import TesseraServer
+import TesseraStore
+import Testing
+
+/// An application over a fresh database with two credentials: a full one and a read-only one.
+final class TestLRS: @unchecked Sendable {
+    let directory: URL
+    let store: SQLiteStore
+    let credentials: CredentialStore
+    let writer: IssuedCredential
+    let reader: IssuedCredential
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("lrs.sqlite").path
+        store = try SQLiteStore(path: path, readers: 2, durability: .normal, logger: Logger(label: "test"))
+        credentials = try CredentialStore(path: path)
+        writer = try credentials.create(name: "course", scopes: [.statementsWrite, .statementsRead])
+        reader = try credentials.create(name: "dashboard", scopes: [.analyticsRead])
+    }
+
+    deinit {
+        store.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs `test` against the application, in-process (`.router`) or over a socket (`.live`).
+    func test<Value>(_ setup: TestingSetup, _ test: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        let application = buildApplication(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, credentials: credentials,
+            logger: Logger(label: "test"))
+        return try await application.test(setup, test)
+    }
+
+    func headers(_ credential: IssuedCredential? = nil, version: String? = "1.0.3", json: Bool = false) -> HTTPFields {
+        var headers = HTTPFields()
+        if let version { headers[HTTPField.Name("X-Experience-API-Version")!] = version }
+        let issued = credential ?? writer
+        let token = Data("\(issued.credential.key):\(issued.secret)".utf8).base64EncodedString()
+        headers[.authorization] = "Basic \(token)"
+        if json { headers[.contentType] = "application/json" }
+        return headers
+    }
+}
+
+/// JSON of a response body.
+func json(_ response: TestResponse) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
+}
+
+func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+
+func statementJSON(id: String? = nil, actor: String = "ann", verb: String = "completed", extra: String = "") -> String {
+    var members = [
+        #""actor":{"mbox":"mailto:\#(actor)@example.com"}"#,
+        #""verb":{"id":"http://adlnet.gov/expapi/verbs/\#(verb)"}"#,
+        #""object":{"id":"https://courses.example.com/fire-safety"}"#,
+    ]
+    if let id { members.insert(#""id":"\#(id)""#, at: 0) }
+    if !extra.isEmpty { members.append(extra) }
+    return "{" + members.joined(separator: ",") + "}"
+}

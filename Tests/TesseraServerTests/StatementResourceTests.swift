@@ -1,0 +1,186 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// The Statement resource over HTTP: in-process through the router, and over a real socket.
+struct StatementResourceTests {
+    static let versionHeader = HTTPField.Name("X-Experience-API-Version")!
+
+    @Test(arguments: [TestingSetup.router, .live])
+    func postThenGetByIdAndByQuery(setup: TestingSetup) async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(setup) { client in
+            let posted = try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(statementJSON()))
+            #expect(posted.status == .ok)
+            #expect(posted.headers[Self.versionHeader] == "1.0.3")
+            let ids = try #require(try json(posted) as? [String])
+            #expect(ids.count == 1)
+
+            let one = try await client.execute(uri: "/xapi/statements?statementId=\(ids[0])", method: .get, headers: lrs.headers())
+            #expect(one.status == .ok)
+            let statement = try #require(try json(one) as? [String: Any])
+            #expect(statement["id"] as? String == ids[0])
+            #expect(statement["stored"] is String)
+            #expect(one.headers[.lastModified] != nil)
+
+            let page = try await client.execute(
+                uri: "/xapi/statements?agent=%7B%22mbox%22%3A%22mailto%3Aann%40example.com%22%7D", method: .get,
+                headers: lrs.headers())
+            let result = try #require(try json(page) as? [String: Any])
+            #expect((result["statements"] as? [Any])?.count == 1)
+            #expect(result["more"] as? String == "")
+            #expect(page.headers[HTTPField.Name("X-Experience-API-Consistent-Through")!] != nil)
+        }
+    }
+
+    @Test func putStoresUnderTheGivenIdAndConflictsAreRefused() async throws {
+        let lrs = try TestLRS()
+        let id = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000001"
+        try await lrs.test(.router) { client in
+            let put = try await client.execute(
+                uri: "/xapi/statements?statementId=\(id)", method: .put, headers: lrs.headers(json: true),
+                body: buffer(statementJSON()))
+            #expect(put.status == .noContent)
+            let again = try await client.execute(
+                uri: "/xapi/statements?statementId=\(id)", method: .put, headers: lrs.headers(json: true),
+                body: buffer(statementJSON()))
+            #expect(again.status == .noContent, "the same statement again is a no-op")
+            let different = try await client.execute(
+                uri: "/xapi/statements?statementId=\(id)", method: .put, headers: lrs.headers(json: true),
+                body: buffer(statementJSON(verb: "failed")))
+            #expect(different.status == .conflict)
+            let mismatch = try await client.execute(
+                uri: "/xapi/statements?statementId=\(id)", method: .put, headers: lrs.headers(json: true),
+                body: buffer(statementJSON(id: "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000002")))
+            #expect(mismatch.status == .badRequest)
+            let missing = try await client.execute(
+                uri: "/xapi/statements", method: .put, headers: lrs.headers(json: true), body: buffer(statementJSON()))
+            #expect(missing.status == .badRequest)
+        }
+    }
+
+    @Test func anInvalidStatementInABatchNamesItsIndexAndPathAndStoresNothing() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let batch = "[" + statementJSON(actor: "bo") + #",{"actor":{"mbox":"bo@example.com"},"verb":{"id":"urn:v"},"object":{"id":"urn:o"}}]"#
+            let response = try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(batch))
+            #expect(response.status == .badRequest)
+            let body = try #require(try json(response) as? [String: Any])
+            let errors = try #require(body["errors"] as? [[String: Any]])
+            #expect(errors.first?["index"] as? Int == 1)
+            #expect(errors.first?["path"] as? String == "statement.actor.mbox")
+            let all = try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers())
+            #expect(((try json(all) as? [String: Any])?["statements"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func rejectsWhatIsNotAStatementRequest() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let noVersion = try await client.execute(
+                uri: "/xapi/statements", method: .get, headers: lrs.headers(version: nil))
+            #expect(noVersion.status == .badRequest)
+            let badVersion = try await client.execute(
+                uri: "/xapi/statements", method: .get, headers: lrs.headers(version: "0.95"))
+            #expect(badVersion.status == .badRequest)
+            let notJSON = try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(), body: buffer(statementJSON()))
+            #expect(notJSON.status == .badRequest)
+            let malformed = try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer("{\"actor\":"))
+            #expect(malformed.status == .badRequest)
+            let unknownParameter = try await client.execute(
+                uri: "/xapi/statements?color=red", method: .get, headers: lrs.headers())
+            #expect(unknownParameter.status == .badRequest)
+            let badLimit = try await client.execute(uri: "/xapi/statements?limit=-1", method: .get, headers: lrs.headers())
+            #expect(badLimit.status == .badRequest)
+            let combined = try await client.execute(
+                uri: "/xapi/statements?statementId=6e1f0001-7c2a-4d4b-9a2e-2f9b1c000001&verb=urn:v", method: .get,
+                headers: lrs.headers())
+            #expect(combined.status == .badRequest)
+            let unknown = try await client.execute(
+                uri: "/xapi/statements?statementId=6e1f0001-7c2a-4d4b-9a2e-2f9b1c000009", method: .get, headers: lrs.headers())
+            #expect(unknown.status == .notFound)
+            let body = try #require(try json(unknown) as? [String: Any])
+            #expect(body["status"] as? Int == 404)
+        }
+    }
+
+    @Test func authenticationAndScopes() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            var anonymous = HTTPFields()
+            anonymous[Self.versionHeader] = "1.0.3"
+            let none = try await client.execute(uri: "/xapi/statements", method: .get, headers: anonymous)
+            #expect(none.status == .unauthorized)
+            #expect(none.headers[.wwwAuthenticate] != nil)
+            var wrong = lrs.headers()
+            wrong[.authorization] = "Basic " + Data("\(lrs.writer.credential.key):nope".utf8).base64EncodedString()
+            #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: wrong).status == .unauthorized)
+            var garbage = lrs.headers()
+            garbage[.authorization] = "Basic !!!not-base64"
+            #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: garbage).status == .unauthorized)
+            let forbidden = try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers(lrs.reader))
+            #expect(forbidden.status == .forbidden)
+            try lrs.credentials.revoke(key: lrs.writer.credential.key)
+            #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers()).status == .unauthorized)
+        }
+    }
+
+    @Test func voidedStatementsAreReachableOnlyByVoidedStatementId() async throws {
+        let lrs = try TestLRS()
+        let target = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000003"
+        try await lrs.test(.router) { client in
+            _ = try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(statementJSON(id: target)))
+            let voiding = #"{"actor":{"mbox":"mailto:admin@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"\#(target)"}}"#
+            let voided = try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(voiding))
+            #expect(voided.status == .ok)
+            #expect(try await client.execute(uri: "/xapi/statements?statementId=\(target)", method: .get, headers: lrs.headers()).status == .notFound)
+            #expect(try await client.execute(uri: "/xapi/statements?voidedStatementId=\(target)", method: .get, headers: lrs.headers()).status == .ok)
+        }
+    }
+
+    @Test func moreLinksPageThroughEverything() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let batch = "[" + (0..<7).map { statementJSON(actor: "p\($0)") }.joined(separator: ",") + "]"
+            _ = try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(batch))
+            var uri = "/xapi/statements?limit=3"
+            var seen: [String] = []
+            while !uri.isEmpty {
+                let page = try #require(try json(try await client.execute(uri: uri, method: .get, headers: lrs.headers())) as? [String: Any])
+                seen += (page["statements"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                uri = page["more"] as? String ?? ""
+                #expect(uri.isEmpty || uri.hasPrefix("/xapi/statements?"))
+            }
+            #expect(seen.count == 7 && Set(seen).count == 7)
+        }
+    }
+
+    @Test func headAnswersLikeGetWithoutABody() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let head = try await client.execute(uri: "/xapi/statements", method: .head, headers: lrs.headers())
+            #expect(head.status == .ok)
+            #expect(head.body.readableBytes == 0)
+        }
+    }
+
+    @Test func aboutListsVersionsForTheClient() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let plain = try await client.execute(uri: "/xapi/about", method: .get)
+            #expect(plain.status == .ok)
+            #expect((try json(plain) as? [String: Any])?["version"] as? [String] == ["1.0.3", "2.0.0"])
+            var old = HTTPFields()
+            old[Self.versionHeader] = "1.0.2"
+            let legacy = try await client.execute(uri: "/xapi/about", method: .get, headers: old)
+            #expect((try json(legacy) as? [String: Any])?["version"] as? [String] == ["1.0.3"])
+        }
+    }
+}
