@@ -25,12 +25,23 @@ public func buildApplication(
     configuration: ServerConfiguration, store: SQLiteStore, credentials: CredentialStore, logger: Logger
 ) -> some ApplicationProtocol {
     let router = Router(context: XAPIRequestContext.self)
+    // Browser content (course packages served from elsewhere) calls the LRS cross-origin.
+    router.add(middleware: CORSMiddleware(
+        allowOrigin: .originBased,
+        allowHeaders: [
+            .accept, .acceptLanguage, .authorization, .contentType, .origin, .ifMatch, .ifNoneMatch,
+            XAPIHeadersMiddleware.versionHeader,
+        ],
+        allowMethods: [.get, .head, .post, .put, .delete, .options],
+        allowCredentials: true,
+        exposedHeaders: ["X-Experience-API-Version", "X-Experience-API-Consistent-Through", "ETag", "Last-Modified"],
+        maxAge: .seconds(3600)))
     router.add(middleware: XAPIHeadersMiddleware(logger: logger))
     router.add(middleware: BasicAuthMiddleware(credentials: credentials))
     AboutResource().register(on: router)
     StatementResource(store: store, authorityHomePage: configuration.authorityHomePage).register(on: router)
     return Application(
-        router: router,
+        responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tessera"),
         logger: logger)
 }

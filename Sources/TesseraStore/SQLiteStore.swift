@@ -41,9 +41,13 @@ public final class SQLiteStore: Sendable {
     }
 
     /// The stored JSON of the statement `id` (GET `statementId`, or `voidedStatementId` with
-    /// `voided` true).
-    public func statement(id: XAPIUUID, voided: Bool = false) throws -> [UInt8]? {
-        try readers.withConnection { try StatementQueryEngine.statement(id: id, voided: voided, on: $0) }
+    /// `voided` true); with `authority`, only one stored under that authority.
+    public func statement(
+        id: XAPIUUID, voided: Bool = false, authority: InverseFunctionalIdentifier? = nil
+    ) throws -> [UInt8]? {
+        try readers.withConnection {
+            try StatementQueryEngine.statement(id: id, voided: voided, authority: authority, on: $0)
+        }
     }
 
     /// Runs a Statement resource query.

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// The Statement resource over HTTP: in-process through the router, and over a real socket.
@@ -130,6 +131,23 @@ struct StatementResourceTests {
         }
     }
 
+    @Test func readMineSeesOnlyItsOwnStatements() async throws {
+        let lrs = try TestLRS()
+        let mine = try lrs.credentials.create(name: "one course", scopes: [.statementsWrite, .statementsReadMine])
+        try await lrs.test(.router) { client in
+            let other = try #require(try json(try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(statementJSON(actor: "bo")))) as? [String])
+            let own = try #require(try json(try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(mine, json: true), body: buffer(statementJSON(actor: "cy")))) as? [String])
+            let page = try #require(try json(try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers(mine))) as? [String: Any])
+            #expect((page["statements"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == own)
+            let foreign = try await client.execute(uri: "/xapi/statements?statementId=\(other[0])", method: .get, headers: lrs.headers(mine))
+            #expect(foreign.status == .notFound)
+            let everything = try #require(try json(try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers())) as? [String: Any])
+            #expect((everything["statements"] as? [Any])?.count == 2)
+        }
+    }
+
     @Test func voidedStatementsAreReachableOnlyByVoidedStatementId() async throws {
         let lrs = try TestLRS()
         let target = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000003"
@@ -159,6 +177,66 @@ struct StatementResourceTests {
                 #expect(uri.isEmpty || uri.hasPrefix("/xapi/statements?"))
             }
             #expect(seen.count == 7 && Set(seen).count == 7)
+        }
+    }
+
+    @Test func browserContentMayCallCrossOrigin() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            var preflight = HTTPFields()
+            preflight[.origin] = "https://content.example.com"
+            preflight[.accessControlRequestMethod] = "POST"
+            let options = try await client.execute(uri: "/xapi/statements", method: .options, headers: preflight)
+            #expect(options.headers[.accessControlAllowOrigin] == "https://content.example.com")
+            #expect(options.headers[.accessControlAllowHeaders]?.lowercased().contains("x-experience-api-version") == true)
+            var headers = lrs.headers()
+            headers[.origin] = "https://content.example.com"
+            let get = try await client.execute(uri: "/xapi/statements", method: .get, headers: headers)
+            #expect(get.status == .ok)
+            #expect(get.headers[.accessControlAllowOrigin] == "https://content.example.com")
+        }
+    }
+
+    @Test func oversizedBodiesAreRefusedWith413() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let huge = ByteBuffer(repeating: UInt8(ascii: " "), count: (16 << 20) + 1)
+            let response = try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: huge)
+            #expect(response.status == .contentTooLarge)
+            #expect((try json(response) as? [String: Any])?["status"] as? Int == 413)
+        }
+    }
+
+    @Test func alternateRequestSyntaxStandsForTheRealRequest() async throws {
+        let lrs = try TestLRS()
+        let id = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000010"
+        let authorization = try #require(lrs.headers()[.authorization])
+        @Sendable func form(_ fields: [(String, String)]) -> ByteBuffer {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            return buffer(fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
+        }
+        let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        try await lrs.test(.router) { client in
+            let put = try await client.execute(
+                uri: "/xapi/statements?method=PUT", method: .post, headers: headers,
+                body: form([("statementId", id), ("Authorization", authorization), ("X-Experience-API-Version", "1.0.3"),
+                            ("Content-Type", "application/json"), ("content", statementJSON())]))
+            #expect(put.status == .noContent, "\(String(buffer: put.body))")
+            let get = try await client.execute(
+                uri: "/xapi/statements?method=GET", method: .post, headers: headers,
+                body: form([("statementId", id), ("Authorization", authorization), ("X-Experience-API-Version", "1.0.3")]))
+            #expect(get.status == .ok)
+            #expect((try json(get) as? [String: Any])?["id"] as? String == id)
+            let v2 = try await client.execute(
+                uri: "/xapi/statements?method=GET", method: .post, headers: headers,
+                body: form([("Authorization", authorization), ("X-Experience-API-Version", "2.0.0")]))
+            #expect(v2.status == .badRequest)
+            let extra = try await client.execute(
+                uri: "/xapi/statements?method=GET&limit=1", method: .post, headers: headers,
+                body: form([("Authorization", authorization), ("X-Experience-API-Version", "1.0.3")]))
+            #expect(extra.status == .badRequest)
         }
     }
 

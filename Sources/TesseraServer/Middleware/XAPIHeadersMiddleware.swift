@@ -33,6 +33,10 @@ struct XAPIHeadersMiddleware: RouterMiddleware {
             response = Self.response(for: error)
         } catch let error as HTTPError {
             response = Self.response(for: XAPIError(error.status, error.body ?? error.status.reasonPhrase))
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            response = Self.response(for: XAPIError(.contentTooLarge, "the request body is larger than \(ServerLimits.maxBodyBytes) bytes"))
+        } catch let error as any HTTPResponseError {
+            response = Self.response(for: XAPIError(error.status, error.status.reasonPhrase))
         } catch {
             logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             response = Self.response(for: XAPIError(.internalServerError, "internal error"))

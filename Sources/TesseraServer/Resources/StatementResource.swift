@@ -107,13 +107,16 @@ struct StatementResource: Sendable {
     // MARK: Reading
 
     private func get(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
-        _ = try context.require(.statementsRead)
+        let credential = try context.require(.statementsReadMine)
         let languages = StatementQueryParameters.languages(request.headers[.acceptLanguage])
-        let parameters = try StatementQueryParameters(request, version: context.version, languages: languages)
+        var parameters = try StatementQueryParameters(request, version: context.version, languages: languages)
+        // A credential that may read only its own statements sees those stored under its authority.
+        let mine = credential.allows(.statementsRead) ? nil : credential.authority(homePage: authorityHomePage).identifier
+        parameters.query.authority = mine
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[HTTPField.Name("X-Experience-API-Consistent-Through")!] = XAPITimestamp.now().text
         if let id = parameters.statementID ?? parameters.voidedStatementID {
-            guard let body = try store.statement(id: id, voided: parameters.voidedStatementID != nil) else {
+            guard let body = try store.statement(id: id, voided: parameters.voidedStatementID != nil, authority: mine) else {
                 throw XAPIError(.notFound, "no statement with id \(id)")
             }
             if let stored = StatementReader.readStored(body) {

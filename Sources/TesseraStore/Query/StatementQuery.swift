@@ -25,6 +25,8 @@ public struct StatementQuery: Sendable, Equatable {
     public var limit = StatementQuery.maximumLimit
     /// Continue after this position (from a previous page's `next`).
     public var after: Int64?
+    /// Only statements stored under this authority (`statements/read/mine`).
+    public var authority: InverseFunctionalIdentifier?
 
     /// The largest page the store returns.
     public static let maximumLimit = 500

@@ -18,6 +18,13 @@ enum StatementQueryEngine {
                 parameters += [id, id]
             }
         }
+        if let authority = query.authority {
+            guard let id = try lookup(connection, "SELECT id FROM agents WHERE ifi = ?", authority.storageKey) else {
+                return StatementPage(statements: [], next: nil)
+            }
+            conditions.append("s.authority_id = ?")
+            parameters.append(id)
+        }
         if let verb = query.verb {
             guard let id = try lookup(connection, "SELECT id FROM verbs WHERE iri = ?", verb) else {
                 return StatementPage(statements: [], next: nil)
@@ -75,11 +82,18 @@ enum StatementQueryEngine {
     }
 
     /// The stored body of one statement by id: a voided one only when `voided` is true, and
-    /// then only if it is voided.
-    static func statement(id: XAPIUUID, voided: Bool, on connection: SQLiteConnection) throws -> [UInt8]? {
-        let statement = try connection.prepared("SELECT body FROM statements WHERE id = ? AND voided = ?")
+    /// then only if it is voided; with `authority`, only if stored under that authority.
+    static func statement(
+        id: XAPIUUID, voided: Bool, authority: InverseFunctionalIdentifier?, on connection: SQLiteConnection
+    ) throws -> [UInt8]? {
+        let statement = try connection.prepared("""
+            SELECT s.body FROM statements s LEFT JOIN agents a ON a.id = s.authority_id
+            WHERE s.id = ? AND s.voided = ? AND (? IS NULL OR a.ifi = ?)
+            """)
         statement.bind(1, id)
         statement.bind(2, Int64(voided ? 1 : 0))
+        statement.bind(3, authority?.storageKey)
+        statement.bind(4, authority?.storageKey)
         return try statement.step() ? statement.blob(0) : nil
     }
 
