@@ -22,13 +22,15 @@ public struct StatementQuery: Sendable, Equatable {
     /// Oldest first instead of newest first.
     public var ascending = false
     /// Most statements to return (the store caps it at `StatementQuery.maximumLimit`).
-    public var limit = StatementQuery.maximumLimit
+    public var limit = StatementQuery.defaultLimit
     /// Continue after this position (from a previous page's `next`).
     public var after: Int64?
     /// Only statements stored under this authority (`statements/read/mine`).
     public var authority: InverseFunctionalIdentifier?
 
-    /// The largest page the store returns.
+    /// The page size when the client names none.
+    public static let defaultLimit = 100
+    /// The largest page the store returns (also what `limit=0` means).
     public static let maximumLimit = 500
 
     /// Creates an unfiltered query.

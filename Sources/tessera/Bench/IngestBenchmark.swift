@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import TesseraSamples
+
+/// `tessera bench ingest`: statements/s over HTTP for batch sizes 1, 10 and 100 with C
+/// connections, with request latency percentiles and the server's memory.
+struct IngestBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load generated statements over HTTP into a fresh server; report statements/s and latency.")
+
+    @Option(help: "Statements per configuration.")
+    var statements = 50_000
+
+    @Option(help: "Comma-separated batch sizes.")
+    var batches = "1,10,100"
+
+    @Option(help: "Comma-separated connection counts (one per batch size, or one for all).")
+    var connections = "64,8,8"
+
+    @Option(help: "full or normal (see tessera serve --help).")
+    var durability = "full"
+
+    func run() async throws {
+        let batchSizes = batches.split(separator: ",").compactMap { Int($0) }
+        var connectionCounts = connections.split(separator: ",").compactMap { Int($0) }
+        if connectionCounts.count == 1 { connectionCounts = Array(repeating: connectionCounts[0], count: batchSizes.count) }
+        guard !batchSizes.isEmpty, connectionCounts.count == batchSizes.count else {
+            throw ValidationError("give one connection count, or one per batch size")
+        }
+        var output = StandardOutput()
+        output.writeLine("ingest over HTTP on 127.0.0.1, durability \(durability), \(statements) statements per run")
+        for (batch, connections) in zip(batchSizes, connectionCounts) {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let server = try await BenchServer(
+                database: directory.appendingPathComponent("bench.sqlite").path, durability: durability,
+                connections: connections)
+            let result = try await Self.load(server, statements: statements, batch: batch, connections: connections, seed: 1)
+            await server.stop()
+            output.writeLine(
+                "batch \(batch), \(connections) connections: \(Int(result.rate.rounded())) statements/s; requests \(result.latencies.summary); server RSS peak \(Int(result.peakMegabytes)) MB")
+            output.flush()
+        }
+    }
+
+    struct LoadResult {
+        let rate: Double
+        let latencies: Latencies
+        let peakMegabytes: Double
+    }
+
+    /// Posts `statements` generated statements in batches of `batch` from `connections`
+    /// concurrent workers. Request bodies are built before the clock starts unless there would
+    /// be more than `prebuiltLimit` statements (then each worker builds its own as it goes), so
+    /// that the figure measures the server rather than the load generator.
+    static func load(
+        _ server: BenchServer, statements: Int, batch: Int, connections: Int, seed: UInt64, prebuiltLimit: Int = 200_000
+    ) async throws -> LoadResult {
+        let requestsPerWorker = max(1, statements / batch / connections)
+        let prebuilt = requestsPerWorker * connections * batch <= prebuiltLimit
+        let bodies: [[[UInt8]]] = prebuilt
+            ? (0..<connections).map { worker in
+                var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker))
+                return (0..<requestsPerWorker).map { _ in Self.body(&generator, batch: batch) }
+            } : []
+        let clock = ContinuousClock()
+        let started = clock.now
+        let peak = MemoryWatch(server)
+        let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
+            for worker in 0..<connections {
+                group.addTask {
+                    var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker))
+                    var latencies = Latencies()
+                    for request in 0..<requestsPerWorker {
+                        let body = prebuilt ? bodies[worker][request] : Self.body(&generator, batch: batch)
+                        let start = clock.now
+                        let response = try await server.request("POST", "/statements", body: body)
+                        guard response.status == .ok else {
+                            throw BenchError("POST answered \(response.status): \(String(buffer: response.body))")
+                        }
+                        latencies.add(clock.now - start)
+                    }
+                    return latencies
+                }
+            }
+            var all = Latencies()
+            for try await latencies in group { all.add(latencies) }
+            return all
+        }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return LoadResult(
+            rate: Double(requestsPerWorker * connections * batch) / seconds, latencies: latencies,
+            peakMegabytes: await peak.stop())
+    }
+
+    /// A JSON array of `batch` generated statements.
+    private static func body(_ generator: inout SampleStatements, batch: Int) -> [UInt8] {
+        var body: [UInt8] = [UInt8(ascii: "[")]
+        for index in 0..<batch {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body += generator.next()
+        }
+        body.append(UInt8(ascii: "]"))
+        return body
+    }
+}
+
+/// Samples the server's RSS every 100 ms until stopped; returns the peak.
+final class MemoryWatch: @unchecked Sendable {
+    private let task: Task<Double, Never>
+
+    init(_ server: BenchServer) {
+        task = Task {
+            var peak = server.residentMegabytes
+            while !Task.isCancelled {
+                peak = max(peak, server.residentMegabytes)
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            return max(peak, server.residentMegabytes)
+        }
+    }
+
+    func stop() async -> Double {
+        task.cancel()
+        return await task.value
+    }
+}
