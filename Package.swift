@@ -40,6 +40,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/0001_statements.sql"),
                 .embedInCode("Migrations/0002_credentials.sql"),
+                .embedInCode("Migrations/0003_compare_on_conflict.sql"),
             ]
         ),
         .target(

@@ -9,8 +9,9 @@ public struct PreparedStatement: Sendable {
     public let voids: XAPIUUID?
     var body: [UInt8]
     let storedRange: Range<Int>
-    let comparison: [UInt8]
     let keys: StatementKeys
+    /// The statement itself, to compare with a stored one if its id is already taken.
+    let statement: Statement
 
     /// The stand-in for `stored` until the writer assigns the real time (same width).
     static let storedPlaceholder = XAPITimestamp(seconds: 0, nanoseconds: 0)
@@ -30,7 +31,7 @@ public struct PreparedStatement: Sendable {
         self.id = id
         self.voids = statement.voidedStatementID
         keys = StatementKeys(statement)
-        comparison = SHA256.digest(statement.comparisonForm())
+        self.statement = statement
         let encoded = statement.canonicalJSONWithStoredRange()
         body = encoded.bytes
         storedRange = encoded.stored!

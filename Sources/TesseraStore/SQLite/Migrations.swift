@@ -11,6 +11,9 @@ enum Migrator {
     static let all: [Migration] = [
         Migration(version: 1, name: "statements", sql: String(decoding: PackageResources._001_statements_sql, as: UTF8.self)),
         Migration(version: 2, name: "credentials", sql: String(decoding: PackageResources._002_credentials_sql, as: UTF8.self)),
+        Migration(
+            version: 3, name: "compare_on_conflict",
+            sql: String(decoding: PackageResources._003_compare_on_conflict_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.

@@ -122,11 +122,12 @@ final class StatementWriter: @unchecked Sendable {
     }
 
     private func insert(_ statement: PreparedStatement, storedAt time: XAPITimestamp) throws {
-        let existing = try connection.prepared("SELECT comparison FROM statements WHERE id = ?")
+        let existing = try connection.prepared("SELECT body FROM statements WHERE id = ?")
         existing.bind(1, statement.id)
         if try existing.step() {
             // Same id again: equivalent content is a no-op, anything else a conflict.
-            guard existing.blob(0) == statement.comparison else { throw StoreRejection.conflict(statement.id) }
+            let stored = StatementReader.readStored(existing.blob(0))
+            guard stored?.isEquivalent(to: statement.statement) == true else { throw StoreRejection.conflict(statement.id) }
             return
         }
         if let target = statement.voids {
@@ -147,8 +148,8 @@ final class StatementWriter: @unchecked Sendable {
         let keys = statement.keys
         let row = try connection.prepared("""
             INSERT INTO statements (id, actor_id, verb_id, object_agent_id, object_activity_id, object_statement,
-                registration, authority_id, stored_ms, is_voiding, voided, comparison, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                registration, authority_id, stored_ms, is_voiding, voided, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         row.bind(1, statement.id)
         row.bind(2, try keys.actor.map { try intern(.agent, $0) })
@@ -161,8 +162,7 @@ final class StatementWriter: @unchecked Sendable {
         row.bind(9, time.milliseconds)
         row.bind(10, Int64(statement.voids == nil ? 0 : 1))
         row.bind(11, Int64(isVoided ? 1 : 0))
-        row.bind(12, statement.comparison)
-        row.bind(13, statement.body(storedAt: time))
+        row.bind(12, statement.body(storedAt: time))
         try row.step()
         let seq = connection.lastInsertRowID
 
