@@ -32,6 +32,7 @@ struct StatementResourceTests {
             let result = try #require(try json(page) as? [String: Any])
             #expect((result["statements"] as? [Any])?.count == 1)
             #expect(result["more"] as? String == "")
+            #expect(page.headers[.lastModified] != nil, "Last-Modified is the latest stored time of the page")
             #expect(page.headers[HTTPField.Name("X-Experience-API-Consistent-Through")!] != nil)
         }
     }
@@ -237,6 +238,16 @@ struct StatementResourceTests {
                 uri: "/xapi/statements?method=GET&limit=1", method: .post, headers: headers,
                 body: form([("Authorization", authorization), ("X-Experience-API-Version", "1.0.3")]))
             #expect(extra.status == .badRequest)
+        }
+    }
+
+    @Test func unknownResourcesAnswerWithAJSONError() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let response = try await client.execute(uri: "/xapi/nothing-here", method: .get, headers: lrs.headers())
+            #expect(response.status == .notFound)
+            #expect((try json(response) as? [String: Any])?["status"] as? Int == 404)
+            #expect(response.headers[Self.versionHeader] == "1.0.3")
         }
     }
 

@@ -125,6 +125,7 @@ struct StatementResource: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: formatted(body, parameters.format))))
         }
         let page = try store.query(parameters.query)
+        headers[.lastModified] = Self.httpDate(page.lastStored)
         var bytes = Array(#"{"statements":["#.utf8)
         for (index, body) in page.statements.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }

@@ -43,4 +43,9 @@ public struct StatementPage: Sendable {
     public let statements: [[UInt8]]
     /// Where the next page starts, when there may be one.
     public let next: Int64?
+    /// The latest `stored` among the statements (nil for an empty page).
+    public var lastStored: XAPITimestamp? = nil
+
+    /// An empty page.
+    static let empty = StatementPage(statements: [], next: nil)
 }

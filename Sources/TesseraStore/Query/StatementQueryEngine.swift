@@ -8,7 +8,7 @@ enum StatementQueryEngine {
         var parameters: [Int64] = []
         if let agent = query.agent {
             guard let id = try lookup(connection, "SELECT id FROM agents WHERE ifi = ?", agent.storageKey) else {
-                return StatementPage(statements: [], next: nil)
+                return .empty
             }
             if query.relatedAgents {
                 conditions.append("s.seq IN (SELECT seq FROM statement_agents WHERE agent_id = ?)")
@@ -20,21 +20,21 @@ enum StatementQueryEngine {
         }
         if let authority = query.authority {
             guard let id = try lookup(connection, "SELECT id FROM agents WHERE ifi = ?", authority.storageKey) else {
-                return StatementPage(statements: [], next: nil)
+                return .empty
             }
             conditions.append("s.authority_id = ?")
             parameters.append(id)
         }
         if let verb = query.verb {
             guard let id = try lookup(connection, "SELECT id FROM verbs WHERE iri = ?", verb) else {
-                return StatementPage(statements: [], next: nil)
+                return .empty
             }
             conditions.append("s.verb_id = ?")
             parameters.append(id)
         }
         if let activity = query.activity {
             guard let id = try lookup(connection, "SELECT id FROM activities WHERE iri = ?", activity) else {
-                return StatementPage(statements: [], next: nil)
+                return .empty
             }
             if query.relatedActivities {
                 conditions.append("s.seq IN (SELECT seq FROM statement_activities WHERE activity_id = ?)")
@@ -57,7 +57,7 @@ enum StatementQueryEngine {
         }
         let limit = min(max(query.limit, 1), StatementQuery.maximumLimit)
         let registrationCondition = query.registration == nil ? "" : " AND s.registration = ?"
-        let sql = "SELECT s.seq, s.body FROM statements s WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT s.seq, s.body, s.stored_ms FROM statements s WHERE " + conditions.joined(separator: " AND ")
             + registrationCondition + " ORDER BY s.seq " + (query.ascending ? "ASC" : "DESC") + " LIMIT ?"
         let statement = try connection.prepared(sql)
         var index: Int32 = 1
@@ -73,12 +73,20 @@ enum StatementQueryEngine {
         statement.bind(index, Int64(limit + 1))
         var bodies: [[UInt8]] = []
         var lastSeq: Int64?
+        var latestStored: Int64?
+        var hasMore = false
         while try statement.step() {
-            if bodies.count == limit { return StatementPage(statements: bodies, next: lastSeq) }
+            // The row past the page only says that another page follows.
+            if bodies.count == limit {
+                hasMore = true
+                break
+            }
             lastSeq = statement.int64(0)
             bodies.append(statement.blob(1))
+            latestStored = max(latestStored ?? .min, statement.int64(2))
         }
-        return StatementPage(statements: bodies, next: nil)
+        return StatementPage(
+            statements: bodies, next: hasMore ? lastSeq : nil, lastStored: latestStored.map(XAPITimestamp.init(milliseconds:)))
     }
 
     /// The stored body of one statement by id: a voided one only when `voided` is true, and
