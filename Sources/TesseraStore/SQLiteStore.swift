@@ -40,11 +40,11 @@ public final class SQLiteStore: Sendable {
         try await writer.store(batch)
     }
 
-    /// The stored JSON of the statement `id` (GET `statementId`, or `voidedStatementId` with
-    /// `voided` true); with `authority`, only one stored under that authority.
+    /// The statement `id` as stored (GET `statementId`, or `voidedStatementId` with `voided`
+    /// true); with `authority`, only one stored under that authority.
     public func statement(
         id: XAPIUUID, voided: Bool = false, authority: InverseFunctionalIdentifier? = nil
-    ) throws -> [UInt8]? {
+    ) throws -> StoredStatement? {
         try readers.withConnection {
             try StatementQueryEngine.statement(id: id, voided: voided, authority: authority, on: $0)
         }

@@ -10,9 +10,11 @@ struct StatementStoreTests {
         let temporary = try TemporaryStore()
         let incoming = try prepared(statement(id: "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000001"))
         try await temporary.store.store([incoming])
-        let body = try #require(try temporary.store.statement(id: incoming.id))
+        let found = try #require(try temporary.store.statement(id: incoming.id))
+        let body = found.body
         let stored = try #require(JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
         #expect(stored["id"] as? String == "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000001")
+        #expect(stored["stored"] as? String == found.stored.text, "the stored time comes back with the statement")
         #expect(stored["version"] as? String == "1.0.0")
         let storedTime = try #require(stored["stored"] as? String)
         #expect(storedTime.count == 24 && storedTime.hasSuffix("Z") && !storedTime.hasPrefix("1970"))
@@ -28,7 +30,7 @@ struct StatementStoreTests {
         let incoming = try prepared(
             statement(extra: #""timestamp":"2024-05-01T12:00:00+02:00","version":"1.0.3""#))
         try await temporary.store.store([incoming])
-        let body = try #require(try temporary.store.statement(id: incoming.id))
+        let body = try #require(try temporary.store.statement(id: incoming.id)).body
         let stored = try #require(JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
         #expect(stored["id"] as? String == incoming.id.description)
         #expect(stored["timestamp"] as? String == "2024-05-01T12:00:00+02:00")

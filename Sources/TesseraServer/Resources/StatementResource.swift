@@ -116,13 +116,12 @@ struct StatementResource: Sendable {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[HTTPField.Name("X-Experience-API-Consistent-Through")!] = XAPITimestamp.now().text
         if let id = parameters.statementID ?? parameters.voidedStatementID {
-            guard let body = try store.statement(id: id, voided: parameters.voidedStatementID != nil, authority: mine) else {
+            guard let found = try store.statement(id: id, voided: parameters.voidedStatementID != nil, authority: mine) else {
                 throw XAPIError(.notFound, "no statement with id \(id)")
             }
-            if let stored = StatementReader.readStored(body) {
-                headers[.lastModified] = Self.httpDate(stored.stored)
-            }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: formatted(body, parameters.format))))
+            headers[.lastModified] = Self.httpDate(found.stored)
+            return Response(
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: formatted(found.body, parameters.format))))
         }
         let page = try store.query(parameters.query)
         headers[.lastModified] = Self.httpDate(page.lastStored)

@@ -37,6 +37,14 @@ public struct StatementQuery: Sendable, Equatable {
     public init() {}
 }
 
+/// One stored statement: its JSON and when it was stored.
+public struct StoredStatement: Sendable {
+    /// The stored JSON.
+    public let body: [UInt8]
+    /// The `stored` time (the same instant the JSON carries).
+    public let stored: XAPITimestamp
+}
+
 /// One page of query results: stored bodies, newest (or oldest) first.
 public struct StatementPage: Sendable {
     /// The statements' stored JSON.

@@ -93,16 +93,17 @@ enum StatementQueryEngine {
     /// then only if it is voided; with `authority`, only if stored under that authority.
     static func statement(
         id: XAPIUUID, voided: Bool, authority: InverseFunctionalIdentifier?, on connection: SQLiteConnection
-    ) throws -> [UInt8]? {
+    ) throws -> StoredStatement? {
         let statement = try connection.prepared("""
-            SELECT s.body FROM statements s LEFT JOIN agents a ON a.id = s.authority_id
+            SELECT s.body, s.stored_ms FROM statements s LEFT JOIN agents a ON a.id = s.authority_id
             WHERE s.id = ? AND s.voided = ? AND (? IS NULL OR a.ifi = ?)
             """)
         statement.bind(1, id)
         statement.bind(2, Int64(voided ? 1 : 0))
         statement.bind(3, authority?.storageKey)
         statement.bind(4, authority?.storageKey)
-        return try statement.step() ? statement.blob(0) : nil
+        guard try statement.step() else { return nil }
+        return StoredStatement(body: statement.blob(0), stored: XAPITimestamp(milliseconds: statement.int64(1)))
     }
 
     private static func lookup(_ connection: SQLiteConnection, _ sql: String, _ key: String) throws -> Int64? {
