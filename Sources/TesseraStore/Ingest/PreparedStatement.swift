@@ -6,7 +6,7 @@ public struct PreparedStatement: Sendable {
     /// The statement id.
     public let id: XAPIUUID
     /// The statement this one voids, if it is a voiding statement.
-    public let voids: XAPIUUID?
+    public var voids: XAPIUUID? { statement.voidedStatementID }
     var body: [UInt8]
     let storedRange: Range<Int>
     let keys: StatementKeys
@@ -29,17 +29,12 @@ public struct PreparedStatement: Sendable {
         statement.version = statement.version ?? version.defaultStatementVersion
         statement.stored = Self.storedPlaceholder
         self.id = id
-        self.voids = statement.voidedStatementID
         keys = StatementKeys(statement)
         self.statement = statement
         let encoded = statement.canonicalJSONWithStoredRange()
         body = encoded.bytes
         storedRange = encoded.stored!
-        timestampMissing = statement.timestamp == nil
     }
-
-    /// True when the client sent no timestamp: the writer makes it the storage time.
-    let timestampMissing: Bool
 
     /// The stored form with `stored` (and a missing `timestamp`) set to `time`.
     func body(storedAt time: XAPITimestamp) -> [UInt8] {
@@ -47,7 +42,8 @@ public struct PreparedStatement: Sendable {
         let text = Array(time.text.utf8)
         precondition(text.count == storedRange.count, "stored timestamps are 24 characters")
         bytes.replaceSubrange(storedRange, with: text)
-        guard timestampMissing else { return bytes }
+        // No timestamp from the client: the storage time stands for it.
+        guard statement.timestamp == nil else { return bytes }
         // `timestamp` comes just before `stored` in the stored form; insert it there.
         let keyStart = storedRange.lowerBound - #""stored":""#.utf8.count
         bytes.insert(contentsOf: Array(#""timestamp":""#.utf8) + text + Array(#"","#.utf8), at: keyStart)

@@ -33,10 +33,7 @@ public struct StatementReader {
     public static func read(
         _ value: JSONValue, version: XAPIVersion, root: String = "statement"
     ) -> Result<Statement, StatementRejection> {
-        var reader = StatementReader(version: version, document: value.document, root: root)
-        let statement = reader.statement(value.cursor)
-        if let statement, reader.errors.isEmpty { return .success(statement) }
-        return .failure(StatementRejection(errors: reader.errors))
+        reading(value, version: version, root: root) { reader, cursor in reader.statement(cursor) }
     }
 
     /// Reads an Agent or Group given on its own (the `agent` query parameter), with `root`
@@ -44,9 +41,15 @@ public struct StatementReader {
     public static func readActor(
         _ value: JSONValue, version: XAPIVersion, root: String
     ) -> Result<Actor, StatementRejection> {
+        reading(value, version: version, root: root) { reader, cursor in reader.actor(cursor, rule: .agentOrGroup) }
+    }
+
+    /// Runs `read` on a fresh reader: the value, or every rule it broke.
+    private static func reading<T>(
+        _ value: JSONValue, version: XAPIVersion, root: String, _ read: (inout StatementReader, JSONCursor) -> T?
+    ) -> Result<T, StatementRejection> {
         var reader = StatementReader(version: version, document: value.document, root: root)
-        let actor = reader.actor(value.cursor, rule: .agentOrGroup)
-        if let actor, reader.errors.isEmpty { return .success(actor) }
+        if let result = read(&reader, value.cursor), reader.errors.isEmpty { return .success(result) }
         return .failure(StatementRejection(errors: reader.errors))
     }
 
