@@ -14,7 +14,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
@@ -41,6 +40,8 @@ let package = Package(
                 .embedInCode("Migrations/0001_statements.sql"),
                 .embedInCode("Migrations/0002_credentials.sql"),
                 .embedInCode("Migrations/0003_compare_on_conflict.sql"),
+                .embedInCode("Migrations/0004_statement_refs.sql"),
+                .embedInCode("Migrations/0005_link_roles.sql"),
             ]
         ),
         .target(
@@ -60,9 +61,8 @@ let package = Package(
                 "TesseraStore",
                 "TesseraServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

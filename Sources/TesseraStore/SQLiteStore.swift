@@ -22,11 +22,18 @@ public final class SQLiteStore: Sendable {
         try connection.execute("PRAGMA synchronous = \(durability.rawValue.uppercased())")
         try connection.execute("PRAGMA temp_store = MEMORY")
         try connection.execute("PRAGMA cache_size = -32768")
+        // The checkpointer thread keeps the log short; this is the writer's own fallback.
+        try connection.execute("PRAGMA wal_autocheckpoint = 25000")
+        try connection.execute("PRAGMA journal_size_limit = 67108864")
         let applied = try Migrator.migrate(connection)
         if !applied.isEmpty {
             logger.info("database migrated", metadata: ["path": "\(path)", "versions": "\(applied)"])
         }
-        writer = StatementWriter(connection: connection, logger: logger)
+        let checkpointConnection = try SQLiteConnection(path: path, mode: .readWrite)
+        try checkpointConnection.execute("PRAGMA synchronous = \(durability.rawValue.uppercased())")
+        writer = StatementWriter(
+            connection: connection, checkpointer: Checkpointer(connection: checkpointConnection, logger: logger),
+            logger: logger)
         readers = ConnectionPool(try (0..<max(readerCount, 1)).map { _ in
             let reader = try SQLiteConnection(path: path, mode: .readOnly)
             try reader.execute("PRAGMA cache_size = -16384")

@@ -26,6 +26,57 @@ struct StatementQueryTests {
         return try documents(try store.query(query)).compactMap { ($0["id"] as? String)?.suffix(1).description }
     }
 
+    /// A statement by `actor` whose object is a StatementRef to `target`.
+    private func reference(_ id: String, to target: String, actor: String = "ed", verb: String = "liked") -> String {
+        #"{"id":"\#(id)","actor":{"mbox":"mailto:\#(actor)@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/\#(verb)"},"object":{"objectType":"StatementRef","id":"\#(target)"}}"#
+    }
+
+    @Test func statementsTargetingAMatchMatchTooAlongChainsButNotWhenVoided() async throws {
+        let temporary = try await Self.seeded()
+        let first = "00000000-0000-4000-8000-000000000001"
+        // 5 voids 1; 6 refers to 1; 7 refers to 6 (a chain); 8 refers to 2.
+        try await temporary.store.store([
+            try prepared(reference("00000000-0000-4000-8000-000000000005", to: first, actor: "admin", verb: "voided")),
+        ])
+        try await temporary.store.store([
+            try prepared(reference("00000000-0000-4000-8000-000000000006", to: first)),
+            try prepared(reference("00000000-0000-4000-8000-000000000007", to: "00000000-0000-4000-8000-000000000006")),
+            try prepared(reference("00000000-0000-4000-8000-000000000008", to: "00000000-0000-4000-8000-000000000002")),
+        ])
+        let completed = "http://adlnet.gov/expapi/verbs/completed"
+        // 1 is voided and not returned; the statements targeting it still match its verb.
+        #expect(try ids(temporary.store) { $0.verb = completed } == ["7", "6", "5"])
+        #expect(try ids(temporary.store) { $0.activity = "https://courses.example.com/course-1" } == ["7", "6", "5"])
+        #expect(try ids(temporary.store) { $0.registration = uuid("a1b2c3d4-0000-4e5f-8a9b-0c1d2e3f4a5b") } == ["7", "6", "5"])
+        #expect(try ids(temporary.store) { $0.agent = .mbox("mailto:bo@example.com") } == ["8", "2"])
+        // Their own content matches as well; each appears once.
+        #expect(try ids(temporary.store) { $0.verb = "http://adlnet.gov/expapi/verbs/liked" } == ["8", "7", "6"])
+        #expect(try ids(temporary.store) { $0.agent = .mbox("mailto:ed@example.com") } == ["8", "7", "6"])
+        #expect(try ids(temporary.store) { $0.verb = completed; $0.ascending = true } == ["5", "6", "7"])
+        // Paging runs across both kinds of match without gaps or repeats.
+        var query = StatementQuery()
+        query.verb = completed
+        query.limit = 2
+        let firstPage = try temporary.store.query(query)
+        query.after = try #require(firstPage.next)
+        let secondPage = try temporary.store.query(query)
+        #expect(secondPage.next == nil)
+        let pagedIDs = try (documents(firstPage) + documents(secondPage)).compactMap { ($0["id"] as? String)?.suffix(1) }
+        #expect(pagedIDs == ["7", "6", "5"])
+    }
+
+    @Test func aReferenceStoredBeforeItsTargetMatchesOnceTheTargetArrives() async throws {
+        let temporary = try TemporaryStore()
+        let target = "00000000-0000-4000-8000-000000000001"
+        try await temporary.store.store([try prepared(reference("00000000-0000-4000-8000-000000000003", to: "00000000-0000-4000-8000-000000000002"))])
+        try await temporary.store.store([try prepared(reference("00000000-0000-4000-8000-000000000002", to: target))])
+        let verb = "http://adlnet.gov/expapi/verbs/attempted"
+        #expect(try ids(temporary.store) { $0.verb = verb }.isEmpty)
+        try await temporary.store.store([try prepared(statement(id: target, verb: "attempted"))])
+        // Stored in the order 3, 2, 1; newest first.
+        #expect(try ids(temporary.store) { $0.verb = verb } == ["1", "2", "3"])
+    }
+
     @Test func newestFirstByDefaultAndOldestFirstWhenAscending() async throws {
         let temporary = try await Self.seeded()
         #expect(try ids(temporary.store) { _ in } == ["4", "3", "2", "1"])

@@ -88,6 +88,42 @@ struct StatementStoreTests {
         }
     }
 
+    @Test func aBatchThatVoidsItsOwnVoidingStatementIsRejectedWhole() async throws {
+        let temporary = try TemporaryStore()
+        let target = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000007"
+        let voidingID = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000008"
+        func voiding(_ id: String?, of object: String) -> String {
+            let idMember = id.map { #""id":"\#($0)","# } ?? ""
+            return #"{\#(idMember)"actor":{"mbox":"mailto:admin@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"\#(object)"}}"#
+        }
+        let batch = try [
+            prepared(statement(id: target)), prepared(voiding(voidingID, of: target)), prepared(voiding(nil, of: voidingID)),
+        ]
+        await #expect(throws: StoreRejection.voidsVoidingStatement(uuid(voidingID))) { try await temporary.store.store(batch) }
+        #expect(try temporary.store.query(StatementQuery()).statements.isEmpty)
+        #expect(try temporary.store.statement(id: uuid(target), voided: true) == nil)
+    }
+
+    @Test func aRejectedBatchLeavesTheOthersInTheSameCommit() async throws {
+        let temporary = try TemporaryStore()
+        let id = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000009"
+        try await temporary.store.store([try prepared(statement(id: id))])
+        // Many batches at once share commits; the conflicting ones fail alone.
+        let store = temporary.store
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<40 {
+                let batch = try [
+                    prepared(statement(actor: "learner\(index)")),
+                    prepared(statement(id: index % 4 == 0 ? id : nil, verb: "failed")),
+                ]
+                group.addTask { (try? await store.store(batch)) != nil }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 30)
+        #expect(try temporary.store.query({ var query = StatementQuery(); query.limit = 500; return query }()).statements.count == 1 + 30 * 2)
+    }
+
     @Test func aVoidingStatementMayArriveBeforeItsTarget() async throws {
         let temporary = try TemporaryStore()
         let target = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000006"

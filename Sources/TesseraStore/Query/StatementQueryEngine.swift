@@ -3,90 +3,164 @@ import XAPI
 /// Turns a `StatementQuery` into SQL over the narrow index tables (bound parameters only).
 enum StatementQueryEngine {
     /// Runs `query` on a read connection.
+    ///
+    /// A statement matches when it meets the content filters itself, or when a statement it
+    /// targets with a StatementRef (directly or along a chain) meets them; time, authority and
+    /// paging apply to the statement returned. The two sets are read separately, each in
+    /// storage order and limited, and merged.
     static func run(_ query: StatementQuery, on connection: SQLiteConnection) throws -> StatementPage {
-        var conditions = ["s.voided = 0"]
-        var parameters: [Int64] = []
-        if let agent = query.agent {
-            guard let id = try lookup(connection, "SELECT id FROM agents WHERE ifi = ?", agent.storageKey) else {
-                return .empty
-            }
-            if query.relatedAgents {
-                conditions.append("s.seq IN (SELECT seq FROM statement_agents WHERE agent_id = ?)")
-                parameters.append(id)
-            } else {
-                conditions.append("(s.actor_id = ? OR s.object_agent_id = ?)")
-                parameters += [id, id]
-            }
-        }
+        guard let content = try ContentFilters(query, on: connection) else { return .empty }
+        var scope = [Clause("s.voided = 0")]
         if let authority = query.authority {
             guard let id = try lookup(connection, "SELECT id FROM agents WHERE ifi = ?", authority.storageKey) else {
                 return .empty
             }
-            conditions.append("s.authority_id = ?")
-            parameters.append(id)
+            scope.append(Clause("s.authority_id = ?", .integer(id)))
         }
-        if let verb = query.verb {
-            guard let id = try lookup(connection, "SELECT id FROM verbs WHERE iri = ?", verb) else {
-                return .empty
-            }
-            conditions.append("s.verb_id = ?")
-            parameters.append(id)
-        }
-        if let activity = query.activity {
-            guard let id = try lookup(connection, "SELECT id FROM activities WHERE iri = ?", activity) else {
-                return .empty
-            }
-            if query.relatedActivities {
-                conditions.append("s.seq IN (SELECT seq FROM statement_activities WHERE activity_id = ?)")
-            } else {
-                conditions.append("s.object_activity_id = ?")
-            }
-            parameters.append(id)
-        }
-        if let since = query.since {
-            conditions.append("s.stored_ms > ?")
-            parameters.append(since.milliseconds)
-        }
-        if let until = query.until {
-            conditions.append("s.stored_ms <= ?")
-            parameters.append(until.milliseconds)
-        }
-        if let after = query.after {
-            conditions.append(query.ascending ? "s.seq > ?" : "s.seq < ?")
-            parameters.append(after)
-        }
+        if let since = query.since { scope.append(Clause("s.stored_ms > ?", .integer(since.milliseconds))) }
+        if let until = query.until { scope.append(Clause("s.stored_ms <= ?", .integer(until.milliseconds))) }
         let limit = min(max(query.limit, 1), StatementQuery.maximumLimit)
-        let registrationCondition = query.registration == nil ? "" : " AND s.registration = ?"
-        let sql = "SELECT s.seq, s.body, s.stored_ms FROM statements s WHERE " + conditions.joined(separator: " AND ")
-            + registrationCondition + " ORDER BY s.seq " + (query.ascending ? "ASC" : "DESC") + " LIMIT ?"
-        let statement = try connection.prepared(sql)
-        var index: Int32 = 1
-        for parameter in parameters {
-            statement.bind(index, parameter)
-            index += 1
-        }
-        if let registration = query.registration {
-            statement.bind(index, registration)
-            index += 1
-        }
         // One more than the page, to know whether another page follows.
-        statement.bind(index, Int64(limit + 1))
-        var bodies: [[UInt8]] = []
-        var lastSeq: Int64?
-        var latestStored: Int64?
-        var hasMore = false
-        while try statement.step() {
-            // The row past the page only says that another page follows.
-            if bodies.count == limit {
-                hasMore = true
-                break
-            }
-            lastSeq = statement.int64(0)
-            bodies.append(statement.blob(1))
-            latestStored = max(latestStored ?? .min, statement.int64(2))
+        func page(from source: String, seq: String, _ clauses: [Clause]) throws -> [Row] {
+            var clauses = clauses
+            if let after = query.after { clauses.append(Clause(seq + (query.ascending ? " > ?" : " < ?"), .integer(after))) }
+            let sql = "SELECT s.seq, s.body, s.stored_ms FROM " + source + " WHERE "
+                + clauses.map(\.sql).joined(separator: " AND ")
+                + " ORDER BY " + seq + (query.ascending ? " ASC" : " DESC") + " LIMIT ?"
+            return try fetch(connection, sql, clauses.flatMap(\.bindings) + [.integer(Int64(limit + 1))])
         }
+        // Direct matches. With an agent or activity filter, walk its link table in storage
+        // order (its key is (id, seq)) and stop at the page's end.
+        var rows: [Row]
+        if let driver = content.driver {
+            rows = try page(
+                from: driver.table + " d CROSS JOIN statements s ON s.seq = d.seq", seq: "d.seq",
+                [driver.clause] + scope + content.clauses(on: "s", skippingDriver: true))
+        } else {
+            rows = try page(from: "statements s", seq: "s.seq", scope + content.clauses(on: "s", skippingDriver: false))
+        }
+        if !content.isEmpty {
+            let reached = content.clauses(on: "t", skippingDriver: false)
+            let targeting = Clause(
+                "s.seq IN (SELECT r.referrer FROM statement_refs r CROSS JOIN statements t ON t.seq = r.target WHERE "
+                    + reached.map(\.sql).joined(separator: " AND ") + ")",
+                reached.flatMap(\.bindings))
+            let direct = Set(rows.map(\.seq))
+            rows += try page(from: "statements s", seq: "s.seq", scope + [targeting]).filter { !direct.contains($0.seq) }
+            rows.sort { query.ascending ? $0.seq < $1.seq : $0.seq > $1.seq }
+        }
+        let hasMore = rows.count > limit
+        let shown = rows.prefix(limit)
         return StatementPage(
-            statements: bodies, next: hasMore ? lastSeq : nil, lastStored: latestStored.map(XAPITimestamp.init(milliseconds:)))
+            statements: shown.map(\.body), next: hasMore ? shown.last?.seq : nil,
+            lastStored: shown.map(\.stored).max().map(XAPITimestamp.init(milliseconds:)))
+    }
+
+    /// A value bound to a query parameter.
+    private enum Binding {
+        case integer(Int64)
+        case uuid(XAPIUUID)
+    }
+
+    /// A condition with the values its parameters take, in order.
+    private struct Clause {
+        var sql: String
+        var bindings: [Binding]
+
+        init(_ sql: String, _ bindings: Binding...) {
+            self.sql = sql
+            self.bindings = bindings
+        }
+
+        init(_ sql: String, _ bindings: [Binding]) {
+            self.sql = sql
+            self.bindings = bindings
+        }
+    }
+
+    /// One result row.
+    private struct Row {
+        let seq: Int64
+        let body: [UInt8]
+        let stored: Int64
+    }
+
+    /// The filters on what a statement says (agent, verb, activity, registration), as SQL
+    /// conditions on one `statements` row (written `@`), so they can be applied to a statement
+    /// or to the statements it targets.
+    private struct ContentFilters {
+        /// A link-table filter that can drive the query: rows of `table` with the key, in
+        /// storage order.
+        struct Driver {
+            let table: String
+            let clause: Clause
+            let position: Int
+        }
+
+        private var templates: [Clause] = []
+        private(set) var driver: Driver?
+
+        var isEmpty: Bool { templates.isEmpty }
+
+        /// The filters of `query`; nil when one names an agent, verb or activity the store has
+        /// never seen (nothing can match).
+        init?(_ query: StatementQuery, on connection: SQLiteConnection) throws {
+            if let agent = query.agent {
+                guard let id = try lookup(connection, "SELECT id FROM agents WHERE ifi = ?", agent.storageKey) else {
+                    return nil
+                }
+                // Without related_agents, only the actor and object roles count.
+                addLink("statement_agents", "agent_id", id, rolesOnly: !query.relatedAgents)
+            }
+            if let verb = query.verb {
+                guard let id = try lookup(connection, "SELECT id FROM verbs WHERE iri = ?", verb) else { return nil }
+                templates.append(Clause("@.verb_id = ?", .integer(id)))
+            }
+            if let activity = query.activity {
+                guard let id = try lookup(connection, "SELECT id FROM activities WHERE iri = ?", activity) else {
+                    return nil
+                }
+                addLink("statement_activities", "activity_id", id, rolesOnly: !query.relatedActivities)
+            }
+            if let registration = query.registration {
+                templates.append(Clause("@.registration = ?", .uuid(registration)))
+            }
+        }
+
+        private mutating func addLink(_ table: String, _ column: String, _ id: Int64, rolesOnly: Bool) {
+            let role = rolesOnly ? " AND role != 0" : ""
+            if driver == nil {
+                driver = Driver(
+                    table: table, clause: Clause("d.\(column) = ?\(role.replacing("role", with: "d.role"))", .integer(id)),
+                    position: templates.count)
+            }
+            templates.append(Clause(
+                "EXISTS (SELECT 1 FROM \(table) WHERE \(column) = ? AND seq = @.seq\(role))", .integer(id)))
+        }
+
+        /// The conditions on the `statements` row named `alias`, without the driver's own when
+        /// the driver already applies it.
+        func clauses(on alias: String, skippingDriver: Bool) -> [Clause] {
+            templates.enumerated().compactMap { position, clause in
+                if skippingDriver && position == driver?.position { return nil }
+                return Clause(clause.sql.replacing("@.", with: alias + "."), clause.bindings)
+            }
+        }
+    }
+
+    private static func fetch(_ connection: SQLiteConnection, _ sql: String, _ bindings: [Binding]) throws -> [Row] {
+        let statement = try connection.prepared(sql)
+        for (offset, binding) in bindings.enumerated() {
+            switch binding {
+            case .integer(let value): statement.bind(Int32(offset + 1), value)
+            case .uuid(let value): statement.bind(Int32(offset + 1), value)
+            }
+        }
+        var rows: [Row] = []
+        while try statement.step() {
+            rows.append(Row(seq: statement.int64(0), body: statement.blob(1), stored: statement.int64(2)))
+        }
+        return rows
     }
 
     /// The stored body of one statement by id: a voided one only when `voided` is true, and

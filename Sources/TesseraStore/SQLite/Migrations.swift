@@ -14,6 +14,10 @@ enum Migrator {
         Migration(
             version: 3, name: "compare_on_conflict",
             sql: String(decoding: PackageResources._003_compare_on_conflict_sql, as: UTF8.self)),
+        Migration(
+            version: 4, name: "statement_refs",
+            sql: String(decoding: PackageResources._004_statement_refs_sql, as: UTF8.self)),
+        Migration(version: 5, name: "link_roles", sql: String(decoding: PackageResources._005_link_roles_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.

@@ -16,6 +16,7 @@ public enum StoreRejection: Error, Equatable, Sendable {
 /// acknowledged statement survives a killed process.
 final class StatementWriter: @unchecked Sendable {
     private let connection: SQLiteConnection
+    private let checkpointer: Checkpointer
     private let logger: Logger
     private let condition = NSCondition()
     private var queue: [Pending] = []
@@ -29,14 +30,15 @@ final class StatementWriter: @unchecked Sendable {
         let continuation: CheckedContinuation<Void, any Error>
     }
 
-    init(connection: SQLiteConnection, logger: Logger) {
+    init(connection: SQLiteConnection, checkpointer: Checkpointer, logger: Logger) {
         self.connection = connection
+        self.checkpointer = checkpointer
         self.logger = logger
     }
 
     func start() {
+        checkpointer.start()
         let thread = Thread { [self] in run() }
-        thread.name = "tessera-writer"
         thread.start()
         self.thread = thread
     }
@@ -48,6 +50,7 @@ final class StatementWriter: @unchecked Sendable {
         condition.signal()
         condition.unlock()
         while thread?.isFinished == false { usleep(1_000) }
+        checkpointer.stop()
     }
 
     /// Stores a batch atomically; returns when it is committed (or throws and stores nothing).
@@ -75,20 +78,28 @@ final class StatementWriter: @unchecked Sendable {
         }
     }
 
-    /// Writes every pending batch in one transaction; each batch inside its own savepoint so a
-    /// rejected batch leaves the others intact.
+    /// Writes every pending batch in one transaction. Each batch is checked in full before any
+    /// of it is written, so a rejected batch leaves nothing behind and the others go on; any
+    /// other failure rolls the whole transaction back and fails every batch in it.
     private func commit(_ pending: [Pending]) {
         var outcomes: [Result<Void, any Error>] = []
         do {
             try connection.execute("BEGIN IMMEDIATE")
             for item in pending {
-                outcomes.append(Result { try write(item.batch) })
+                do {
+                    try write(item.batch)
+                    outcomes.append(.success(()))
+                } catch let rejection as StoreRejection {
+                    outcomes.append(.failure(rejection))
+                }
             }
             connection.finishStatements()
             try connection.execute("COMMIT")
+            checkpointer.request()
         } catch {
             connection.finishStatements()
             try? connection.execute("ROLLBACK")
+            // Ids interned inside the rolled-back transaction are gone; forget them all.
             interned = Interner()
             logger.error("write transaction failed", metadata: ["error": "\(error)"])
             outcomes = pending.map { _ in .failure(error) }
@@ -99,19 +110,45 @@ final class StatementWriter: @unchecked Sendable {
     }
 
     private func write(_ batch: [PreparedStatement]) throws {
-        try connection.execute("SAVEPOINT batch")
-        do {
-            let time = nextStoredTime()
-            for statement in batch { try insert(statement, storedAt: time) }
-            try connection.execute("RELEASE batch")
-        } catch {
-            connection.finishStatements()
-            try connection.execute("ROLLBACK TO batch")
-            try connection.execute("RELEASE batch")
-            // Ids interned inside the rolled-back savepoint are gone; forget them all.
-            interned = Interner()
-            throw error
+        let fresh = try admissible(batch)
+        let time = nextStoredTime()
+        for statement in fresh { try insert(statement, storedAt: time) }
+    }
+
+    /// The statements of `batch` still to insert, after checking everything that could reject
+    /// the batch: an id already stored with different content (an equivalent one is left out),
+    /// and voiding a voiding statement (stored, or earlier in the batch). Writes nothing, so a
+    /// rejected batch needs no rollback.
+    private func admissible(_ batch: [PreparedStatement]) throws -> [PreparedStatement] {
+        var fresh: [PreparedStatement] = []
+        fresh.reserveCapacity(batch.count)
+        var voidingInBatch = Set<XAPIUUID>()
+        let existing = try connection.prepared("SELECT body FROM statements WHERE id = ?")
+        let isVoiding = try connection.prepared("SELECT is_voiding FROM statements WHERE id = ?")
+        defer {
+            existing.reset()
+            isVoiding.reset()
         }
+        for statement in batch {
+            existing.reset()
+            existing.bind(1, statement.id)
+            if try existing.step() {
+                let stored = StatementReader.readStored(existing.blob(0))
+                guard stored?.isEquivalent(to: statement.statement) == true else {
+                    throw StoreRejection.conflict(statement.id)
+                }
+                continue
+            }
+            if let target = statement.voids {
+                isVoiding.reset()
+                isVoiding.bind(1, target)
+                let storedVoiding = try isVoiding.step() && isVoiding.int64(0) == 1
+                if storedVoiding || voidingInBatch.contains(target) { throw StoreRejection.voidsVoidingStatement(target) }
+                voidingInBatch.insert(statement.id)
+            }
+            fresh.append(statement)
+        }
+        return fresh
     }
 
     /// The storage time for a batch: now, but never before the previous batch's.
@@ -122,27 +159,20 @@ final class StatementWriter: @unchecked Sendable {
     }
 
     private func insert(_ statement: PreparedStatement, storedAt time: XAPITimestamp) throws {
-        let existing = try connection.prepared("SELECT body FROM statements WHERE id = ?")
-        existing.bind(1, statement.id)
-        if try existing.step() {
-            // Same id again: equivalent content is a no-op, anything else a conflict.
-            let stored = StatementReader.readStored(existing.blob(0))
-            guard stored?.isEquivalent(to: statement.statement) == true else { throw StoreRejection.conflict(statement.id) }
-            return
-        }
         if let target = statement.voids {
-            let lookup = try connection.prepared("SELECT is_voiding FROM statements WHERE id = ?")
-            lookup.bind(1, target)
-            if try lookup.step(), lookup.int64(0) == 1 { throw StoreRejection.voidsVoidingStatement(target) }
             let void = try connection.prepared("UPDATE statements SET voided = 1 WHERE id = ?")
             void.bind(1, target)
             try void.step()
         }
-        // A voiding statement may have arrived before its target.
-        let voidedEarlier = try connection.prepared(
-            "SELECT 1 FROM statements WHERE object_statement = ? AND is_voiding = 1 LIMIT 1")
-        voidedEarlier.bind(1, statement.id)
-        let targetedByVoiding = try voidedEarlier.step()
+        // Statements that target this one may have arrived before it (a voiding one voids it).
+        let earlier = try connection.prepared("SELECT seq, is_voiding FROM statements WHERE object_statement = ?")
+        earlier.bind(1, statement.id)
+        var referrers: [Int64] = []
+        var targetedByVoiding = false
+        while try earlier.step() {
+            referrers.append(earlier.int64(0))
+            targetedByVoiding = targetedByVoiding || earlier.int64(1) == 1
+        }
         let isVoided = statement.voids == nil && targetedByVoiding
 
         let keys = statement.keys
@@ -165,21 +195,54 @@ final class StatementWriter: @unchecked Sendable {
         row.bind(12, statement.body(storedAt: time))
         try row.step()
         let seq = connection.lastInsertRowID
+        try linkReferences(seq: seq, target: keys.objectStatement, referrers: referrers)
 
-        let agentLink = try connection.prepared("INSERT OR IGNORE INTO statement_agents (agent_id, seq) VALUES (?, ?)")
+        // The link rows answer the agent and activity filters; role marks actor and object.
+        let agentLink = try connection.prepared(
+            "INSERT OR IGNORE INTO statement_agents (agent_id, seq, role) VALUES (?, ?, ?)")
         for key in keys.relatedAgents {
             agentLink.reset()
             agentLink.bind(1, try intern(.agent, key))
             agentLink.bind(2, seq)
+            agentLink.bind(3, Int64((key == keys.actor ? 1 : 0) | (key == keys.objectAgent ? 2 : 0)))
             try agentLink.step()
         }
         let activityLink = try connection.prepared(
-            "INSERT OR IGNORE INTO statement_activities (activity_id, seq) VALUES (?, ?)")
+            "INSERT OR IGNORE INTO statement_activities (activity_id, seq, role) VALUES (?, ?, ?)")
         for iri in keys.relatedActivities {
             activityLink.reset()
             activityLink.bind(1, try intern(.activity, iri))
             activityLink.bind(2, seq)
+            activityLink.bind(3, Int64(iri == keys.objectActivity ? 1 : 0))
             try activityLink.step()
+        }
+    }
+
+    /// Keeps `statement_refs` whole for the statement just stored at `seq`: it reaches its
+    /// target and everything the target reaches; `referrers` (statements stored earlier that
+    /// target it), and whatever reaches them, now reach it and what it reaches.
+    private func linkReferences(seq: Int64, target: XAPIUUID?, referrers: [Int64]) throws {
+        if let target {
+            let reach = try connection.prepared("""
+                INSERT OR IGNORE INTO statement_refs (referrer, target)
+                SELECT ?1, seq FROM statements WHERE id = ?2
+                UNION SELECT ?1, r.target FROM statement_refs r JOIN statements t ON t.seq = r.referrer WHERE t.id = ?2
+                """)
+            reach.bind(1, seq)
+            reach.bind(2, target)
+            try reach.step()
+        }
+        let inherit = try connection.prepared("""
+            INSERT OR IGNORE INTO statement_refs (referrer, target)
+            SELECT d.referrer, n.target
+            FROM (SELECT ?1 AS referrer UNION SELECT referrer FROM statement_refs WHERE target = ?1) d,
+                 (SELECT ?2 AS target UNION SELECT target FROM statement_refs WHERE referrer = ?2) n
+            """)
+        for referrer in referrers {
+            inherit.reset()
+            inherit.bind(1, referrer)
+            inherit.bind(2, seq)
+            try inherit.step()
         }
     }
 

@@ -1,23 +1,18 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
-import NIOHTTP1
 
-/// A `tessera serve` child process on 127.0.0.1 for the HTTP benchmarks, with a client that
-/// talks to it. The server runs apart from the load generator so that its memory is its own.
+/// A `tessera serve` child process on 127.0.0.1 for the HTTP benchmarks. The server runs apart
+/// from the load generator so that its memory is its own.
 final class BenchServer: @unchecked Sendable {
     let port: Int
-    let base: String
-    let client: HTTPClient
     private let process: Process
     private let authorization: String
     private static let key = "bench"
     private static let secret = "bench-secret"
 
     /// Starts the server on `database` (created if needed) and waits until it answers.
-    init(database: String, durability: String, connections: Int) async throws {
+    init(database: String, durability: String) async throws {
         port = Int.random(in: 20_000..<40_000)
-        base = "http://127.0.0.1:\(port)/xapi"
         process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         process.arguments = ["serve", "--db", database, "--port", String(port), "--durability", durability]
@@ -29,29 +24,22 @@ final class BenchServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         authorization = "Basic " + Data("\(Self.key):\(Self.secret)".utf8).base64EncodedString()
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(120), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         for _ in 0..<150 {
-            if (try? await request("GET", "/about").status) == .ok { return }
+            let about = try? await BenchConnection.with(port: port) { try await $0.send(request("GET", "/about")).status }
+            if about == 200 { return }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw BenchError("the server did not start on port \(port)")
     }
 
-    /// Sends a request; returns the status and body.
-    func request(_ method: String, _ path: String, body: [UInt8]? = nil) async throws -> (status: HTTPResponseStatus, body: ByteBuffer) {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = HTTPMethod(rawValue: method)
-        request.headers.add(name: "Authorization", value: authorization)
-        request.headers.add(name: "X-Experience-API-Version", value: "1.0.3")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let response = try await client.execute(request, timeout: .seconds(120))
-        return (response.status, try await response.body.collect(upTo: 64 << 20))
+    /// Runs `body` with a keep-alive connection to the server.
+    func withConnection<Result: Sendable>(_ body: (inout BenchConnection) async throws -> Result) async throws -> Result {
+        try await BenchConnection.with(port: port, body)
+    }
+
+    /// The bytes of a request for `path` under /xapi, with the benchmark credential.
+    func request(_ method: String, _ path: String, body: [UInt8]? = nil) -> ByteBuffer {
+        BenchConnection.request(method, "/xapi" + path, port: port, authorization: authorization, body: body)
     }
 
     /// The server's resident memory, in MiB (from /proc).
@@ -64,7 +52,6 @@ final class BenchServer: @unchecked Sendable {
     }
 
     func stop() async {
-        try? await client.shutdown()
         process.terminate()
         process.waitUntilExit()
     }

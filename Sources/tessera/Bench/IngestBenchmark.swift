@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import TesseraSamples
 
 /// `tessera bench ingest`: statements/s over HTTP for batch sizes 1, 10 and 100 with C
@@ -35,8 +36,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let server = try await BenchServer(
-                database: directory.appendingPathComponent("bench.sqlite").path, durability: durability,
-                connections: connections)
+                database: directory.appendingPathComponent("bench.sqlite").path, durability: durability)
             let result = try await Self.load(server, statements: statements, batch: batch, connections: connections, seed: 1)
             await server.stop()
             output.writeLine(
@@ -60,10 +60,10 @@ struct IngestBenchmark: AsyncParsableCommand {
     ) async throws -> LoadResult {
         let requestsPerWorker = max(1, statements / batch / connections)
         let prebuilt = requestsPerWorker * connections * batch <= prebuiltLimit
-        let bodies: [[[UInt8]]] = prebuilt
+        let requests: [[ByteBuffer]] = prebuilt
             ? (0..<connections).map { worker in
                 var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker))
-                return (0..<requestsPerWorker).map { _ in Self.body(&generator, batch: batch) }
+                return (0..<requestsPerWorker).map { _ in server.request("POST", "/statements", body: Self.body(&generator, batch: batch)) }
             } : []
         let clock = ContinuousClock()
         let started = clock.now
@@ -71,18 +71,22 @@ struct IngestBenchmark: AsyncParsableCommand {
         let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
             for worker in 0..<connections {
                 group.addTask {
-                    var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker))
-                    var latencies = Latencies()
-                    for request in 0..<requestsPerWorker {
-                        let body = prebuilt ? bodies[worker][request] : Self.body(&generator, batch: batch)
-                        let start = clock.now
-                        let response = try await server.request("POST", "/statements", body: body)
-                        guard response.status == .ok else {
-                            throw BenchError("POST answered \(response.status): \(String(buffer: response.body))")
+                    try await server.withConnection { connection in
+                        var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker))
+                        var latencies = Latencies()
+                        for index in 0..<requestsPerWorker {
+                            let request = prebuilt
+                                ? requests[worker][index]
+                                : server.request("POST", "/statements", body: Self.body(&generator, batch: batch))
+                            let start = clock.now
+                            let response = try await connection.send(request)
+                            guard response.status == 200 else {
+                                throw BenchError("POST answered \(response.status): \(String(buffer: response.body))")
+                            }
+                            latencies.add(clock.now - start)
                         }
-                        latencies.add(clock.now - start)
+                        return latencies
                     }
-                    return latencies
                 }
             }
             var all = Latencies()

@@ -27,7 +27,7 @@ struct QueryBenchmark: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = db ?? directory.appendingPathComponent("bench.sqlite").path
-        let server = try await BenchServer(database: path, durability: "normal", connections: max(connections, 8))
+        let server = try await BenchServer(database: path, durability: "normal")
         var output = StandardOutput()
         if statements > 0 {
             let load = try await IngestBenchmark.load(server, statements: statements, batch: 100, connections: 8, seed: 2)
@@ -64,15 +64,18 @@ struct QueryBenchmark: AsyncParsableCommand {
             let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
                 for worker in 0..<connections {
                     group.addTask {
-                        var latencies = Latencies()
-                        let clock = ContinuousClock()
-                        for _ in stride(from: worker, to: repeats, by: connections) {
-                            let start = clock.now
-                            let response = try await server.request("GET", "/statements?" + query)
-                            guard response.status == .ok else { throw BenchError("\(name) answered \(response.status)") }
-                            latencies.add(clock.now - start)
+                        try await server.withConnection { connection in
+                            var latencies = Latencies()
+                            let clock = ContinuousClock()
+                            let request = server.request("GET", "/statements?" + query)
+                            for _ in stride(from: worker, to: repeats, by: connections) {
+                                let start = clock.now
+                                let response = try await connection.send(request)
+                                guard response.status == 200 else { throw BenchError("\(name) answered \(response.status)") }
+                                latencies.add(clock.now - start)
+                            }
+                            return latencies
                         }
-                        return latencies
                     }
                 }
                 var all = Latencies()
