@@ -42,6 +42,7 @@ let package = Package(
                 .embedInCode("Migrations/0003_compare_on_conflict.sql"),
                 .embedInCode("Migrations/0004_statement_refs.sql"),
                 .embedInCode("Migrations/0005_link_roles.sql"),
+                .embedInCode("Migrations/0006_documents.sql"),
             ]
         ),
         .target(

@@ -40,6 +40,7 @@ public func buildApplication(
     router.add(middleware: BasicAuthMiddleware(credentials: credentials))
     AboutResource().register(on: router)
     StatementResource(store: store, authorityHomePage: configuration.authorityHomePage).register(on: router)
+    DocumentResource(store: store).register(on: router)
     return Application(
         responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tessera"),

@@ -20,9 +20,15 @@ public struct XAPIRequestContext: RequestContext {
 
     /// The credential, which must allow `scope` (403 otherwise).
     func require(_ scope: Scope) throws -> Credential {
+        try require(anyOf: [scope])
+    }
+
+    /// The credential, which must allow at least one of `scopes` (403 otherwise).
+    func require(anyOf scopes: [Scope]) throws -> Credential {
         guard let credential else { throw XAPIError(.unauthorized, "authentication required") }
-        guard credential.allows(scope) else {
-            throw XAPIError(.forbidden, "the credential \"\(credential.name)\" lacks the scope \(scope.rawValue)")
+        guard scopes.contains(where: credential.allows) else {
+            let names = scopes.map(\.rawValue).joined(separator: " or ")
+            throw XAPIError(.forbidden, "the credential \"\(credential.name)\" lacks the scope \(names)")
         }
         return credential
     }

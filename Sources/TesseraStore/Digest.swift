@@ -1,14 +1,36 @@
 import COpenSSL
 
-/// SHA-256 through libcrypto.
-enum SHA256 {
-    /// The 32-byte digest of `bytes`.
-    static func digest(_ bytes: [UInt8]) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+/// SHA-1 and SHA-256 through libcrypto.
+public enum Digest {
+    /// The 20-byte SHA-1 digest of `bytes` (document ETags, as xAPI 1.0.3 asks).
+    public static func sha1(_ bytes: [UInt8]) -> [UInt8] {
+        run(bytes, length: Int(SHA_DIGEST_LENGTH)) { COpenSSL.SHA1($0, $1, $2) }
+    }
+
+    /// The 32-byte SHA-256 digest of `bytes`.
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        run(bytes, length: Int(SHA256_DIGEST_LENGTH)) { COpenSSL.SHA256($0, $1, $2) }
+    }
+
+    /// Lower-case hexadecimal.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static func run(
+        _ bytes: [UInt8], length: Int,
+        _ function: (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> UnsafeMutablePointer<UInt8>?
+    ) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: length)
         bytes.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                _ = COpenSSL.SHA256(input.baseAddress, input.count, out.baseAddress)
-            }
+            output.withUnsafeMutableBufferPointer { out in _ = function(input.baseAddress, input.count, out.baseAddress) }
         }
         return output
     }

@@ -62,6 +62,23 @@ public final class SQLiteStore: Sendable {
         try readers.withConnection { try StatementQueryEngine.run(query, on: $0) }
     }
 
+    /// The document `id` of `scope`, if stored.
+    public func document(_ scope: DocumentScope, id: String) throws -> StoredDocument? {
+        try readers.withConnection { try DocumentTable.document(scope, id: id, on: $0) }
+    }
+
+    /// The ids of the documents of `scope`, changed after `since` when given.
+    public func documentIDs(_ scope: DocumentScope, since: XAPITimestamp?) throws -> [String] {
+        try readers.withConnection { try DocumentTable.ids(scope, since: since, on: $0) }
+    }
+
+    /// Applies a document change atomically, checking its precondition against the stored
+    /// document in the same transaction; throws `DocumentRejection` and changes nothing when
+    /// it is refused.
+    public func apply(_ change: DocumentChange) async throws {
+        try await writer.apply(change)
+    }
+
     /// Finishes queued writes and stops the writer.
     public func close() {
         writer.stop()

@@ -6,12 +6,7 @@ import XAPI
 /// 1.0 clients fail on versions they do not know); others see both.
 struct AboutResource {
     func register(on router: Router<XAPIRequestContext>) {
-        router.get("/xapi/about") { request, context in about(request, context) }
-        router.head("/xapi/about") { request, context in
-            var response = about(request, context)
-            response.body = .init()
-            return response
-        }
+        router.getAndHead("/xapi/about") { request, context in about(request, context) }
     }
 
     private func about(_ request: Request, _ context: XAPIRequestContext) -> Response {
@@ -27,6 +22,6 @@ struct AboutResource {
         writer.beginObject()
         writer.endObject()
         writer.endObject()
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        return Response.json(.ok, writer.bytes)
     }
 }

@@ -18,23 +18,21 @@ struct StatementQueryParameters {
 
     init(_ request: Request, version: XAPIVersion, languages: [String]) throws {
         let parameters = request.uri.queryParameters
-        for (name, _) in parameters where !Self.known.contains(name) {
-            throw XAPIError.badParameter(String(name), "is not a parameter of the Statement resource")
-        }
+        try Parameters.rejectUnknown(request, known: Self.known, resource: "the Statement resource")
         func value(_ name: Substring) -> String? { parameters[name].map { String($0) } }
 
-        statementID = try value("statementId").map { try Self.uuid($0, "statementId") }
-        voidedStatementID = try value("voidedStatementId").map { try Self.uuid($0, "voidedStatementId") }
-        if let agent = value("agent") { query.agent = try Self.agent(agent, version: version) }
-        if let verb = value("verb") { query.verb = try Self.iri(verb, "verb") }
-        if let activity = value("activity") { query.activity = try Self.iri(activity, "activity") }
-        query.registration = try value("registration").map { try Self.uuid($0, "registration") }
-        query.relatedActivities = try Self.bool(value("related_activities"), "related_activities")
-        query.relatedAgents = try Self.bool(value("related_agents"), "related_agents")
-        query.ascending = try Self.bool(value("ascending"), "ascending")
-        attachments = try Self.bool(value("attachments"), "attachments")
-        query.since = try value("since").map { try Self.timestamp($0, "since", version: version) }
-        query.until = try value("until").map { try Self.timestamp($0, "until", version: version) }
+        statementID = try value("statementId").map { try Parameters.uuid($0, "statementId") }
+        voidedStatementID = try value("voidedStatementId").map { try Parameters.uuid($0, "voidedStatementId") }
+        if let agent = value("agent") { query.agent = try Parameters.agent(agent, version: version) }
+        if let verb = value("verb") { query.verb = try Parameters.iri(verb, "verb") }
+        if let activity = value("activity") { query.activity = try Parameters.iri(activity, "activity") }
+        query.registration = try value("registration").map { try Parameters.uuid($0, "registration") }
+        query.relatedActivities = try Parameters.bool(value("related_activities"), "related_activities")
+        query.relatedAgents = try Parameters.bool(value("related_agents"), "related_agents")
+        query.ascending = try Parameters.bool(value("ascending"), "ascending")
+        attachments = try Parameters.bool(value("attachments"), "attachments")
+        query.since = try value("since").map { try Parameters.timestamp($0, "since", version: version) }
+        query.until = try value("until").map { try Parameters.timestamp($0, "until", version: version) }
         if let limit = value("limit") {
             guard let number = Int(limit), number >= 0 else {
                 throw XAPIError.badParameter("limit", "must be a non-negative integer, got \"\(limit)\"")
@@ -61,52 +59,6 @@ struct StatementQueryParameters {
             for (name, _) in parameters where !allowed.contains(name) {
                 throw XAPIError.badParameter(String(name), "cannot be combined with statementId or voidedStatementId")
             }
-        }
-    }
-
-    private static func uuid(_ text: String, _ name: String) throws -> XAPIUUID {
-        guard let uuid = XAPIUUID(text) else { throw XAPIError.badParameter(name, "must be a UUID, got \"\(text)\"") }
-        return uuid
-    }
-
-    private static func iri(_ text: String, _ name: String) throws -> String {
-        guard Formats.isIRI(text) else {
-            throw XAPIError.badParameter(name, "must be an absolute IRI with a scheme, got \"\(text)\"")
-        }
-        return text
-    }
-
-    private static func bool(_ text: String?, _ name: String) throws -> Bool {
-        switch text {
-        case nil, "false": return false
-        case "true": return true
-        case let other?: throw XAPIError.badParameter(name, "must be true or false, got \"\(other)\"")
-        }
-    }
-
-    private static func timestamp(_ text: String, _ name: String, version: XAPIVersion) throws -> XAPITimestamp {
-        guard case .success(let time) = XAPITimestamp.parse(text, version: version) else {
-            throw XAPIError.badParameter(name, "must be a timestamp such as 2024-05-01T10:00:00Z, got \"\(text)\"")
-        }
-        return time
-    }
-
-    private static func agent(_ text: String, version: XAPIVersion) throws -> InverseFunctionalIdentifier {
-        let document: JSONDocument
-        do {
-            document = try JSONDocument.parse(text)
-        } catch {
-            throw XAPIError.badParameter("agent", "must be an Agent or identified Group as JSON: \(error)")
-        }
-        switch StatementReader.readActor(document.root, version: version, root: "agent") {
-        case .success(let actor):
-            guard let identifier = actor.identifier else {
-                throw XAPIError.badParameter("agent", "an anonymous Group cannot be used as a filter")
-            }
-            return identifier
-        case .failure(let rejection):
-            throw XAPIError(.badRequest, "agent: " + rejection.description,
-                errors: rejection.errors.map { .init(index: nil, path: $0.path, message: $0.message) })
         }
     }
 

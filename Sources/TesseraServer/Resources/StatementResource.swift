@@ -12,12 +12,7 @@ struct StatementResource: Sendable {
     func register(on router: Router<XAPIRequestContext>) {
         router.put("/xapi/statements") { request, context in try await put(request, context) }
         router.post("/xapi/statements") { request, context in try await post(request, context) }
-        router.get("/xapi/statements") { request, context in try get(request, context) }
-        router.head("/xapi/statements") { request, context in
-            var response = try get(request, context)
-            response.body = .init()
-            return response
-        }
+        router.getAndHead("/xapi/statements") { request, context in try get(request, context) }
     }
 
     // MARK: Writing
@@ -59,7 +54,7 @@ struct StatementResource: Sendable {
         writer.beginArray()
         for id in ids { writer.string(id.description) }
         writer.endArray()
-        return Self.json(.ok, writer.bytes)
+        return Response.json(.ok, writer.bytes)
     }
 
     /// The request body read and validated as one statement or an array.
@@ -119,12 +114,12 @@ struct StatementResource: Sendable {
             guard let found = try store.statement(id: id, voided: parameters.voidedStatementID != nil, authority: mine) else {
                 throw XAPIError(.notFound, "no statement with id \(id)")
             }
-            headers[.lastModified] = Self.httpDate(found.stored)
+            headers[.lastModified] = Response.httpDate(found.stored)
             return Response(
                 status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: formatted(found.body, parameters.format))))
         }
         let page = try store.query(parameters.query)
-        headers[.lastModified] = Self.httpDate(page.lastStored)
+        headers[.lastModified] = Response.httpDate(page.lastStored)
         var bytes = Array(#"{"statements":["#.utf8)
         for (index, body) in page.statements.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -148,19 +143,5 @@ struct StatementResource: Sendable {
     private func moreLink(_ request: Request, after position: Int64) -> String {
         let kept = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("more=") }
         return "/xapi/statements?" + (kept + ["more=\(position)"]).joined(separator: "&")
-    }
-
-    private static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    /// RFC 7231 date for Last-Modified.
-    static func httpDate(_ time: XAPITimestamp?) -> String? {
-        guard let time else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time.seconds)))
     }
 }

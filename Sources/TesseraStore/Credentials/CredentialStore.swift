@@ -104,7 +104,7 @@ public final class CredentialStore: @unchecked Sendable {
 
     /// The active credential whose key and secret these are, or nil.
     public func authenticate(key: String, secret: String) throws -> Credential? {
-        let digest = SHA256.digest(Array(secret.utf8))
+        let digest = Digest.sha256(Array(secret.utf8))
         let now = ContinuousClock.now
         return try locked {
             if let cached = verified[key], now - cached.at < Self.cacheLifetime,

@@ -2,18 +2,24 @@ import Foundation
 import Logging
 import XAPI
 
+/// A refusal decided before anything was written: the work fails alone and the rest of the
+/// transaction goes on.
+protocol WriteRejection: Error {}
+
 /// Why a batch was not stored. Nothing of a rejected batch is written.
-public enum StoreRejection: Error, Equatable, Sendable {
+public enum StoreRejection: WriteRejection, Equatable, Sendable {
     /// A statement with this id exists and says something different.
     case conflict(XAPIUUID)
     /// The batch voids this statement, which is itself a voiding statement.
     case voidsVoidingStatement(XAPIUUID)
 }
 
-/// The one owner of the write connection. Requests hand it whole batches and await their
-/// commit; it commits everything that queued up while the previous transaction ran in one
-/// transaction (group commit). A batch is answered only after its transaction committed, so an
-/// acknowledged statement survives a killed process.
+extension DocumentRejection: WriteRejection {}
+
+/// The one owner of the write connection. Requests hand it whole statement batches or document
+/// changes and await their commit; it commits everything that queued up while the previous
+/// transaction ran in one transaction (group commit). Work is answered only after its
+/// transaction committed, so an acknowledged statement survives a killed process.
 final class StatementWriter: @unchecked Sendable {
     private let connection: SQLiteConnection
     private let checkpointer: Checkpointer
@@ -25,8 +31,13 @@ final class StatementWriter: @unchecked Sendable {
     private var interned = Interner()
     private var lastStoredMilliseconds: Int64 = 0
 
+    private enum Work {
+        case statements([PreparedStatement])
+        case document(DocumentChange)
+    }
+
     private struct Pending {
-        let batch: [PreparedStatement]
+        let work: Work
         let continuation: CheckedContinuation<Void, any Error>
     }
 
@@ -55,9 +66,18 @@ final class StatementWriter: @unchecked Sendable {
 
     /// Stores a batch atomically; returns when it is committed (or throws and stores nothing).
     func store(_ batch: [PreparedStatement]) async throws {
+        try await enqueue(.statements(batch))
+    }
+
+    /// Applies a document change; returns when it is committed (or throws and changes nothing).
+    func apply(_ change: DocumentChange) async throws {
+        try await enqueue(.document(change))
+    }
+
+    private func enqueue(_ work: Work) async throws {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
-            queue.append(Pending(batch: batch, continuation: continuation))
+            queue.append(Pending(work: work, continuation: continuation))
             condition.signal()
             condition.unlock()
         }
@@ -78,18 +98,21 @@ final class StatementWriter: @unchecked Sendable {
         }
     }
 
-    /// Writes every pending batch in one transaction. Each batch is checked in full before any
-    /// of it is written, so a rejected batch leaves nothing behind and the others go on; any
-    /// other failure rolls the whole transaction back and fails every batch in it.
+    /// Writes all pending work in one transaction. Each batch or change is checked in full
+    /// before any of it is written, so a rejected one leaves nothing behind and the others go
+    /// on; any other failure rolls the whole transaction back and fails everything in it.
     private func commit(_ pending: [Pending]) {
         var outcomes: [Result<Void, any Error>] = []
         do {
             try connection.execute("BEGIN IMMEDIATE")
             for item in pending {
                 do {
-                    try write(item.batch)
+                    switch item.work {
+                    case .statements(let batch): try write(batch)
+                    case .document(let change): try DocumentTable.apply(change, at: nextStoredTime().milliseconds, on: connection)
+                    }
                     outcomes.append(.success(()))
-                } catch let rejection as StoreRejection {
+                } catch let rejection as any WriteRejection {
                     outcomes.append(.failure(rejection))
                 }
             }
@@ -151,7 +174,7 @@ final class StatementWriter: @unchecked Sendable {
         return fresh
     }
 
-    /// The storage time for a batch: now, but never before the previous batch's.
+    /// The storage time for a batch or document change: now, but never before the previous one's.
     private func nextStoredTime() -> XAPITimestamp {
         let milliseconds = max(XAPITimestamp.now().milliseconds, lastStoredMilliseconds)
         lastStoredMilliseconds = milliseconds

@@ -1,0 +1,151 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TesseraStore
+import XAPI
+
+/// The document resources — `/xapi/activities/state`, `/xapi/activities/profile` and
+/// `/xapi/agents/profile`: documents of any content type kept as sent, JSON merge on POST,
+/// an ETag and Last-Modified on every document, and If-Match / If-None-Match checked in the
+/// same transaction as the change.
+struct DocumentResource: Sendable {
+    let store: SQLiteStore
+
+    /// How one of the three resources names its documents.
+    struct Kind: Sendable {
+        let kind: DocumentKind
+        let path: RouterPath
+        let name: String
+        let idParameter: Substring
+        let usesActivity: Bool
+        let usesAgent: Bool
+        let scope: Scope
+
+        var usesRegistration: Bool { kind == .state }
+
+        var known: Set<Substring> {
+            var names: Set<Substring> = [idParameter, "since"]
+            if usesActivity { names.insert("activityId") }
+            if usesAgent { names.insert("agent") }
+            if usesRegistration { names.insert("registration") }
+            return names
+        }
+    }
+
+    static let kinds = [
+        Kind(kind: .state, path: "/xapi/activities/state", name: "the State resource", idParameter: "stateId",
+             usesActivity: true, usesAgent: true, scope: .state),
+        Kind(kind: .activityProfile, path: "/xapi/activities/profile", name: "the Activity Profile resource",
+             idParameter: "profileId", usesActivity: true, usesAgent: false, scope: .profile),
+        Kind(kind: .agentProfile, path: "/xapi/agents/profile", name: "the Agent Profile resource",
+             idParameter: "profileId", usesActivity: false, usesAgent: true, scope: .profile),
+    ]
+
+    func register(on router: Router<XAPIRequestContext>) {
+        for kind in Self.kinds {
+            router.getAndHead(kind.path) { request, context in try get(kind, request, context) }
+            router.put(kind.path) { request, context in try await change(kind, .put, request, context) }
+            router.post(kind.path) { request, context in try await change(kind, .post, request, context) }
+            router.delete(kind.path) { request, context in try await change(kind, .delete, request, context) }
+        }
+    }
+
+    // MARK: Reading
+
+    private func get(_ kind: Kind, _ request: Request, _ context: XAPIRequestContext) throws -> Response {
+        _ = try context.require(anyOf: [kind.scope, .allRead])
+        try Parameters.rejectUnknown(request, known: kind.known, resource: kind.name)
+        let scope = try documentScope(kind, request, context)
+        let parameters = request.uri.queryParameters
+        guard let id = parameters[kind.idParameter].map(String.init) else {
+            let since = try parameters["since"].map { try Parameters.timestamp(String($0), "since", version: context.version) }
+            var writer = JSONWriter(capacity: 256)
+            writer.beginArray()
+            for id in try store.documentIDs(scope, since: since) { writer.string(id) }
+            writer.endArray()
+            return Response.json(.ok, writer.bytes)
+        }
+        if parameters["since"] != nil {
+            throw XAPIError.badParameter("since", "applies to the list of ids; it cannot be combined with \(kind.idParameter)")
+        }
+        guard let document = try store.document(scope, id: id) else {
+            throw XAPIError(.notFound, "no document with \(kind.idParameter) \"\(id)\"")
+        }
+        var headers: HTTPFields = [.contentType: document.contentType, .eTag: "\"\(document.etag)\""]
+        headers[.lastModified] = Response.httpDate(document.updated)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document.content)))
+    }
+
+    // MARK: Changing
+
+    private enum Method {
+        case put, post, delete
+    }
+
+    private func change(_ kind: Kind, _ method: Method, _ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        _ = try context.require(kind.scope)
+        var known = kind.known
+        known.remove("since")
+        try Parameters.rejectUnknown(request, known: known, resource: kind.name + " for this method")
+        let scope = try documentScope(kind, request, context)
+        let id = request.uri.queryParameters[kind.idParameter].map(String.init)
+        let precondition = DocumentPrecondition(
+            ifMatch: Self.entityTags(request.headers[.ifMatch]), ifNoneMatch: Self.entityTags(request.headers[.ifNoneMatch]),
+            // Profiles always, and State from xAPI 2.0 on, refuse a blind overwrite.
+            requiredToOverwrite: method == .put && (kind.kind != .state || context.version != .v1_0_3))
+        let action: DocumentChange.Action
+        switch method {
+        case .put, .post:
+            guard id != nil else { throw XAPIError.badParameter(String(kind.idParameter), "is required") }
+            var request = request
+            let body = Array(try await request.collectBody(upTo: ServerLimits.maxBodyBytes).readableBytesView)
+            let contentType = request.headers[.contentType] ?? "application/octet-stream"
+            action = method == .put
+                ? .replace(content: body, contentType: contentType) : .merge(content: body, contentType: contentType)
+        case .delete:
+            guard id != nil || kind.kind == .state else {
+                throw XAPIError.badParameter(String(kind.idParameter), "is required")
+            }
+            action = id == nil ? .deleteAll : .delete
+        }
+        do {
+            try await store.apply(DocumentChange(scope: scope, id: id ?? "", action: action, precondition: precondition))
+        } catch let rejection as DocumentRejection {
+            switch rejection {
+            case .preconditionFailed(let reason):
+                throw XAPIError(.preconditionFailed, reason)
+            case .preconditionRequired:
+                throw XAPIError(.conflict,
+                    "the document exists: send If-Match with its ETag to replace it, or If-None-Match: * to create only")
+            case .notMergeable(let reason):
+                throw XAPIError(.badRequest, reason)
+            }
+        }
+        return Response(status: .noContent)
+    }
+
+    // MARK: Parameters
+
+    private func documentScope(_ kind: Kind, _ request: Request, _ context: XAPIRequestContext) throws -> DocumentScope {
+        let purpose = "by \(kind.name)"
+        let activity = kind.usesActivity
+            ? try Parameters.iri(Parameters.required(request, "activityId", for: purpose), "activityId") : nil
+        let agent = kind.usesAgent
+            ? try Parameters.agent(Parameters.required(request, "agent", for: purpose), version: context.version) : nil
+        let registration = try kind.usesRegistration
+            ? request.uri.queryParameters["registration"].map { try Parameters.uuid(String($0), "registration") } : nil
+        return DocumentScope(kind: kind.kind, activity: activity, agent: agent, registration: registration)
+    }
+
+    /// The entity tags of an If-Match or If-None-Match header, unquoted (weak ones too), or
+    /// `["*"]`; nil when the header is absent.
+    static func entityTags(_ header: String?) -> [String]? {
+        guard let header else { return nil }
+        return header.split(separator: ",").map { part in
+            var tag = Substring(part.trimmingCharacters(in: .whitespaces))
+            if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+            if tag.count >= 2, tag.first == "\"", tag.last == "\"" { tag = tag.dropFirst().dropLast() }
+            return String(tag)
+        }
+    }
+}

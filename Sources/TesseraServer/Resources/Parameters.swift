@@ -1,0 +1,68 @@
+import Hummingbird
+import XAPI
+
+/// Reads xAPI request parameters to the standards of statement values; a bad one is a 400
+/// naming the parameter and the rule.
+enum Parameters {
+    /// Throws for the first parameter not in `known`.
+    static func rejectUnknown(_ request: Request, known: Set<Substring>, resource: String) throws {
+        for (name, _) in request.uri.queryParameters where !known.contains(name) {
+            throw XAPIError.badParameter(String(name), "is not a parameter of \(resource)")
+        }
+    }
+
+    /// The value of a parameter the request must have.
+    static func required(_ request: Request, _ name: Substring, for purpose: String) throws -> String {
+        guard let value = request.uri.queryParameters[name] else {
+            throw XAPIError.badParameter(String(name), "is required \(purpose)")
+        }
+        return String(value)
+    }
+
+    static func uuid(_ text: String, _ name: String) throws -> XAPIUUID {
+        guard let uuid = XAPIUUID(text) else { throw XAPIError.badParameter(name, "must be a UUID, got \"\(text)\"") }
+        return uuid
+    }
+
+    static func iri(_ text: String, _ name: String) throws -> String {
+        guard Formats.isIRI(text) else {
+            throw XAPIError.badParameter(name, "must be an absolute IRI with a scheme, got \"\(text)\"")
+        }
+        return text
+    }
+
+    static func bool(_ text: String?, _ name: String) throws -> Bool {
+        switch text {
+        case nil, "false": return false
+        case "true": return true
+        case let other?: throw XAPIError.badParameter(name, "must be true or false, got \"\(other)\"")
+        }
+    }
+
+    static func timestamp(_ text: String, _ name: String, version: XAPIVersion) throws -> XAPITimestamp {
+        guard case .success(let time) = XAPITimestamp.parse(text, version: version) else {
+            throw XAPIError.badParameter(name, "must be a timestamp such as 2024-05-01T10:00:00Z, got \"\(text)\"")
+        }
+        return time
+    }
+
+    /// The identifier of the Agent or identified Group given as JSON in parameter `name`.
+    static func agent(_ text: String, version: XAPIVersion, name: String = "agent") throws -> InverseFunctionalIdentifier {
+        let document: JSONDocument
+        do {
+            document = try JSONDocument.parse(text)
+        } catch {
+            throw XAPIError.badParameter(name, "must be an Agent or identified Group as JSON: \(error)")
+        }
+        switch StatementReader.readActor(document.root, version: version, root: name) {
+        case .success(let actor):
+            guard let identifier = actor.identifier else {
+                throw XAPIError.badParameter(name, "must identify an agent; an anonymous Group does not")
+            }
+            return identifier
+        case .failure(let rejection):
+            throw XAPIError(.badRequest, name + ": " + rejection.description,
+                errors: rejection.errors.map { .init(index: nil, path: $0.path, message: $0.message) })
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import XAPI
+
+/// Which document resource a document belongs to.
+public enum DocumentKind: Int64, Sendable {
+    /// `/activities/state`: per activity, agent and (optional) registration.
+    case state = 1
+    /// `/activities/profile`: per activity.
+    case activityProfile = 2
+    /// `/agents/profile`: per agent.
+    case agentProfile = 3
+}
+
+/// The set of documents a resource request addresses, before the document id.
+public struct DocumentScope: Sendable, Equatable {
+    public let kind: DocumentKind
+    /// The activity IRI (state, activity profile).
+    public let activity: String?
+    /// The agent (state, agent profile).
+    public let agent: InverseFunctionalIdentifier?
+    /// The registration (state only; nil addresses the documents stored without one).
+    public let registration: XAPIUUID?
+
+    /// Creates a scope; pass only what `kind` uses.
+    public init(kind: DocumentKind, activity: String? = nil, agent: InverseFunctionalIdentifier? = nil, registration: XAPIUUID? = nil) {
+        self.kind = kind
+        self.activity = activity
+        self.agent = agent
+        self.registration = registration
+    }
+
+    /// The key columns, in the primary key's order, as bound to `?` parameters 1–4.
+    func bind(_ statement: SQLiteStatement) {
+        statement.bind(1, kind.rawValue)
+        statement.bind(2, activity ?? "")
+        statement.bind(3, agent?.storageKey ?? "")
+        statement.bind(4, registration?.bytes ?? [])
+    }
+}
+
+/// A stored document.
+public struct StoredDocument: Sendable, Equatable {
+    /// The bytes as sent (or as merged).
+    public let content: [UInt8]
+    /// The content type it was sent with.
+    public let contentType: String
+    /// SHA-1 of the content, hexadecimal, unquoted.
+    public let etag: String
+    /// When it last changed.
+    public let updated: XAPITimestamp
+
+    /// True when the content type is JSON (media type `application/json`, parameters ignored).
+    public var isJSON: Bool { DocumentChange.isJSONMediaType(contentType) }
+}
+
+/// The precondition headers of a request (RFC 7232), as the store checks them against the
+/// document it is about to change, in the same transaction.
+public struct DocumentPrecondition: Sendable, Equatable {
+    /// `If-Match`: the entity tags (unquoted) or `*`; nil when the header is absent.
+    public var ifMatch: [String]?
+    /// `If-None-Match`: the entity tags (unquoted) or `*`; nil when the header is absent.
+    public var ifNoneMatch: [String]?
+    /// Refuse to overwrite an existing document when neither header was sent (409).
+    public var requiredToOverwrite: Bool
+
+    /// No headers, nothing required.
+    public static let none = DocumentPrecondition(ifMatch: nil, ifNoneMatch: nil, requiredToOverwrite: false)
+
+    /// Creates a precondition.
+    public init(ifMatch: [String]?, ifNoneMatch: [String]?, requiredToOverwrite: Bool) {
+        self.ifMatch = ifMatch
+        self.ifNoneMatch = ifNoneMatch
+        self.requiredToOverwrite = requiredToOverwrite
+    }
+
+    /// Checks the headers against the current document's entity tag (nil when there is none).
+    func check(current etag: String?) throws(DocumentRejection) {
+        if let ifMatch {
+            guard let etag, ifMatch.contains("*") || ifMatch.contains(etag) else {
+                throw .preconditionFailed("If-Match does not match the document's current ETag")
+            }
+        }
+        if let ifNoneMatch, let etag, ifNoneMatch.contains("*") || ifNoneMatch.contains(etag) {
+            throw .preconditionFailed("If-None-Match matches the existing document")
+        }
+        if requiredToOverwrite && ifMatch == nil && ifNoneMatch == nil && etag != nil {
+            throw .preconditionRequired
+        }
+    }
+}
+
+/// A change to one document (or, for `deleteAll`, to every document of a scope).
+public struct DocumentChange: Sendable {
+    /// What to do.
+    public enum Action: Sendable {
+        /// Store `content` as the document, replacing any (PUT; POST when there is none).
+        case replace(content: [UInt8], contentType: String)
+        /// Merge the JSON object `content` into the stored JSON object, or store it when there
+        /// is none (POST).
+        case merge(content: [UInt8], contentType: String)
+        /// Delete the document.
+        case delete
+        /// Delete every document of the scope (State DELETE without stateId).
+        case deleteAll
+    }
+
+    public let scope: DocumentScope
+    /// The stateId or profileId (ignored by `deleteAll`).
+    public let id: String
+    public let action: Action
+    public let precondition: DocumentPrecondition
+
+    /// Creates a change.
+    public init(scope: DocumentScope, id: String, action: Action, precondition: DocumentPrecondition = .none) {
+        self.scope = scope
+        self.id = id
+        self.action = action
+        self.precondition = precondition
+    }
+
+    /// True for `application/json`, with or without parameters.
+    public static func isJSONMediaType(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.trimmingSpaces().lowercased() == "application/json"
+    }
+}
+
+/// Why a document change was refused. Nothing was changed.
+public enum DocumentRejection: Error, Equatable, Sendable {
+    /// If-Match or If-None-Match failed (412).
+    case preconditionFailed(String)
+    /// The document exists and the request named no precondition (409).
+    case preconditionRequired
+    /// A POST cannot be merged: a reason naming which side is not a JSON object (400).
+    case notMergeable(String)
+}
+
+extension Substring {
+    func trimmingSpaces() -> Substring {
+        var result = self
+        while result.first == " " || result.first == "\t" { result.removeFirst() }
+        while result.last == " " || result.last == "\t" { result.removeLast() }
+        return result
+    }
+}
