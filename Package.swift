@@ -43,6 +43,7 @@ let package = Package(
                 .embedInCode("Migrations/0004_statement_refs.sql"),
                 .embedInCode("Migrations/0005_link_roles.sql"),
                 .embedInCode("Migrations/0006_documents.sql"),
+                .embedInCode("Migrations/0007_activity_definitions.sql"),
             ]
         ),
         .target(

@@ -41,6 +41,8 @@ public func buildApplication(
     AboutResource().register(on: router)
     StatementResource(store: store, authorityHomePage: configuration.authorityHomePage).register(on: router)
     DocumentResource(store: store).register(on: router)
+    ActivitiesResource(store: store).register(on: router)
+    AgentsResource().register(on: router)
     return Application(
         responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tessera"),

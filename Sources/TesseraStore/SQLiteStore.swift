@@ -62,6 +62,17 @@ public final class SQLiteStore: Sendable {
         try readers.withConnection { try StatementQueryEngine.run(query, on: $0) }
     }
 
+    /// The canonical definition of activity `iri` (JSON object), if any statement defined it.
+    public func activityDefinition(_ iri: String) throws -> [UInt8]? {
+        try readers.withConnection { connection in
+            let select = try connection.prepared("""
+                SELECT d.definition FROM activities a JOIN activity_definitions d ON d.activity_id = a.id WHERE a.iri = ?
+                """)
+            select.bind(1, iri)
+            return try select.step() ? select.blob(0) : nil
+        }
+    }
+
     /// The document `id` of `scope`, if stored.
     public func document(_ scope: DocumentScope, id: String) throws -> StoredDocument? {
         try readers.withConnection { try DocumentTable.document(scope, id: id, on: $0) }

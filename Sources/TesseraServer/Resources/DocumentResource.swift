@@ -131,7 +131,8 @@ struct DocumentResource: Sendable {
         let activity = kind.usesActivity
             ? try Parameters.iri(Parameters.required(request, "activityId", for: purpose), "activityId") : nil
         let agent = kind.usesAgent
-            ? try Parameters.agent(Parameters.required(request, "agent", for: purpose), version: context.version) : nil
+            ? try Parameters.agent(Parameters.required(request, "agent", for: purpose), version: context.version, groups: false)
+            : nil
         let registration = try kind.usesRegistration
             ? request.uri.queryParameters["registration"].map { try Parameters.uuid(String($0), "registration") } : nil
         return DocumentScope(kind: kind.kind, activity: activity, agent: agent, registration: registration)

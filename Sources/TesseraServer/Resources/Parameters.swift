@@ -46,20 +46,30 @@ enum Parameters {
         return time
     }
 
-    /// The identifier of the Agent or identified Group given as JSON in parameter `name`.
-    static func agent(_ text: String, version: XAPIVersion, name: String = "agent") throws -> InverseFunctionalIdentifier {
+    /// The identifier of the Agent (or, with `groups`, identified Group) given as JSON in
+    /// parameter `name`.
+    static func agent(
+        _ text: String, version: XAPIVersion, name: String = "agent", groups: Bool = true
+    ) throws -> InverseFunctionalIdentifier {
+        let actor = try actor(text, version: version, name: name)
+        if case .group = actor, !groups { throw XAPIError.badParameter(name, "must be an Agent, not a Group") }
+        guard let identifier = actor.identifier else {
+            throw XAPIError.badParameter(name, "must identify an agent; an anonymous Group does not")
+        }
+        return identifier
+    }
+
+    /// The Agent or Group given as JSON in parameter `name`, checked by the statement rules.
+    static func actor(_ text: String, version: XAPIVersion, name: String) throws -> Actor {
         let document: JSONDocument
         do {
             document = try JSONDocument.parse(text)
         } catch {
-            throw XAPIError.badParameter(name, "must be an Agent or identified Group as JSON: \(error)")
+            throw XAPIError.badParameter(name, "must be an Agent as JSON: \(error)")
         }
         switch StatementReader.readActor(document.root, version: version, root: name) {
         case .success(let actor):
-            guard let identifier = actor.identifier else {
-                throw XAPIError.badParameter(name, "must identify an agent; an anonymous Group does not")
-            }
-            return identifier
+            return actor
         case .failure(let rejection):
             throw XAPIError(.badRequest, name + ": " + rejection.description,
                 errors: rejection.errors.map { .init(index: nil, path: $0.path, message: $0.message) })

@@ -81,7 +81,8 @@ struct StatementResource: Sendable {
     @discardableResult
     private func store(_ statements: [Statement], _ credential: Credential, _ context: XAPIRequestContext) async throws -> [XAPIUUID] {
         let authority = credential.authority(homePage: authorityHomePage)
-        let prepared = statements.map { PreparedStatement($0, authority: authority, version: context.version) }
+        let defines = credential.allows(.define)
+        let prepared = statements.map { PreparedStatement($0, authority: authority, version: context.version, defines: defines) }
         var seen = Set<XAPIUUID>()
         for (index, statement) in prepared.enumerated() where !seen.insert(statement.id).inserted {
             throw XAPIError(.badRequest, "statement \(index) repeats the id \(statement.id) of an earlier statement in the batch",

@@ -57,7 +57,11 @@ enum DocumentTable {
             guard DocumentChange.isJSONMediaType(contentType) else {
                 throw DocumentRejection.notMergeable("a POST merging into a JSON document must send application/json")
             }
-            let merged = try merge(content, into: current.content)
+            _ = try jsonObject(current.content, "the stored document")
+            // xAPI's document merge: top-level members replaced whole.
+            guard let merged = JSONMerge.merge(content, into: current.content) else {
+                throw DocumentRejection.notMergeable("the document sent is not a JSON object")
+            }
             try store(merged, contentType: current.contentType, change, time, connection)
         case .deleteAll:
             break
@@ -81,26 +85,6 @@ enum DocumentTable {
         upsert.bind(8, Digest.hex(Digest.sha1(content)))
         upsert.bind(9, time)
         try upsert.step()
-    }
-
-    /// The top-level members of the JSON object `update` written over those of `stored`
-    /// (xAPI's document merge: one level deep, a member's value replaced whole).
-    static func merge(_ update: [UInt8], into stored: [UInt8]) throws -> [UInt8] {
-        let old = try jsonObject(stored, "the stored document")
-        let new = try jsonObject(update, "the document sent")
-        let replaced = Set(new.members.map(\.key))
-        var writer = JSONWriter(capacity: stored.count + update.count)
-        writer.beginObject()
-        for member in old.members where !replaced.contains(member.key) {
-            writer.key(member.key)
-            writer.value(member.value)
-        }
-        for member in new.members {
-            writer.key(member.key)
-            writer.value(member.value)
-        }
-        writer.endObject()
-        return writer.bytes
     }
 
     private static func jsonObject(_ bytes: [UInt8], _ name: String) throws(DocumentRejection) -> JSONValue {

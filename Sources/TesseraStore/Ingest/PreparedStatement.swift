@@ -12,6 +12,9 @@ public struct PreparedStatement: Sendable {
     let keys: StatementKeys
     /// The statement itself, to compare with a stored one if its id is already taken.
     let statement: Statement
+    /// Activity definitions to merge into the canonical ones (only from a credential that may
+    /// define activities), as (activity IRI, definition JSON).
+    let definitions: [(id: String, json: [UInt8])]
 
     /// The stand-in for `stored` until the writer assigns the real time (same width).
     static let storedPlaceholder = XAPITimestamp(seconds: 0, nanoseconds: 0)
@@ -20,8 +23,9 @@ public struct PreparedStatement: Sendable {
     ///
     /// Assigns a random id when there is none, the authority (always: the LRS overwrites one
     /// sent by the client), the version (kept when sent, else the request's), and a timestamp
-    /// equal to the storage time when none was sent (the writer fills both in).
-    public init(_ statement: Statement, authority: Agent, version: XAPIVersion) {
+    /// equal to the storage time when none was sent (the writer fills both in). With
+    /// `defines`, the statement's activity definitions update the canonical ones.
+    public init(_ statement: Statement, authority: Agent, version: XAPIVersion, defines: Bool = false) {
         var statement = statement
         let id = statement.id ?? XAPIUUID.random()
         statement.id = id
@@ -31,6 +35,7 @@ public struct PreparedStatement: Sendable {
         self.id = id
         keys = StatementKeys(statement)
         self.statement = statement
+        definitions = defines ? statement.activityDefinitions.map { ($0.id, $0.definition.canonicalJSON()) } : []
         let encoded = statement.canonicalJSONWithStoredRange()
         body = encoded.bytes
         storedRange = encoded.stored!

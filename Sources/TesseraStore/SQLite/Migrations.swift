@@ -19,6 +19,9 @@ enum Migrator {
             sql: String(decoding: PackageResources._004_statement_refs_sql, as: UTF8.self)),
         Migration(version: 5, name: "link_roles", sql: String(decoding: PackageResources._005_link_roles_sql, as: UTF8.self)),
         Migration(version: 6, name: "documents", sql: String(decoding: PackageResources._006_documents_sql, as: UTF8.self)),
+        Migration(
+            version: 7, name: "activity_definitions",
+            sql: String(decoding: PackageResources._007_activity_definitions_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.

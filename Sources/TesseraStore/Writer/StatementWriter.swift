@@ -29,6 +29,9 @@ final class StatementWriter: @unchecked Sendable {
     private var stopping = false
     private var thread: Thread?
     private var interned = Interner()
+    /// The last definition JSON received per activity, so that the same definition sent again
+    /// (the usual case) costs one comparison.
+    private var definitionsSeen: [String: [UInt8]] = [:]
     private var lastStoredMilliseconds: Int64 = 0
 
     private enum Work {
@@ -122,8 +125,9 @@ final class StatementWriter: @unchecked Sendable {
         } catch {
             connection.finishStatements()
             try? connection.execute("ROLLBACK")
-            // Ids interned inside the rolled-back transaction are gone; forget them all.
+            // Ids interned and definitions merged inside the rolled-back transaction are gone.
             interned = Interner()
+            definitionsSeen = [:]
             logger.error("write transaction failed", metadata: ["error": "\(error)"])
             outcomes = pending.map { _ in .failure(error) }
         }
@@ -219,6 +223,7 @@ final class StatementWriter: @unchecked Sendable {
         try row.step()
         let seq = connection.lastInsertRowID
         try linkReferences(seq: seq, target: keys.objectStatement, referrers: referrers)
+        for (iri, json) in statement.definitions { try define(iri, json) }
 
         // The link rows answer the agent and activity filters; role marks actor and object.
         let agentLink = try connection.prepared(
@@ -267,6 +272,28 @@ final class StatementWriter: @unchecked Sendable {
             inherit.bind(2, seq)
             try inherit.step()
         }
+    }
+
+    /// Merges `json` into the canonical definition of activity `iri`: language maps and
+    /// extensions by key, other members replaced.
+    private func define(_ iri: String, _ json: [UInt8]) throws {
+        if definitionsSeen[iri] == json { return }
+        let id = try intern(.activity, iri)
+        let select = try connection.prepared("SELECT definition FROM activity_definitions WHERE activity_id = ?")
+        select.bind(1, id)
+        let stored = try select.step() ? select.blob(0) : nil
+        select.reset()
+        let merged = stored.flatMap { JSONMerge.merge(json, into: $0, deep: ["name", "description", "extensions"]) } ?? json
+        if merged != stored {
+            let upsert = try connection.prepared(
+                "INSERT INTO activity_definitions (activity_id, definition) VALUES (?, ?) "
+                    + "ON CONFLICT (activity_id) DO UPDATE SET definition = excluded.definition")
+            upsert.bind(1, id)
+            upsert.bind(2, merged)
+            try upsert.step()
+        }
+        if definitionsSeen.count >= 50_000 { definitionsSeen = [:] }
+        definitionsSeen[iri] = json
     }
 
     /// The integer id of an agent key, verb IRI or activity IRI, created on first sight.

@@ -437,3 +437,33 @@ public enum LanguageMatcher {
         return map.entries.first
     }
 }
+
+extension ActivityDefinition {
+    /// The definition as the stored form writes it (compact JSON, members in a fixed order,
+    /// every language kept).
+    public func canonicalJSON() -> [UInt8] {
+        var encoder = StatementEncoder(format: .exact, comparing: false)
+        encoder.activityDefinition(self)
+        return encoder.writer.bytes
+    }
+}
+
+extension Statement {
+    /// Every activity the statement carries a definition for — object, context activities,
+    /// and the same inside a sub-statement — as (id, definition).
+    public var activityDefinitions: [(id: String, definition: ActivityDefinition)] {
+        var found: [(id: String, definition: ActivityDefinition)] = []
+        func collect(_ object: StatementObject, _ context: Context?) {
+            switch object {
+            case .activity(let activity): if let definition = activity.definition { found.append((activity.id, definition)) }
+            case .subStatement(let sub): collect(sub.object, sub.context)
+            case .agent, .group, .statementRef: break
+            }
+            for activity in context?.contextActivities?.all ?? [] {
+                if let definition = activity.definition { found.append((activity.id, definition)) }
+            }
+        }
+        collect(object, context)
+        return found
+    }
+}

@@ -1,0 +1,32 @@
+import Hummingbird
+import TesseraStore
+import XAPI
+
+/// `/xapi/activities`: the Activity object for an id, with the canonical definition merged
+/// from the statements of credentials allowed to define activities. An activity nobody has
+/// defined still gets an Activity object (its id alone).
+struct ActivitiesResource: Sendable {
+    let store: SQLiteStore
+
+    func register(on router: Router<XAPIRequestContext>) {
+        router.getAndHead("/xapi/activities") { request, context in try get(request, context) }
+    }
+
+    private func get(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+        _ = try context.require(anyOf: [.statementsReadMine, .allRead, .define, .state, .profile])
+        try Parameters.rejectUnknown(request, known: ["activityId"], resource: "the Activities resource")
+        let id = try Parameters.iri(Parameters.required(request, "activityId", for: "by the Activities resource"), "activityId")
+        var writer = JSONWriter(capacity: 512)
+        writer.beginObject()
+        writer.key("objectType")
+        writer.string("Activity")
+        writer.key("id")
+        writer.string(id)
+        if let definition = try store.activityDefinition(id) {
+            writer.key("definition")
+            writer.rawValue(definition)
+        }
+        writer.endObject()
+        return Response.json(.ok, writer.bytes)
+    }
+}
