@@ -28,11 +28,12 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "XAPI"),
+        .target(name: "TesseraCrypto", dependencies: ["XAPI", "COpenSSL"]),
         .target(name: "TesseraSamples", dependencies: ["XAPI"]),
         .target(
             name: "TesseraStore",
             dependencies: [
-                "XAPI", "CSQLite", "COpenSSL",
+                "XAPI", "CSQLite", "COpenSSL", "TesseraCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Migrations/README.md"],
@@ -44,12 +45,13 @@ let package = Package(
                 .embedInCode("Migrations/0005_link_roles.sql"),
                 .embedInCode("Migrations/0006_documents.sql"),
                 .embedInCode("Migrations/0007_activity_definitions.sql"),
+                .embedInCode("Migrations/0008_attachments.sql"),
             ]
         ),
         .target(
             name: "TesseraServer",
             dependencies: [
-                "XAPI", "TesseraStore",
+                "XAPI", "TesseraStore", "TesseraCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "TesseraServerTests",
             dependencies: [
-                "TesseraServer", "TesseraStore", "XAPI",
+                "TesseraServer", "TesseraStore", "TesseraCrypto", "XAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -42,9 +42,23 @@ public final class SQLiteStore: Sendable {
         writer.start()
     }
 
-    /// Stores a batch atomically; returns once it is durable.
-    public func store(_ batch: [PreparedStatement]) async throws {
-        try await writer.store(batch)
+    /// Stores a batch, and the content of its attachments, atomically; returns once it is
+    /// durable.
+    public func store(_ batch: [PreparedStatement], attachments: [AttachmentContent] = []) async throws {
+        try await writer.store(batch, attachments: attachments)
+    }
+
+    /// The stored content of the attachments with these hashes (those present).
+    public func attachments(_ hashes: [String]) throws -> [AttachmentContent] {
+        try readers.withConnection { connection in
+            let select = try connection.prepared("SELECT content_type, content FROM attachments WHERE sha2 = ?")
+            return try hashes.compactMap { sha2 in
+                select.reset()
+                select.bind(1, sha2)
+                guard try select.step() else { return nil }
+                return AttachmentContent(sha2: sha2, contentType: select.text(0), content: select.blob(1))
+            }
+        }
     }
 
     /// The statement `id` as stored (GET `statementId`, or `voidedStatementId` with `voided`

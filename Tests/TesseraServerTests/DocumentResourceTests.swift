@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import TesseraCrypto
 import TesseraStore
 import Testing
 import XAPI

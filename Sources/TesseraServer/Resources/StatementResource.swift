@@ -28,15 +28,15 @@ struct StatementResource: Sendable {
         for (name, _) in request.uri.queryParameters where name != "statementId" {
             throw XAPIError.badParameter(String(name), "is not a parameter of PUT /statements")
         }
-        let parsed = try await statements(request, context)
-        guard !parsed.isBatch, var statement = try parsed.allValid().get().first else {
+        let upload = try await StatementUpload(request, version: context.version)
+        guard !upload.parsed.isBatch, var statement = try upload.statements(version: context.version).first else {
             throw XAPIError(.badRequest, "PUT takes one statement object, not an array")
         }
         if let sent = statement.id, sent != id {
             throw XAPIError.badParameter("statement.id", "differs from the statementId parameter (\(id))")
         }
         statement.id = id
-        try await store([statement], credential, context)
+        try await store([statement], attachments: upload.attachments, credential, context)
         return Response(status: .noContent)
     }
 
@@ -45,11 +45,12 @@ struct StatementResource: Sendable {
         for (name, _) in request.uri.queryParameters {
             throw XAPIError.badParameter(String(name), "is not a parameter of POST /statements")
         }
-        let statements = try await statements(request, context).allValid().get()
+        let upload = try await StatementUpload(request, version: context.version)
+        let statements = try upload.statements(version: context.version)
         guard statements.count <= ServerLimits.maxBatchStatements else {
             throw XAPIError(.contentTooLarge, "a batch holds at most \(ServerLimits.maxBatchStatements) statements")
         }
-        let ids = try await store(statements, credential, context)
+        let ids = try await store(statements, attachments: upload.attachments, credential, context)
         var writer = JSONWriter(capacity: ids.count * 40 + 2)
         writer.beginArray()
         for id in ids { writer.string(id.description) }
@@ -57,29 +58,11 @@ struct StatementResource: Sendable {
         return Response.json(.ok, writer.bytes)
     }
 
-    /// The request body read and validated as one statement or an array.
-    private func statements(_ request: Request, _ context: XAPIRequestContext) async throws -> ParsedStatements {
-        let contentType = request.headers[.contentType] ?? ""
-        guard contentType.lowercased().hasPrefix("application/json") else {
-            throw XAPIError.badParameter(
-                "Content-Type", "must be application/json, got \"\(contentType)\"")
-        }
-        var request = request
-        let buffer = try await request.collectBody(upTo: ServerLimits.maxBodyBytes)
-        do {
-            let parsed = try StatementInput.parse(Array(buffer.readableBytesView), version: context.version)
-            if case .failure(let rejected) = parsed.allValid() {
-                throw XAPIError.invalidStatement(rejected.rejection, index: parsed.isBatch ? rejected.index : nil)
-            }
-            return parsed
-        } catch let rejection as StatementRejection {
-            throw XAPIError.invalidStatement(rejection, index: nil)
-        }
-    }
-
-    /// Prepares and stores a batch atomically; returns the ids in order.
+    /// Prepares and stores a batch and its attachments atomically; returns the ids in order.
     @discardableResult
-    private func store(_ statements: [Statement], _ credential: Credential, _ context: XAPIRequestContext) async throws -> [XAPIUUID] {
+    private func store(
+        _ statements: [Statement], attachments: [AttachmentContent], _ credential: Credential, _ context: XAPIRequestContext
+    ) async throws -> [XAPIUUID] {
         let authority = credential.authority(homePage: authorityHomePage)
         let defines = credential.allows(.define)
         let prepared = statements.map { PreparedStatement($0, authority: authority, version: context.version, defines: defines) }
@@ -89,7 +72,7 @@ struct StatementResource: Sendable {
                 errors: [.init(index: index, path: "statement.id", message: "repeats an id used earlier in the batch")])
         }
         do {
-            try await store.store(prepared)
+            try await store.store(prepared, attachments: attachments)
         } catch StoreRejection.conflict(let id) {
             throw XAPIError(.conflict, "a different statement with id \(id) is already stored")
         } catch StoreRejection.voidsVoidingStatement(let id) {
@@ -116,8 +99,7 @@ struct StatementResource: Sendable {
                 throw XAPIError(.notFound, "no statement with id \(id)")
             }
             headers[.lastModified] = Response.httpDate(found.stored)
-            return Response(
-                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: formatted(found.body, parameters.format))))
+            return try respond(formatted(found.body, parameters.format), headers, attachments: parameters.attachments, of: [found.body])
         }
         let page = try store.query(parameters.query)
         headers[.lastModified] = Response.httpDate(page.lastStored)
@@ -131,7 +113,35 @@ struct StatementResource: Sendable {
         writer.string(page.next.map { moreLink(request, after: $0) } ?? "")
         bytes += writer.bytes
         bytes.append(UInt8(ascii: "}"))
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return try respond(bytes, headers, attachments: parameters.attachments, of: page.statements)
+    }
+
+    /// The JSON result alone, or with `attachments` a multipart/mixed response: the JSON
+    /// first, then the stored content of each attachment of `statements`, once per hash.
+    private func respond(_ json: [UInt8], _ headers: HTTPFields, attachments: Bool, of statements: [[UInt8]]) throws -> Response {
+        guard attachments else {
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        }
+        var hashes: [String] = []
+        var seen = Set<String>()
+        for body in statements {
+            for attachment in StatementReader.readStored(body)?.attachments ?? [] where seen.insert(attachment.sha2).inserted {
+                hashes.append(attachment.sha2)
+            }
+        }
+        let boundary = "tessera-" + XAPIUUID.random().description
+        var body = ByteBuffer()
+        body.writeString("--\(boundary)\r\nContent-Type: application/json\r\n\r\n")
+        body.writeBytes(json)
+        for attachment in try store.attachments(hashes) {
+            body.writeString("\r\n--\(boundary)\r\nContent-Type: \(attachment.contentType)\r\n")
+            body.writeString("Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: \(attachment.sha2)\r\n\r\n")
+            body.writeBytes(attachment.content)
+        }
+        body.writeString("\r\n--\(boundary)--\r\n")
+        var headers = headers
+        headers[.contentType] = "multipart/mixed; boundary=\(boundary)"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// The stored form for `exact`, re-encoded for `ids` and `canonical`.

@@ -1,4 +1,5 @@
 import Foundation
+import TesseraCrypto
 import XAPI
 
 /// An API credential: a key, a name, scopes. The secret is never stored, only its hash.

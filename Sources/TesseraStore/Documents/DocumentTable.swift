@@ -1,3 +1,4 @@
+import TesseraCrypto
 import XAPI
 
 /// SQL over the `documents` table: reads on a reader connection, changes on the writer's.

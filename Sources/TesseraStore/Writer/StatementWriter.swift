@@ -35,7 +35,7 @@ final class StatementWriter: @unchecked Sendable {
     private var lastStoredMilliseconds: Int64 = 0
 
     private enum Work {
-        case statements([PreparedStatement])
+        case statements([PreparedStatement], attachments: [AttachmentContent])
         case document(DocumentChange)
     }
 
@@ -67,9 +67,10 @@ final class StatementWriter: @unchecked Sendable {
         checkpointer.stop()
     }
 
-    /// Stores a batch atomically; returns when it is committed (or throws and stores nothing).
-    func store(_ batch: [PreparedStatement]) async throws {
-        try await enqueue(.statements(batch))
+    /// Stores a batch and its attachments' content atomically; returns when it is committed
+    /// (or throws and stores nothing).
+    func store(_ batch: [PreparedStatement], attachments: [AttachmentContent]) async throws {
+        try await enqueue(.statements(batch, attachments: attachments))
     }
 
     /// Applies a document change; returns when it is committed (or throws and changes nothing).
@@ -111,7 +112,7 @@ final class StatementWriter: @unchecked Sendable {
             for item in pending {
                 do {
                     switch item.work {
-                    case .statements(let batch): try write(batch)
+                    case .statements(let batch, let attachments): try write(batch, attachments)
                     case .document(let change): try DocumentTable.apply(change, at: nextStoredTime().milliseconds, on: connection)
                     }
                     outcomes.append(.success(()))
@@ -136,10 +137,18 @@ final class StatementWriter: @unchecked Sendable {
         }
     }
 
-    private func write(_ batch: [PreparedStatement]) throws {
+    private func write(_ batch: [PreparedStatement], _ attachments: [AttachmentContent]) throws {
         let fresh = try admissible(batch)
         let time = nextStoredTime()
         for statement in fresh { try insert(statement, storedAt: time) }
+        for attachment in attachments {
+            let insert = try connection.prepared(
+                "INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)")
+            insert.bind(1, attachment.sha2)
+            insert.bind(2, attachment.contentType)
+            insert.bind(3, attachment.content)
+            try insert.step()
+        }
     }
 
     /// The statements of `batch` still to insert, after checking everything that could reject

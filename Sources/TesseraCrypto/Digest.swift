@@ -12,6 +12,17 @@ public enum Digest {
         run(bytes, length: Int(SHA256_DIGEST_LENGTH)) { COpenSSL.SHA256($0, $1, $2) }
     }
 
+    /// The SHA-2 digest of `bytes` of the size that `hex` (a hexadecimal SHA-256, SHA-384 or
+    /// SHA-512) has, in lower-case hexadecimal; nil for another length.
+    public static func sha2Hex(_ bytes: [UInt8], sizedLike hex: String) -> String? {
+        switch hex.utf8.count {
+        case 64: return self.hex(sha256(bytes))
+        case 96: return self.hex(run(bytes, length: Int(SHA384_DIGEST_LENGTH)) { COpenSSL.SHA384($0, $1, $2) })
+        case 128: return self.hex(run(bytes, length: Int(SHA512_DIGEST_LENGTH)) { COpenSSL.SHA512($0, $1, $2) })
+        default: return nil
+        }
+    }
+
     /// Lower-case hexadecimal.
     public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
