@@ -52,8 +52,8 @@ struct StatementUpload {
     private static func parse(_ bytes: [UInt8], version: XAPIVersion) throws -> ParsedStatements {
         do {
             return try StatementInput.parse(bytes, version: version)
-        } catch let rejection as StatementRejection {
-            throw XAPIError.invalidStatement(rejection, index: nil)
+        } catch {
+            throw XAPIError.invalidStatement(error, index: nil)
         }
     }
 
