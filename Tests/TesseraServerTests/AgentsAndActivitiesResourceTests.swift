@@ -73,6 +73,14 @@ struct AgentsAndActivitiesResourceTests {
             #expect(person["name"] as? [String] == ["Ann"])
             #expect(person["mbox"] as? [String] == ["mailto:ann@example.com"])
 
+            // Form encoding, as Python's urlencode writes it: `+` for a space, %2B for a plus.
+            let formEncoded = try await client.execute(
+                uri: "/xapi/agents?agent=%7B%22name%22%3A+%22Ann+Example%22%2C+%22mbox%22%3A+%22mailto%3Aann%2Blrs%40example.com%22%7D",
+                method: .get, headers: lrs.headers())
+            let decoded = try #require(try json(formEncoded) as? [String: Any])
+            #expect(decoded["name"] as? [String] == ["Ann Example"])
+            #expect(decoded["mbox"] as? [String] == ["mailto:ann+lrs@example.com"])
+
             let account = try await client.execute(
                 uri: "/xapi/agents?agent=%7B%22account%22%3A%7B%22homePage%22%3A%22https%3A%2F%2Flms.example.com%22%2C%22name%22%3A%22a-1%22%7D%7D",
                 method: .get, headers: lrs.headers())

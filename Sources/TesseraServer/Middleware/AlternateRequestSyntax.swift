@@ -47,14 +47,14 @@ enum AlternateRequestSyntax {
 
     /// The request the form stands for.
     static func rewrite(_ request: Request, maxBytes: Int) async throws -> Request {
-        let parameters = request.uri.queryParameters
+        let parameters = try QueryParameters(request)
         guard let methodName = parameters["method"], let method = HTTPRequest.Method(methodName.uppercased()),
             [.get, .put, .post, .delete, .head].contains(method)
         else {
             throw XAPIError.badParameter("method", "must be GET, PUT, POST, DELETE or HEAD")
         }
-        for (name, _) in parameters where name != "method" {
-            throw XAPIError.badParameter(String(name), "the alternate request syntax takes no query parameter but method")
+        for name in parameters.names where name != "method" {
+            throw XAPIError.badParameter(name, "the alternate request syntax takes no query parameter but method")
         }
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             throw XAPIError.badParameter("Content-Type", "the alternate request syntax sends application/x-www-form-urlencoded")
@@ -67,8 +67,8 @@ enum AlternateRequestSyntax {
         var content: String?
         for field in String(buffer: buffer).split(separator: "&") {
             let pair = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = formDecoded(pair[0]) else { throw XAPIError.badParameter("form", "is not valid form encoding") }
-            let value = pair.count > 1 ? formDecoded(pair[1]) : ""
+            guard let name = QueryParameters.formDecoded(pair[0]) else { throw XAPIError.badParameter("form", "is not valid form encoding") }
+            let value = pair.count > 1 ? QueryParameters.formDecoded(pair[1]) : ""
             guard let value else { throw XAPIError.badParameter(name, "is not valid form encoding") }
             if name == "content" {
                 content = value
@@ -82,10 +82,5 @@ enum AlternateRequestSyntax {
         let path = request.uri.path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         let head = HTTPRequest(method: method, scheme: request.head.scheme, authority: request.head.authority, path: path, headerFields: headers)
         return Request(head: head, body: .init(buffer: ByteBuffer(string: content ?? "")))
-    }
-
-    /// Decodes `application/x-www-form-urlencoded` text (`+` is a space).
-    private static func formDecoded(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }

@@ -14,8 +14,9 @@ struct ActivitiesResource: Sendable {
 
     private func get(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
         _ = try context.require(anyOf: [.statementsReadMine, .allRead, .define, .state, .profile])
-        try Parameters.rejectUnknown(request, known: ["activityId"], resource: "the Activities resource")
-        let id = try Parameters.iri(Parameters.required(request, "activityId", for: "by the Activities resource"), "activityId")
+        let parameters = try QueryParameters(request)
+        try Parameters.rejectUnknown(parameters, known: ["activityId"], resource: "the Activities resource")
+        let id = try Parameters.iri(Parameters.required(parameters, "activityId", for: "by the Activities resource"), "activityId")
         var writer = JSONWriter(capacity: 512)
         writer.beginObject()
         writer.key("objectType")

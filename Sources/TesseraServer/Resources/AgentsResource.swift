@@ -11,8 +11,9 @@ struct AgentsResource: Sendable {
 
     private func get(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
         _ = try context.require(anyOf: [.statementsReadMine, .allRead, .profile, .state])
-        try Parameters.rejectUnknown(request, known: ["agent"], resource: "the Agents resource")
-        let text = try Parameters.required(request, "agent", for: "by the Agents resource")
+        let parameters = try QueryParameters(request)
+        try Parameters.rejectUnknown(parameters, known: ["agent"], resource: "the Agents resource")
+        let text = try Parameters.required(parameters, "agent", for: "by the Agents resource")
         guard case .agent(let agent) = try Parameters.actor(text, version: context.version, name: "agent") else {
             throw XAPIError.badParameter("agent", "must be an Agent, not a Group")
         }

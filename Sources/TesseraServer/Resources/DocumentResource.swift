@@ -16,15 +16,15 @@ struct DocumentResource: Sendable {
         let kind: DocumentKind
         let path: RouterPath
         let name: String
-        let idParameter: Substring
+        let idParameter: String
         let usesActivity: Bool
         let usesAgent: Bool
         let scope: Scope
 
         var usesRegistration: Bool { kind == .state }
 
-        var known: Set<Substring> {
-            var names: Set<Substring> = [idParameter, "since"]
+        var known: Set<String> {
+            var names: Set<String> = [idParameter, "since"]
             if usesActivity { names.insert("activityId") }
             if usesAgent { names.insert("agent") }
             if usesRegistration { names.insert("registration") }
@@ -54,11 +54,11 @@ struct DocumentResource: Sendable {
 
     private func get(_ kind: Kind, _ request: Request, _ context: XAPIRequestContext) throws -> Response {
         _ = try context.require(anyOf: [kind.scope, .allRead])
-        try Parameters.rejectUnknown(request, known: kind.known, resource: kind.name)
-        let scope = try documentScope(kind, request, context)
-        let parameters = request.uri.queryParameters
-        guard let id = parameters[kind.idParameter].map(String.init) else {
-            let since = try parameters["since"].map { try Parameters.timestamp(String($0), "since", version: context.version) }
+        let parameters = try QueryParameters(request)
+        try Parameters.rejectUnknown(parameters, known: kind.known, resource: kind.name)
+        let scope = try documentScope(kind, parameters, context)
+        guard let id = parameters[kind.idParameter] else {
+            let since = try parameters["since"].map { try Parameters.timestamp($0, "since", version: context.version) }
             var writer = JSONWriter(capacity: 256)
             writer.beginArray()
             for id in try store.documentIDs(scope, since: since) { writer.string(id) }
@@ -86,9 +86,10 @@ struct DocumentResource: Sendable {
         _ = try context.require(kind.scope)
         var known = kind.known
         known.remove("since")
-        try Parameters.rejectUnknown(request, known: known, resource: kind.name + " for this method")
-        let scope = try documentScope(kind, request, context)
-        let id = request.uri.queryParameters[kind.idParameter].map(String.init)
+        let parameters = try QueryParameters(request)
+        try Parameters.rejectUnknown(parameters, known: known, resource: kind.name + " for this method")
+        let scope = try documentScope(kind, parameters, context)
+        let id = parameters[kind.idParameter]
         let precondition = DocumentPrecondition(
             ifMatch: Self.entityTags(request.headers[.ifMatch]), ifNoneMatch: Self.entityTags(request.headers[.ifNoneMatch]),
             // Profiles always, and State from xAPI 2.0 on, refuse a blind overwrite.
@@ -96,7 +97,7 @@ struct DocumentResource: Sendable {
         let action: DocumentChange.Action
         switch method {
         case .put, .post:
-            guard id != nil else { throw XAPIError.badParameter(String(kind.idParameter), "is required") }
+            guard id != nil else { throw XAPIError.badParameter(kind.idParameter, "is required") }
             var request = request
             let body = Array(try await request.collectBody(upTo: ServerLimits.maxBodyBytes).readableBytesView)
             let contentType = request.headers[.contentType] ?? "application/octet-stream"
@@ -104,7 +105,7 @@ struct DocumentResource: Sendable {
                 ? .replace(content: body, contentType: contentType) : .merge(content: body, contentType: contentType)
         case .delete:
             guard id != nil || kind.kind == .state else {
-                throw XAPIError.badParameter(String(kind.idParameter), "is required")
+                throw XAPIError.badParameter(kind.idParameter, "is required")
             }
             action = id == nil ? .deleteAll : .delete
         }
@@ -126,15 +127,17 @@ struct DocumentResource: Sendable {
 
     // MARK: Parameters
 
-    private func documentScope(_ kind: Kind, _ request: Request, _ context: XAPIRequestContext) throws -> DocumentScope {
+    private func documentScope(
+        _ kind: Kind, _ parameters: QueryParameters, _ context: XAPIRequestContext
+    ) throws -> DocumentScope {
         let purpose = "by \(kind.name)"
         let activity = kind.usesActivity
-            ? try Parameters.iri(Parameters.required(request, "activityId", for: purpose), "activityId") : nil
+            ? try Parameters.iri(Parameters.required(parameters, "activityId", for: purpose), "activityId") : nil
         let agent = kind.usesAgent
-            ? try Parameters.agent(Parameters.required(request, "agent", for: purpose), version: context.version, groups: false)
+            ? try Parameters.agent(Parameters.required(parameters, "agent", for: purpose), version: context.version, groups: false)
             : nil
         let registration = try kind.usesRegistration
-            ? request.uri.queryParameters["registration"].map { try Parameters.uuid(String($0), "registration") } : nil
+            ? parameters["registration"].map { try Parameters.uuid($0, "registration") } : nil
         return DocumentScope(kind: kind.kind, activity: activity, agent: agent, registration: registration)
     }
 

@@ -5,18 +5,16 @@ import XAPI
 /// naming the parameter and the rule.
 enum Parameters {
     /// Throws for the first parameter not in `known`.
-    static func rejectUnknown(_ request: Request, known: Set<Substring>, resource: String) throws {
-        for (name, _) in request.uri.queryParameters where !known.contains(name) {
-            throw XAPIError.badParameter(String(name), "is not a parameter of \(resource)")
+    static func rejectUnknown(_ parameters: QueryParameters, known: Set<String>, resource: String) throws {
+        for name in parameters.names where !known.contains(name) {
+            throw XAPIError.badParameter(name, "is not a parameter of \(resource)")
         }
     }
 
     /// The value of a parameter the request must have.
-    static func required(_ request: Request, _ name: Substring, for purpose: String) throws -> String {
-        guard let value = request.uri.queryParameters[name] else {
-            throw XAPIError.badParameter(String(name), "is required \(purpose)")
-        }
-        return String(value)
+    static func required(_ parameters: QueryParameters, _ name: String, for purpose: String) throws -> String {
+        guard let value = parameters[name] else { throw XAPIError.badParameter(name, "is required \(purpose)") }
+        return value
     }
 
     static func uuid(_ text: String, _ name: String) throws -> XAPIUUID {

@@ -5,7 +5,7 @@ import XAPI
 
 /// The Statement resource's GET parameters, validated to the standards of statement values.
 struct StatementQueryParameters {
-    static let known: Set<Substring> = [
+    static let known: Set<String> = [
         "statementId", "voidedStatementId", "agent", "verb", "activity", "registration", "related_activities",
         "related_agents", "since", "until", "limit", "format", "attachments", "ascending", "more",
     ]
@@ -17,9 +17,9 @@ struct StatementQueryParameters {
     var attachments = false
 
     init(_ request: Request, version: XAPIVersion, languages: [String]) throws {
-        let parameters = request.uri.queryParameters
-        try Parameters.rejectUnknown(request, known: Self.known, resource: "the Statement resource")
-        func value(_ name: Substring) -> String? { parameters[name].map { String($0) } }
+        let parameters = try QueryParameters(request)
+        try Parameters.rejectUnknown(parameters, known: Self.known, resource: "the Statement resource")
+        func value(_ name: String) -> String? { parameters[name] }
 
         statementID = try value("statementId").map { try Parameters.uuid($0, "statementId") }
         voidedStatementID = try value("voidedStatementId").map { try Parameters.uuid($0, "voidedStatementId") }
@@ -52,12 +52,12 @@ struct StatementQueryParameters {
         case let other: throw XAPIError.badParameter("format", "must be exact, ids or canonical, got \"\(other)\"")
         }
         if statementID != nil || voidedStatementID != nil {
-            let allowed: Set<Substring> = ["statementId", "voidedStatementId", "format", "attachments"]
+            let allowed: Set<String> = ["statementId", "voidedStatementId", "format", "attachments"]
             if statementID != nil && voidedStatementID != nil {
                 throw XAPIError.badParameter("statementId", "cannot be combined with voidedStatementId")
             }
-            for (name, _) in parameters where !allowed.contains(name) {
-                throw XAPIError.badParameter(String(name), "cannot be combined with statementId or voidedStatementId")
+            for name in parameters.names where !allowed.contains(name) {
+                throw XAPIError.badParameter(name, "cannot be combined with statementId or voidedStatementId")
             }
         }
     }

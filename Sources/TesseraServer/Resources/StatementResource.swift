@@ -19,15 +19,9 @@ struct StatementResource: Sendable {
 
     private func put(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         let credential = try context.require(.statementsWrite)
-        guard let idText = request.uri.queryParameters["statementId"] else {
-            throw XAPIError.badParameter("statementId", "is required for PUT")
-        }
-        guard let id = XAPIUUID(String(idText)) else {
-            throw XAPIError.badParameter("statementId", "must be a UUID, got \"\(idText)\"")
-        }
-        for (name, _) in request.uri.queryParameters where name != "statementId" {
-            throw XAPIError.badParameter(String(name), "is not a parameter of PUT /statements")
-        }
+        let parameters = try QueryParameters(request)
+        try Parameters.rejectUnknown(parameters, known: ["statementId"], resource: "PUT /statements")
+        let id = try Parameters.uuid(Parameters.required(parameters, "statementId", for: "for PUT"), "statementId")
         let upload = try await StatementUpload(request, version: context.version)
         guard !upload.parsed.isBatch, var statement = try upload.statements(version: context.version).first else {
             throw XAPIError(.badRequest, "PUT takes one statement object, not an array")
@@ -42,9 +36,7 @@ struct StatementResource: Sendable {
 
     private func post(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         let credential = try context.require(.statementsWrite)
-        for (name, _) in request.uri.queryParameters {
-            throw XAPIError.badParameter(String(name), "is not a parameter of POST /statements")
-        }
+        try Parameters.rejectUnknown(try QueryParameters(request), known: [], resource: "POST /statements")
         let upload = try await StatementUpload(request, version: context.version)
         let statements = try upload.statements(version: context.version)
         guard statements.count <= ServerLimits.maxBatchStatements else {
