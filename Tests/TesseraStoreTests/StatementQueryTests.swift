@@ -58,7 +58,8 @@ struct StatementQueryTests {
         query.verb = completed
         query.limit = 2
         let firstPage = try temporary.store.query(query)
-        query.after = try #require(firstPage.next)
+        let next: Int64 = try #require(firstPage.next)
+        query.after = next
         let secondPage = try temporary.store.query(query)
         #expect(secondPage.next == nil)
         let pagedIDs = try (documents(firstPage) + documents(secondPage)).compactMap { ($0["id"] as? String)?.suffix(1) }
