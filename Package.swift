@@ -29,11 +29,12 @@ let package = Package(
         ),
         .target(name: "XAPI"),
         .target(name: "TesseraCrypto", dependencies: ["XAPI", "COpenSSL"]),
+        .target(name: "TesseraAnalytics", dependencies: ["XAPI"]),
         .target(name: "TesseraSamples", dependencies: ["XAPI"]),
         .target(
             name: "TesseraStore",
             dependencies: [
-                "XAPI", "CSQLite", "COpenSSL", "TesseraCrypto",
+                "XAPI", "CSQLite", "COpenSSL", "TesseraCrypto", "TesseraAnalytics",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Migrations/README.md"],
@@ -46,12 +47,13 @@ let package = Package(
                 .embedInCode("Migrations/0006_documents.sql"),
                 .embedInCode("Migrations/0007_activity_definitions.sql"),
                 .embedInCode("Migrations/0008_attachments.sql"),
+                .embedInCode("Migrations/0009_catalog_roster.sql"),
             ]
         ),
         .target(
             name: "TesseraServer",
             dependencies: [
-                "XAPI", "TesseraStore", "TesseraCrypto",
+                "XAPI", "TesseraStore", "TesseraCrypto", "TesseraAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,6 +72,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI"]),
         .testTarget(
             name: "TesseraStoreTests",
             dependencies: ["TesseraStore", "XAPI", "TesseraSamples"]

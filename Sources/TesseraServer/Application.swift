@@ -43,6 +43,7 @@ public func buildApplication(
     DocumentResource(store: store).register(on: router)
     ActivitiesResource(store: store).register(on: router)
     AgentsResource().register(on: router)
+    CatalogRosterResource(store: store).register(on: router)
     return Application(
         responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tessera"),

@@ -1,4 +1,5 @@
 import Logging
+import TesseraAnalytics
 import XAPI
 
 /// The embedded store: one SQLite file in WAL mode, one writer thread with group commit, and a
@@ -102,6 +103,27 @@ public final class SQLiteStore: Sendable {
     /// it is refused.
     public func apply(_ change: DocumentChange) async throws {
         try await writer.apply(change)
+    }
+
+    /// The analytics catalog, if one was loaded.
+    public func catalog() throws -> Catalog? {
+        try readers.withConnection { try CatalogAndRoster.catalog(on: $0) }
+    }
+
+    /// Replaces the analytics catalog.
+    public func replaceCatalog(_ catalog: Catalog) async throws {
+        let time = XAPITimestamp.now().milliseconds
+        try await writer.perform { try CatalogAndRoster.replace(catalog, at: time, on: $0) }
+    }
+
+    /// The roster (people in agent-key order).
+    public func roster() throws -> Roster {
+        try readers.withConnection { try CatalogAndRoster.roster(on: $0) }
+    }
+
+    /// Replaces the roster.
+    public func replaceRoster(_ roster: Roster) async throws {
+        try await writer.perform { try CatalogAndRoster.replace(roster, on: $0) }
     }
 
     /// Finishes queued writes and stops the writer.

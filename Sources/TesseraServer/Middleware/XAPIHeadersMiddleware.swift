@@ -3,8 +3,9 @@ import Hummingbird
 import Logging
 import XAPI
 
-/// Negotiates `X-Experience-API-Version`, puts it on every response, and turns errors into
-/// JSON bodies (`XAPIError`), so that no failure leaves without a status and a reason.
+/// Negotiates `X-Experience-API-Version` and puts it on every response under `/xapi`, and turns
+/// errors on every path into JSON bodies (`XAPIError`), so that no failure leaves without a
+/// status and a reason.
 struct XAPIHeadersMiddleware: RouterMiddleware {
     typealias Context = XAPIRequestContext
 
@@ -18,17 +19,22 @@ struct XAPIHeadersMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var response: Response
+        let isXAPI = request.uri.path.hasPrefix("/xapi/")
         do {
-            if let header = request.headers[Self.versionHeader] {
+            if !isXAPI {
+                response = try await next(request, context)
+            } else if let header = request.headers[Self.versionHeader] {
                 guard let version = XAPIVersion(header: header) else {
                     throw XAPIError.badParameter(
                         "X-Experience-API-Version", "must be 1.0.x or 2.0.x (this LRS serves 1.0.3 and 2.0.0), got \"\(header)\"")
                 }
                 context.version = version
+                response = try await next(request, context)
             } else if !Self.versionOptional.contains(request.uri.path) {
                 throw XAPIError.badParameter("X-Experience-API-Version", "the header is required")
+            } else {
+                response = try await next(request, context)
             }
-            response = try await next(request, context)
         } catch let error as XAPIError {
             response = Self.response(for: error)
         } catch let error as HTTPError {
@@ -41,7 +47,7 @@ struct XAPIHeadersMiddleware: RouterMiddleware {
             logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             response = Self.response(for: XAPIError(.internalServerError, "internal error"))
         }
-        response.headers[Self.versionHeader] = context.version.rawValue
+        if isXAPI { response.headers[Self.versionHeader] = context.version.rawValue }
         return response
     }
 

@@ -19,7 +19,7 @@ struct StatementUpload {
     /// Reads the body of `request` by its content type.
     init(_ request: Request, version: XAPIVersion) async throws {
         let contentType = request.headers[.contentType] ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let mediaType = MediaType.of(request)
         var request = request
         let body = Array(try await request.collectBody(upTo: ServerLimits.maxBodyBytes).readableBytesView)
         switch mediaType {

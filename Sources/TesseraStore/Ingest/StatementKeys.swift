@@ -67,17 +67,3 @@ struct StatementKeys: Sendable {
         }
     }
 }
-
-extension InverseFunctionalIdentifier {
-    /// The key the store interns agents by: the kind, a unit separator, the value exactly as
-    /// written (accounts: home page, separator, name).
-    public var storageKey: String {
-        let separator = "\u{1F}"
-        switch self {
-        case .mbox(let value): return "mbox" + separator + value
-        case .mboxSHA1Sum(let value): return "mbox_sha1sum" + separator + value
-        case .openID(let value): return "openid" + separator + value
-        case .account(let homePage, let name): return "account" + separator + homePage + separator + name
-        }
-    }
-}

@@ -23,6 +23,8 @@ enum Migrator {
             version: 7, name: "activity_definitions",
             sql: String(decoding: PackageResources._007_activity_definitions_sql, as: UTF8.self)),
         Migration(version: 8, name: "attachments", sql: String(decoding: PackageResources._008_attachments_sql, as: UTF8.self)),
+        Migration(
+            version: 9, name: "catalog_roster", sql: String(decoding: PackageResources._009_catalog_roster_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.

@@ -34,9 +34,14 @@ final class StatementWriter: @unchecked Sendable {
     private var definitionsSeen: [String: [UInt8]] = [:]
     private var lastStoredMilliseconds: Int64 = 0
 
+    /// Work on the write connection inside the group transaction; throws `WriteRejection`
+    /// before writing anything to refuse, anything else to fail the transaction.
+    typealias Job = @Sendable (SQLiteConnection) throws -> Void
+
     private enum Work {
         case statements([PreparedStatement], attachments: [AttachmentContent])
         case document(DocumentChange)
+        case job(Job)
     }
 
     private struct Pending {
@@ -78,6 +83,11 @@ final class StatementWriter: @unchecked Sendable {
         try await enqueue(.document(change))
     }
 
+    /// Runs `job` in the next transaction; returns when it is committed.
+    func perform(_ job: @escaping Job) async throws {
+        try await enqueue(.job(job))
+    }
+
     private func enqueue(_ work: Work) async throws {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
@@ -114,6 +124,7 @@ final class StatementWriter: @unchecked Sendable {
                     switch item.work {
                     case .statements(let batch, let attachments): try write(batch, attachments)
                     case .document(let change): try DocumentTable.apply(change, at: nextStoredTime().milliseconds, on: connection)
+                    case .job(let job): try job(connection)
                     }
                     outcomes.append(.success(()))
                 } catch let rejection as any WriteRejection {

@@ -184,3 +184,30 @@ public struct InteractionComponent: Sendable {
         self.description = description
     }
 }
+
+extension InverseFunctionalIdentifier {
+    /// A key naming the agent exactly (the store interns agents by it; analytics match people
+    /// by it): the kind, a unit separator, the value exactly as
+    /// written (accounts: home page, separator, name).
+    public var storageKey: String {
+        let separator = "\u{1F}"
+        switch self {
+        case .mbox(let value): return "mbox" + separator + value
+        case .mboxSHA1Sum(let value): return "mbox_sha1sum" + separator + value
+        case .openID(let value): return "openid" + separator + value
+        case .account(let homePage, let name): return "account" + separator + homePage + separator + name
+        }
+    }
+
+    /// The identifier a `storageKey` names.
+    public init?(storageKey: String) {
+        let parts = storageKey.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        switch (parts.first, parts.count) {
+        case ("mbox", 2): self = .mbox(parts[1])
+        case ("mbox_sha1sum", 2): self = .mboxSHA1Sum(parts[1])
+        case ("openid", 2): self = .openID(parts[1])
+        case ("account", 3): self = .account(homePage: parts[1], name: parts[2])
+        default: return nil
+        }
+    }
+}

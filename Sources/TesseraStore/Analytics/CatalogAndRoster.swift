@@ -1,0 +1,51 @@
+import TesseraAnalytics
+import XAPI
+
+/// The stored catalog and roster.
+enum CatalogAndRoster {
+    static func catalog(on connection: SQLiteConnection) throws -> Catalog? {
+        let select = try connection.prepared("SELECT document FROM catalog WHERE id = 1")
+        guard try select.step() else { return nil }
+        // Stored only after it was read successfully, so it reads again.
+        return try? Catalog.read(select.blob(0)).get()
+    }
+
+    static func replace(_ catalog: Catalog, at time: Int64, on connection: SQLiteConnection) throws {
+        let upsert = try connection.prepared("""
+            INSERT INTO catalog (id, document, updated_ms) VALUES (1, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_ms = excluded.updated_ms
+            """)
+        upsert.bind(1, catalog.json())
+        upsert.bind(2, time)
+        try upsert.step()
+    }
+
+    static func roster(on connection: SQLiteConnection) throws -> Roster {
+        let select = try connection.prepared("SELECT agent, name, team, role, hired_day, left_day FROM roster ORDER BY agent")
+        var people: [Roster.Person] = []
+        while try select.step() {
+            guard let agent = InverseFunctionalIdentifier(storageKey: select.text(0)) else { continue }
+            people.append(Roster.Person(
+                agent: agent, name: select.isNull(1) ? nil : select.text(1), team: select.isNull(2) ? nil : select.text(2),
+                role: select.isNull(3) ? nil : select.text(3), hired: Day(ordinal: select.int64(4)),
+                left: select.isNull(5) ? nil : Day(ordinal: select.int64(5))))
+        }
+        return Roster(people: people)
+    }
+
+    static func replace(_ roster: Roster, on connection: SQLiteConnection) throws {
+        try connection.execute("DELETE FROM roster")
+        let insert = try connection.prepared(
+            "INSERT INTO roster (agent, name, team, role, hired_day, left_day) VALUES (?, ?, ?, ?, ?, ?)")
+        for person in roster.people {
+            insert.reset()
+            insert.bind(1, person.agent.storageKey)
+            insert.bind(2, person.name)
+            insert.bind(3, person.team)
+            insert.bind(4, person.role)
+            insert.bind(5, person.hired.ordinal)
+            insert.bind(6, person.left?.ordinal)
+            try insert.step()
+        }
+    }
+}
