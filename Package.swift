@@ -63,6 +63,7 @@ let package = Package(
             name: "tessera",
             dependencies: [
                 "XAPI",
+                "TesseraAnalytics",
                 "TesseraSamples",
                 "TesseraStore",
                 "TesseraServer",

@@ -6,6 +6,9 @@ struct Tessera: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tessera",
         abstract: "Tessera, an xAPI Learning Record Store with learning analytics.",
-        subcommands: [ServeCommand.self, CredentialsCommand.self, ValidateCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, CredentialsCommand.self, CatalogCommand.self, RosterCommand.self, ValidateCommand.self,
+            BenchCommand.self,
+        ]
     )
 }
