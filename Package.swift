@@ -48,6 +48,7 @@ let package = Package(
                 .embedInCode("Migrations/0007_activity_definitions.sql"),
                 .embedInCode("Migrations/0008_attachments.sql"),
                 .embedInCode("Migrations/0009_catalog_roster.sql"),
+                .embedInCode("Migrations/0010_learning_facts.sql"),
             ]
         ),
         .target(

@@ -30,9 +30,13 @@ public final class SQLiteStore: Sendable {
         if !applied.isEmpty {
             logger.info("database migrated", metadata: ["path": "\(path)", "versions": "\(applied)"])
         }
+        if applied.contains(Migrator.learningFactsVersion) {
+            let derived = try connection.transaction { try LearningFacts.deriveEvents(on: connection) }
+            if derived > 0 { logger.info("learning facts derived from stored statements", metadata: ["statements": "\(derived)"]) }
+        }
         let checkpointConnection = try SQLiteConnection(path: path, mode: .readWrite)
         try checkpointConnection.execute("PRAGMA synchronous = \(durability.rawValue.uppercased())")
-        writer = StatementWriter(
+        writer = try StatementWriter(
             connection: connection, checkpointer: Checkpointer(connection: checkpointConnection, logger: logger),
             logger: logger)
         readers = ConnectionPool(try (0..<max(readerCount, 1)).map { _ in
@@ -110,10 +114,10 @@ public final class SQLiteStore: Sendable {
         try readers.withConnection { try CatalogAndRoster.catalog(on: $0) }
     }
 
-    /// Replaces the analytics catalog.
+    /// Replaces the analytics catalog and re-derives the facts that depend on it (in one
+    /// transaction: queries see the old catalog's figures or the new one's, never a mix).
     public func replaceCatalog(_ catalog: Catalog) async throws {
-        let time = XAPITimestamp.now().milliseconds
-        try await writer.perform { try CatalogAndRoster.replace(catalog, at: time, on: $0) }
+        try await writer.replace(catalog)
     }
 
     /// The roster (people in agent-key order).

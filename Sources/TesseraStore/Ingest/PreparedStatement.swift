@@ -1,3 +1,4 @@
+import TesseraAnalytics
 import XAPI
 
 /// A validated statement made ready for the writer: id, authority and version assigned, the
@@ -12,6 +13,8 @@ public struct PreparedStatement: Sendable {
     let keys: StatementKeys
     /// The statement itself, to compare with a stored one if its id is already taken.
     let statement: Statement
+    /// What analytics derives from it (nil when the actor is not an identified Agent).
+    let learningEvent: LearningEvent?
     /// Activity definitions to merge into the canonical ones (only from a credential that may
     /// define activities), as (activity IRI, definition JSON).
     let definitions: [(id: String, json: [UInt8])]
@@ -35,6 +38,7 @@ public struct PreparedStatement: Sendable {
         self.id = id
         keys = StatementKeys(statement)
         self.statement = statement
+        learningEvent = LearningEvent(statement)
         definitions = defines ? statement.activityDefinitions.map { ($0.id, $0.definition.canonicalJSON()) } : []
         let encoded = statement.canonicalJSONWithStoredRange()
         body = encoded.bytes

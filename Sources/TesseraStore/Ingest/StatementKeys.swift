@@ -18,8 +18,10 @@ struct StatementKeys: Sendable {
     var authority: String?
     /// Every agent the statement mentions (related_agents), actor and object included.
     var relatedAgents: Set<String>
-    /// Every activity the statement mentions (related_activities), object included.
-    var relatedActivities: Set<String>
+    /// Every activity the statement mentions (related_activities), object included, with its
+    /// role bits in this statement: 1 object, 2 parent, 4 grouping, 8 category (0 for any
+    /// other mention, such as `other` or inside a sub-statement).
+    var relatedActivities: [String: Int64]
 
     init(_ statement: Statement) {
         verb = statement.verb.id
@@ -27,7 +29,7 @@ struct StatementKeys: Sendable {
         authority = statement.authority?.identifier?.storageKey
         registration = statement.context?.registration
         relatedAgents = []
-        relatedActivities = []
+        relatedActivities = [:]
         switch statement.object {
         case .activity(let activity): objectActivity = activity.id
         case .agent(let agent): objectAgent = agent.identifier.storageKey
@@ -37,12 +39,17 @@ struct StatementKeys: Sendable {
         }
         collect(actor: statement.actor, object: statement.object, context: statement.context)
         if let authority = statement.authority { collect(authority) }
+        if let object = objectActivity { relatedActivities[object, default: 0] |= 1 }
+        let context = statement.context?.contextActivities
+        for (activities, role) in [(context?.parent, Int64(2)), (context?.grouping, 4), (context?.category, 8)] {
+            for activity in activities ?? [] { relatedActivities[activity.id, default: 0] |= role }
+        }
     }
 
     private mutating func collect(actor: Actor, object: StatementObject, context: Context?) {
         collect(actor)
         switch object {
-        case .activity(let activity): relatedActivities.insert(activity.id)
+        case .activity(let activity): relatedActivities[activity.id, default: 0] |= 0
         case .agent(let agent): relatedAgents.insert(agent.identifier.storageKey)
         case .group(let group): collect(.group(group))
         case .statementRef: break
@@ -53,7 +60,7 @@ struct StatementKeys: Sendable {
         if let team = context.team { collect(.group(team)) }
         for entry in context.contextAgents ?? [] { relatedAgents.insert(entry.agent.identifier.storageKey) }
         for entry in context.contextGroups ?? [] { collect(.group(entry.group)) }
-        for activity in context.contextActivities?.all ?? [] { relatedActivities.insert(activity.id) }
+        for activity in context.contextActivities?.all ?? [] { relatedActivities[activity.id, default: 0] |= 0 }
     }
 
     /// An actor and, for groups, its members.

@@ -110,7 +110,7 @@ enum StatementQueryEngine {
                     return nil
                 }
                 // Without related_agents, only the actor and object roles count.
-                addLink("statement_agents", "agent_id", id, rolesOnly: !query.relatedAgents)
+                addLink("statement_agents", "agent_id", id, roles: query.relatedAgents ? nil : 3)
             }
             if let verb = query.verb {
                 guard let id = try lookup(connection, "SELECT id FROM verbs WHERE iri = ?", verb) else { return nil }
@@ -120,15 +120,17 @@ enum StatementQueryEngine {
                 guard let id = try lookup(connection, "SELECT id FROM activities WHERE iri = ?", activity) else {
                     return nil
                 }
-                addLink("statement_activities", "activity_id", id, rolesOnly: !query.relatedActivities)
+                // Without related_activities, only the object role counts.
+                addLink("statement_activities", "activity_id", id, roles: query.relatedActivities ? nil : 1)
             }
             if let registration = query.registration {
                 templates.append(Clause("@.registration = ?", .uuid(registration)))
             }
         }
 
-        private mutating func addLink(_ table: String, _ column: String, _ id: Int64, rolesOnly: Bool) {
-            let role = rolesOnly ? " AND role != 0" : ""
+        /// A filter on a link table; with `roles`, only rows with one of those role bits.
+        private mutating func addLink(_ table: String, _ column: String, _ id: Int64, roles: Int64?) {
+            let role = roles.map { " AND role & \($0) != 0" } ?? ""
             if driver == nil {
                 driver = Driver(
                     table: table, clause: Clause("d.\(column) = ?\(role.replacing("role", with: "d.role"))", .integer(id)),

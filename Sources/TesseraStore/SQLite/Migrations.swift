@@ -7,6 +7,9 @@ struct Migration: Sendable {
 
 /// Applies the schema migrations a database has not seen yet, each in its own transaction.
 enum Migrator {
+    /// The version that introduced learning facts; existing statements need them derived.
+    static let learningFactsVersion = 10
+
     /// Every migration, in order. The SQL files live in Schemas/sqlite/.
     static let all: [Migration] = [
         Migration(version: 1, name: "statements", sql: String(decoding: PackageResources._001_statements_sql, as: UTF8.self)),
@@ -25,6 +28,8 @@ enum Migrator {
         Migration(version: 8, name: "attachments", sql: String(decoding: PackageResources._008_attachments_sql, as: UTF8.self)),
         Migration(
             version: 9, name: "catalog_roster", sql: String(decoding: PackageResources._009_catalog_roster_sql, as: UTF8.self)),
+        Migration(
+            version: 10, name: "learning_facts", sql: String(decoding: PackageResources._010_learning_facts_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.

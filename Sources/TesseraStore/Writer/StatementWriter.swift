@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TesseraAnalytics
 import XAPI
 
 /// A refusal decided before anything was written: the work fails alone and the rest of the
@@ -29,6 +30,8 @@ final class StatementWriter: @unchecked Sendable {
     private var stopping = false
     private var thread: Thread?
     private var interned = Interner()
+    /// Analytics' facts, kept in step with the statements.
+    private let facts: LearningFacts
     /// The last definition JSON received per activity, so that the same definition sent again
     /// (the usual case) costs one comparison.
     private var definitionsSeen: [String: [UInt8]] = [:]
@@ -41,6 +44,7 @@ final class StatementWriter: @unchecked Sendable {
     private enum Work {
         case statements([PreparedStatement], attachments: [AttachmentContent])
         case document(DocumentChange)
+        case catalog(Catalog)
         case job(Job)
     }
 
@@ -49,10 +53,11 @@ final class StatementWriter: @unchecked Sendable {
         let continuation: CheckedContinuation<Void, any Error>
     }
 
-    init(connection: SQLiteConnection, checkpointer: Checkpointer, logger: Logger) {
+    init(connection: SQLiteConnection, checkpointer: Checkpointer, logger: Logger) throws {
         self.connection = connection
         self.checkpointer = checkpointer
         self.logger = logger
+        facts = try LearningFacts(connection: connection)
     }
 
     func start() {
@@ -81,6 +86,12 @@ final class StatementWriter: @unchecked Sendable {
     /// Applies a document change; returns when it is committed (or throws and changes nothing).
     func apply(_ change: DocumentChange) async throws {
         try await enqueue(.document(change))
+    }
+
+    /// Replaces the analytics catalog and re-derives the facts that depend on it, in one
+    /// transaction; returns when it is committed.
+    func replace(_ catalog: Catalog) async throws {
+        try await enqueue(.catalog(catalog))
     }
 
     /// Runs `job` in the next transaction; returns when it is committed.
@@ -124,6 +135,9 @@ final class StatementWriter: @unchecked Sendable {
                     switch item.work {
                     case .statements(let batch, let attachments): try write(batch, attachments)
                     case .document(let change): try DocumentTable.apply(change, at: nextStoredTime().milliseconds, on: connection)
+                    case .catalog(let catalog):
+                        try CatalogAndRoster.replace(catalog, at: nextStoredTime().milliseconds, on: connection)
+                        try facts.replace(catalog, on: connection)
                     case .job(let job): try job(connection)
                     }
                     outcomes.append(.success(()))
@@ -207,9 +221,12 @@ final class StatementWriter: @unchecked Sendable {
 
     private func insert(_ statement: PreparedStatement, storedAt time: XAPITimestamp) throws {
         if let target = statement.voids {
-            let void = try connection.prepared("UPDATE statements SET voided = 1 WHERE id = ?")
+            let void = try connection.prepared("UPDATE statements SET voided = 1 WHERE id = ? AND voided = 0 RETURNING seq")
             void.bind(1, target)
-            try void.step()
+            let voidedSeq = try void.step() ? void.int64(0) : nil
+            void.reset()
+            // Voided statements never count in analytics.
+            if let voidedSeq { try facts.forget(seq: voidedSeq, on: connection) }
         }
         // Statements that target this one may have arrived before it (a voiding one voids it).
         let earlier = try connection.prepared("SELECT seq, is_voiding FROM statements WHERE object_statement = ?")
@@ -223,16 +240,19 @@ final class StatementWriter: @unchecked Sendable {
         let isVoided = statement.voids == nil && targetedByVoiding
 
         let keys = statement.keys
+        let actorID = try keys.actor.map { try intern(.agent, $0) }
+        let verbID = try intern(.verb, keys.verb)
+        let objectActivityID = try keys.objectActivity.map { try intern(.activity, $0) }
         let row = try connection.prepared("""
             INSERT INTO statements (id, actor_id, verb_id, object_agent_id, object_activity_id, object_statement,
                 registration, authority_id, stored_ms, is_voiding, voided, body)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         row.bind(1, statement.id)
-        row.bind(2, try keys.actor.map { try intern(.agent, $0) })
-        row.bind(3, try intern(.verb, keys.verb))
+        row.bind(2, actorID)
+        row.bind(3, verbID)
         row.bind(4, try keys.objectAgent.map { try intern(.agent, $0) })
-        row.bind(5, try keys.objectActivity.map { try intern(.activity, $0) })
+        row.bind(5, objectActivityID)
         row.bind(6, keys.objectStatement)
         row.bind(7, keys.registration)
         row.bind(8, try keys.authority.map { try intern(.agent, $0) })
@@ -244,8 +264,14 @@ final class StatementWriter: @unchecked Sendable {
         let seq = connection.lastInsertRowID
         try linkReferences(seq: seq, target: keys.objectStatement, referrers: referrers)
         for (iri, json) in statement.definitions { try define(iri, json) }
+        if !isVoided, let event = statement.learningEvent, let actorID {
+            try facts.record(
+                event, seq: seq, at: event.timestamp?.milliseconds ?? time.milliseconds,
+                ids: .init(agent: actorID, verb: verbID, activity: objectActivityID), on: connection)
+        }
 
-        // The link rows answer the agent and activity filters; role marks actor and object.
+        // The link rows answer the agent and activity filters; role marks actor and object (and,
+        // for activities, the context roles analytics asks about).
         let agentLink = try connection.prepared(
             "INSERT OR IGNORE INTO statement_agents (agent_id, seq, role) VALUES (?, ?, ?)")
         for key in keys.relatedAgents {
@@ -257,11 +283,11 @@ final class StatementWriter: @unchecked Sendable {
         }
         let activityLink = try connection.prepared(
             "INSERT OR IGNORE INTO statement_activities (activity_id, seq, role) VALUES (?, ?, ?)")
-        for iri in keys.relatedActivities {
+        for (iri, role) in keys.relatedActivities {
             activityLink.reset()
             activityLink.bind(1, try intern(.activity, iri))
             activityLink.bind(2, seq)
-            activityLink.bind(3, Int64(iri == keys.objectActivity ? 1 : 0))
+            activityLink.bind(3, role)
             try activityLink.step()
         }
     }
