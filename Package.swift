@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI"]),
         .testTarget(
             name: "TesseraStoreTests",
-            dependencies: ["TesseraStore", "XAPI", "TesseraSamples"]
+            dependencies: ["TesseraStore", "TesseraAnalytics", "XAPI", "TesseraSamples"]
         ),
         .testTarget(
             name: "TesseraServerTests",

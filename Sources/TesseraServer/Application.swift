@@ -44,6 +44,7 @@ public func buildApplication(
     ActivitiesResource(store: store).register(on: router)
     AgentsResource().register(on: router)
     CatalogRosterResource(store: store).register(on: router)
+    AnalyticsResource(store: store).register(on: router)
     return Application(
         responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tessera"),

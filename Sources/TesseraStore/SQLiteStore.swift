@@ -120,6 +120,20 @@ public final class SQLiteStore: Sendable {
         try await writer.replace(catalog)
     }
 
+    /// The proficiency report as of `asOf` (milliseconds; nil for everything stored), for one
+    /// skill and team or all, with the catalog it was computed under (nil when none is loaded).
+    /// Read in one snapshot.
+    public func proficiencyReport(asOf: Int64?, skill: String?, team: String?) throws -> (catalog: Catalog, rows: [ProficiencyRow])? {
+        try readers.withConnection { connection in
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            guard let catalog = try CatalogAndRoster.catalog(on: connection) else { return nil }
+            let standings = try AnalyticsQueries.proficiency(asOf: asOf, skill: skill, on: connection)
+            let teams = try AnalyticsQueries.teams(on: connection)
+            return (catalog, ProficiencyReport.rows(standings, catalog: catalog, teams: teams, team: team))
+        }
+    }
+
     /// The roster (people in agent-key order).
     public func roster() throws -> Roster {
         try readers.withConnection { try CatalogAndRoster.roster(on: $0) }

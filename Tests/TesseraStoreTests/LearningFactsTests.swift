@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import TesseraAnalytics
+@testable import TesseraStore
+import TesseraSamples
+import XAPI
+
+/// The analytics roll-ups the writer maintains, checked against the measures' definitions
+/// computed straight from the statements.
+struct LearningFactsTests {
+    static let learners = ["ann", "bo", "cy", "di", "ed", "flo"]
+    static let verbs = ["passed", "failed", "scored", "completed", "experienced", "attempted"]
+    static let skills = (1...4).map { "https://skills.example.com/s\($0)" }
+    static let activities = (1...5).map { "https://courses.example.com/a\($0)" }
+
+    static let firstCatalog: Catalog = {
+        var catalog = Catalog()
+        catalog.skillCategoryPrefixes = ["https://skills.example.com/"]
+        catalog.skills = [Catalog.Skill(id: "https://skills.example.com/assessed", name: "Assessed", activities: [activities[0], activities[1]])]
+        catalog.levels = [Catalog.Level(name: "low", min: 0), Catalog.Level(name: "high", min: 0.7)]
+        return catalog
+    }()
+
+    static let secondCatalog: Catalog = {
+        var catalog = Catalog()
+        catalog.skillCategoryPrefixes = ["https://skills.example.com/s1", "https://skills.example.com/s3"]
+        catalog.skills = [Catalog.Skill(id: "https://skills.example.com/other", name: "Other", activities: [activities[2]])]
+        catalog.assessmentVerbs = ["passed", "scored"].map { "http://adlnet.gov/expapi/verbs/" + $0 }
+        catalog.levels = [Catalog.Level(name: "any", min: -1)]
+        return catalog
+    }()
+
+    /// A random statement: learner, verb, object, a score in one of the contract's forms (or
+    /// none), up to two skill categories, and a timestamp in a 60-day range (out of order).
+    static func randomStatement(_ random: inout SplitMix64, id: XAPIUUID) -> String {
+        func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
+        let seconds = 1_700_000_000 + Int64(random.next() % (60 * 86_400))
+        var members = [
+            #""id":"\#(id)""#,
+            #""actor":{"mbox":"mailto:\#(pick(learners))@example.com"}"#,
+            #""verb":{"id":"http://adlnet.gov/expapi/verbs/\#(pick(verbs))"}"#,
+            #""object":{"id":"\#(pick(activities))"}"#,
+            #""timestamp":"\#(XAPITimestamp(seconds: seconds, nanoseconds: 0).text)""#,
+        ]
+        switch random.next() % 3 {
+        case 0: members.append(#""result":{"score":{"scaled":\#(Double(random.next() % 101) / 100)}}"#)
+        case 1: members.append(#""result":{"score":{"raw":\#(random.next() % 50),"min":0,"max":50}}"#)
+        default: break
+        }
+        let categories = (0..<(random.next() % 3)).map { _ in #"{"id":"\#(pick(skills))"}"# }
+        if !categories.isEmpty { members.append(#""context":{"contextActivities":{"category":[\#(categories.joined(separator: ","))]}}"#) }
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
+    /// The proficiency report computed straight from the definition.
+    static func reference(_ statements: [Statement], voided: Set<XAPIUUID>, catalog: Catalog, asOf: Int64) -> [ProficiencyRow] {
+        let index = CatalogIndex(catalog)
+        var events: [(agent: InverseFunctionalIdentifier, skill: String, at: Int64, seq: Int64, score: Double)] = []
+        for (seq, statement) in statements.enumerated() where !voided.contains(statement.id!) {
+            guard let event = LearningEvent(statement), let score = event.score, index.assessmentVerbs.contains(event.verb) else { continue }
+            for skill in event.skills(in: index) {
+                events.append((event.agent, skill, event.timestamp!.milliseconds, Int64(seq), score))
+            }
+        }
+        return ProficiencyReport.rows(ProficiencyReport.standings(events, asOf: asOf), catalog: catalog, teams: [:])
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func incrementalProficiencyMatchesRecomputationThroughVoidingAndCatalogReloads(seed: UInt64) async throws {
+        let temporary = try TemporaryStore()
+        var random = SplitMix64(seed: seed)
+        var stored: [Statement] = []
+        var voided = Set<XAPIUUID>()
+        try await temporary.store.replaceCatalog(Self.firstCatalog)
+        for round in 0..<12 {
+            var batch: [PreparedStatement] = []
+            for _ in 0..<25 {
+                let statement = try prepared(Self.randomStatement(&random, id: XAPIUUID.random(using: &random)))
+                batch.append(statement)
+            }
+            // Now and then, void one of the statements stored so far.
+            let candidates = stored.filter { $0.voidedStatementID == nil }
+            if round > 0 && random.next() % 2 == 0, let target = candidates.randomElement(using: &random)?.id, !voided.contains(target) {
+                batch.append(try prepared(#"{"actor":{"mbox":"mailto:admin@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"\#(target)"}}"#))
+                voided.insert(target)
+            }
+            try await temporary.store.store(batch)
+            stored += batch.map(\.statement)
+            if round == 6 { try await temporary.store.replaceCatalog(Self.secondCatalog) }
+        }
+        let catalog = Self.secondCatalog
+        let start: Int64 = 1_700_000_000_000
+        let moments: [Int64] = [start + 10 * 86_400_000, start + 45 * 86_400_000, Int64.max]
+        for asOf in moments {
+            let report = try #require(try temporary.store.proficiencyReport(asOf: asOf == Int64.max ? nil : asOf, skill: nil, team: nil))
+            let expected = Self.reference(stored, voided: voided, catalog: catalog, asOf: asOf)
+            #expect(!expected.isEmpty)
+            #expect(report.rows == expected, "seed \(seed), asOf \(asOf)")
+        }
+        // Loading the first catalog again gives what the first catalog defines.
+        try await temporary.store.replaceCatalog(Self.firstCatalog)
+        let reloaded = try #require(try temporary.store.proficiencyReport(asOf: nil, skill: nil, team: nil))
+        #expect(reloaded.rows == Self.reference(stored, voided: voided, catalog: Self.firstCatalog, asOf: .max))
+    }
+}
