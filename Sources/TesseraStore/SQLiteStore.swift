@@ -124,13 +124,68 @@ public final class SQLiteStore: Sendable {
     /// skill and team or all, with the catalog it was computed under (nil when none is loaded).
     /// Read in one snapshot.
     public func proficiencyReport(asOf: Int64?, skill: String?, team: String?) throws -> (catalog: Catalog, rows: [ProficiencyRow])? {
+        try analyticsSnapshot { catalog, connection in
+            let standings = try AnalyticsQueries.proficiency(asOf: asOf, skill: skill, on: connection)
+            let teams = try AnalyticsQueries.teams(on: connection)
+            return ProficiencyReport.rows(standings, catalog: catalog, teams: teams, team: team)
+        }
+    }
+
+    /// Completion and behaviour change per program in [from, to] (all programs, or the one
+    /// named), with the catalog; nil when no catalog is loaded. Behaviour counts in
+    /// (completedAt, completedAt + windowDays], inside [from, to].
+    public func outcomes(program: String?, from: Int64, to: Int64, windowDays: Int) throws -> (catalog: Catalog, outcomes: [ProgramOutcome])? {
+        try analyticsSnapshot { catalog, connection in
+            let programs = catalog.programs.filter { program == nil || $0.id == program }
+            return try programs.map { program in
+                let enrolled = try AnalyticsQueries.enrolled(program, from: from, to: to, on: connection)
+                let completed = try AnalyticsQueries.completions(
+                    program, completionVerbs: catalog.completionVerbs, from: from, to: to, on: connection
+                ).filter { enrolled.contains($0.key) }
+                let changed = try completed.filter { agent, completedAt in
+                    try AnalyticsQueries.showedBehavior(
+                        agent: agent, skills: program.skills, after: completedAt,
+                        until: min(to, completedAt + Int64(windowDays) * 86_400_000), on: connection)
+                }
+                return ProgramOutcome(program: program, enrolled: enrolled.count, completed: completed.count, behaviorChanged: changed.count)
+            }
+        }
+    }
+
+    /// Knowledge retention per skill (all, or the one named), with the catalog; nil when no
+    /// catalog is loaded.
+    public func knowledgeRetention(skill: String?, minDays: Int) throws -> (catalog: Catalog, rows: [KnowledgeRetention])? {
+        try analyticsSnapshot { catalog, connection in
+            try AnalyticsQueries.retentionPairs(skill: skill, minDays: minDays, on: connection)
+                .sorted { $0.key < $1.key }
+                .compactMap { KnowledgeRetention(skill: $0.key, pairs: $0.value, masteryScore: catalog.masteryScore) }
+        }
+    }
+
+    /// Employee retention over (from, to] of those who completed `program` (any program when
+    /// nil) at or before `from` versus everyone else in the roster's population.
+    public func employeeRetention(program: String?, from: Int64, to: Int64, byTeam: Bool) throws -> (catalog: Catalog, rows: [EmployeeRetention])? {
+        try analyticsSnapshot { catalog, connection in
+            var participants = Set<Int64>()
+            for candidate in catalog.programs where program == nil || candidate.id == program {
+                let completed = try AnalyticsQueries.completions(
+                    candidate, completionVerbs: catalog.completionVerbs, from: Int64.min, to: from, on: connection)
+                participants.formUnion(completed.keys)
+            }
+            let keys = try AnalyticsQueries.agentKeys(participants, on: connection)
+            let people = try CatalogAndRoster.roster(on: connection).people
+            return EmployeeRetention.report(people: people, participated: keys, from: from, to: to, byTeam: byTeam)
+        }
+    }
+
+    /// Runs `body` with the catalog on one reader connection inside one read transaction, so
+    /// that a report sees one consistent state; nil when no catalog is loaded.
+    private func analyticsSnapshot<T>(_ body: (Catalog, SQLiteConnection) throws -> T) throws -> (catalog: Catalog, T)? {
         try readers.withConnection { connection in
             try connection.execute("BEGIN")
             defer { try? connection.execute("COMMIT") }
             guard let catalog = try CatalogAndRoster.catalog(on: connection) else { return nil }
-            let standings = try AnalyticsQueries.proficiency(asOf: asOf, skill: skill, on: connection)
-            let teams = try AnalyticsQueries.teams(on: connection)
-            return (catalog, ProficiencyReport.rows(standings, catalog: catalog, teams: teams, team: team))
+            return (catalog, try body(catalog, connection))
         }
     }
 

@@ -12,16 +12,221 @@ struct AnalyticsResource: Sendable {
 
     func register(on router: Router<XAPIRequestContext>) {
         router.getAndHead("/analytics/proficiency") { request, context in try proficiency(request, context) }
+        router.getAndHead("/analytics/outcomes") { request, context in try outcomes(request, context) }
+        router.getAndHead("/analytics/retention/knowledge") { request, context in try knowledgeRetention(request, context) }
+        router.getAndHead("/analytics/retention/employees") { request, context in try employeeRetention(request, context) }
+    }
+
+    /// The request's parameters, checked against `known`, and the output format.
+    private func read(_ request: Request, _ context: XAPIRequestContext, known: Set<String>, path: String) throws -> (QueryParameters, ResultFormat) {
+        _ = try context.require(anyOf: [.analyticsRead, .admin])
+        let parameters = try QueryParameters(request)
+        try Parameters.rejectUnknown(parameters, known: known.union(["format"]), resource: path)
+        return (parameters, try ResultFormat(request, parameters))
+    }
+
+    private static func noCatalog() -> XAPIError {
+        XAPIError(.notFound, "no catalog has been loaded: analytics need one (PUT /analytics/catalog)")
+    }
+
+    private func outcomes(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+        let (parameters, format) = try read(request, context, known: ["program", "from", "to", "windowDays"], path: "/analytics/outcomes")
+        let from = try parameters["from"].map { try Self.time($0, "from", endOfDay: false) }
+        let to = try parameters["to"].map { try Self.time($0, "to", endOfDay: true) } ?? XAPITimestamp.now().milliseconds
+        let windowDays = try Self.days(parameters["windowDays"], "windowDays", default: 90)
+        let program = try parameters["program"].map { try Parameters.iri($0, "program") }
+        guard let report = try store.outcomes(program: program, from: from ?? Int64.min, to: to, windowDays: windowDays) else {
+            throw Self.noCatalog()
+        }
+        if let program, !report.catalog.programs.contains(where: { $0.id == program }) {
+            throw XAPIError.badParameter("program", "is not a program of the catalog: \(program)")
+        }
+        let totals = OutcomeTotals.byKindAndMode(report.outcomes)
+        switch format {
+        case .csv:
+            var rows = [["row", "program", "name", "kind", "mode", "enrolled", "completed", "behaviorChanged", "completionRate", "behaviorChangeRate"]]
+            for outcome in report.outcomes {
+                rows.append(["program", outcome.program.id, outcome.program.name, outcome.program.kind.rawValue, outcome.program.mode.rawValue,
+                             String(outcome.enrolled), String(outcome.completed), String(outcome.behaviorChanged),
+                             Self.optional(outcome.completionRate), Self.optional(outcome.behaviorChangeRate)])
+            }
+            for (label, groups) in [("kind", totals.byKind), ("mode", totals.byMode)] {
+                for group in groups {
+                    rows.append([label, "", "", label == "kind" ? group.group : "", label == "mode" ? group.group : "",
+                                 String(group.enrolled), String(group.completed), String(group.behaviorChanged),
+                                 Self.optional(group.completionRate), Self.optional(group.behaviorChangeRate)])
+                }
+            }
+            return ResultFormat.csvResponse(CSV.write(rows))
+        case .json:
+            var writer = JSONWriter(capacity: 1024)
+            writer.beginObject()
+            writer.key("from"); Self.time(from, &writer)
+            writer.key("to"); Self.time(to, &writer)
+            writer.key("windowDays"); writer.number(String(windowDays))
+            writer.key("programs")
+            writer.beginArray()
+            for outcome in report.outcomes {
+                writer.beginObject()
+                writer.key("program"); writer.string(outcome.program.id)
+                writer.key("name"); writer.string(outcome.program.name)
+                writer.key("kind"); writer.string(outcome.program.kind.rawValue)
+                writer.key("mode"); writer.string(outcome.program.mode.rawValue)
+                Self.counts(outcome.enrolled, outcome.completed, outcome.behaviorChanged, outcome.completionRate, outcome.behaviorChangeRate, &writer)
+                writer.endObject()
+            }
+            writer.endArray()
+            for (key, label, groups) in [("byKind", "kind", totals.byKind), ("byMode", "mode", totals.byMode)] {
+                writer.key(key)
+                writer.beginArray()
+                for group in groups {
+                    writer.beginObject()
+                    writer.key(label); writer.string(group.group)
+                    writer.key("programs"); writer.number(String(group.programs))
+                    Self.counts(group.enrolled, group.completed, group.behaviorChanged, group.completionRate, group.behaviorChangeRate, &writer)
+                    writer.endObject()
+                }
+                writer.endArray()
+            }
+            writer.endObject()
+            return Response.json(.ok, writer.bytes)
+        }
+    }
+
+    private func knowledgeRetention(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+        let (parameters, format) = try read(request, context, known: ["skill", "minDays"], path: "/analytics/retention/knowledge")
+        let skill = try parameters["skill"].map { try Parameters.iri($0, "skill") }
+        let minDays = try Self.days(parameters["minDays"], "minDays", default: 60)
+        guard let report = try store.knowledgeRetention(skill: skill, minDays: minDays) else { throw Self.noCatalog() }
+        let names = Dictionary(report.catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        switch format {
+        case .csv:
+            var rows = [["skill", "skillName", "pairs", "meanBaseline", "meanFollowUp", "meanChange", "retainedRate"]]
+            for row in report.rows {
+                rows.append([row.skill, names[row.skill] ?? "", String(row.pairs), Self.number(row.meanBaseline),
+                             Self.number(row.meanFollowUp), Self.number(row.meanChange), Self.number(row.retainedRate)])
+            }
+            return ResultFormat.csvResponse(CSV.write(rows))
+        case .json:
+            var writer = JSONWriter(capacity: 512)
+            writer.beginObject()
+            writer.key("minDays"); writer.number(String(minDays))
+            writer.key("masteryScore"); writer.number(Self.number(report.catalog.masteryScore))
+            writer.key("rows")
+            writer.beginArray()
+            for row in report.rows {
+                writer.beginObject()
+                writer.key("skill"); writer.string(row.skill)
+                writer.key("skillName")
+                if let name = names[row.skill] { writer.string(name) } else { writer.null() }
+                writer.key("pairs"); writer.number(String(row.pairs))
+                writer.key("meanBaseline"); writer.number(Self.number(row.meanBaseline))
+                writer.key("meanFollowUp"); writer.number(Self.number(row.meanFollowUp))
+                writer.key("meanChange"); writer.number(Self.number(row.meanChange))
+                writer.key("retainedRate"); writer.number(Self.number(row.retainedRate))
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+            return Response.json(.ok, writer.bytes)
+        }
+    }
+
+    private func employeeRetention(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+        let (parameters, format) = try read(request, context, known: ["from", "to", "program", "by"], path: "/analytics/retention/employees")
+        let from = try Self.time(Parameters.required(parameters, "from", for: "(the start of the period)"), "from", endOfDay: true)
+        let to = try parameters["to"].map { try Self.time($0, "to", endOfDay: true) } ?? XAPITimestamp.now().milliseconds
+        guard to > from else { throw XAPIError.badParameter("to", "must be after from") }
+        let byTeam: Bool
+        switch parameters["by"] {
+        case nil: byTeam = false
+        case "team": byTeam = true
+        case let other?: throw XAPIError.badParameter("by", "can only be team, got \"\(other)\"")
+        }
+        let program = try parameters["program"].map { try Parameters.iri($0, "program") }
+        guard let report = try store.employeeRetention(program: program, from: from, to: to, byTeam: byTeam) else {
+            throw Self.noCatalog()
+        }
+        if let program, !report.catalog.programs.contains(where: { $0.id == program }) {
+            throw XAPIError.badParameter("program", "is not a program of the catalog: \(program)")
+        }
+        switch format {
+        case .csv:
+            var rows = [["team", "participants", "participantsRetained", "participantsRate", "nonParticipants",
+                         "nonParticipantsRetained", "nonParticipantsRate", "differencePoints"]]
+            for row in report.rows {
+                rows.append([row.team ?? "", String(row.participants.count), String(row.participants.retained),
+                             Self.optional(row.participants.rate), String(row.nonParticipants.count),
+                             String(row.nonParticipants.retained), Self.optional(row.nonParticipants.rate), Self.optional(row.differencePoints)])
+            }
+            return ResultFormat.csvResponse(CSV.write(rows))
+        case .json:
+            var writer = JSONWriter(capacity: 512)
+            writer.beginObject()
+            writer.key("from"); Self.time(from, &writer)
+            writer.key("to"); Self.time(to, &writer)
+            writer.key("program")
+            if let program { writer.string(program) } else { writer.null() }
+            writer.key("rows")
+            writer.beginArray()
+            for row in report.rows {
+                writer.beginObject()
+                writer.key("team")
+                if let team = row.team { writer.string(team) } else { writer.null() }
+                for (key, group) in [("participants", row.participants), ("nonParticipants", row.nonParticipants)] {
+                    writer.key(key)
+                    writer.beginObject()
+                    writer.key("count"); writer.number(String(group.count))
+                    writer.key("retained"); writer.number(String(group.retained))
+                    writer.key("rate"); Self.optional(group.rate, &writer)
+                    writer.endObject()
+                }
+                writer.key("differencePoints"); Self.optional(row.differencePoints, &writer)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+            return Response.json(.ok, writer.bytes)
+        }
+    }
+
+    // MARK: Values
+
+    private static func counts(
+        _ enrolled: Int, _ completed: Int, _ changed: Int, _ completionRate: Double?, _ changeRate: Double?, _ writer: inout JSONWriter
+    ) {
+        writer.key("enrolled"); writer.number(String(enrolled))
+        writer.key("completed"); writer.number(String(completed))
+        writer.key("behaviorChanged"); writer.number(String(changed))
+        writer.key("completionRate"); optional(completionRate, &writer)
+        writer.key("behaviorChangeRate"); optional(changeRate, &writer)
+    }
+
+    private static func optional(_ value: Double?, _ writer: inout JSONWriter) {
+        if let value { writer.number(number(value)) } else { writer.null() }
+    }
+
+    private static func optional(_ value: Double?) -> String { value.map(number) ?? "" }
+
+    private static func time(_ milliseconds: Int64?, _ writer: inout JSONWriter) {
+        if let milliseconds, milliseconds != Int64.min { writer.string(XAPITimestamp(milliseconds: milliseconds).text) } else { writer.null() }
+    }
+
+    /// A whole number of days, 0 to 3650.
+    private static func days(_ text: String?, _ name: String, default value: Int) throws -> Int {
+        guard let text else { return value }
+        guard let days = Int(text), (0...3650).contains(days) else {
+            throw XAPIError.badParameter(name, "must be a whole number of days from 0 to 3650, got \"\(text)\"")
+        }
+        return days
     }
 
     private func proficiency(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
-        _ = try context.require(anyOf: [.analyticsRead, .admin])
-        let parameters = try QueryParameters(request)
-        try Parameters.rejectUnknown(parameters, known: ["asOf", "skill", "team", "format"], resource: "/analytics/proficiency")
-        let format = try ResultFormat(request, parameters)
+        let (parameters, format) = try read(request, context, known: ["asOf", "skill", "team"], path: "/analytics/proficiency")
         let asOf = try parameters["asOf"].map { try Self.time($0, "asOf", endOfDay: true) }
-        guard let report = try store.proficiencyReport(asOf: asOf, skill: parameters["skill"], team: parameters["team"]) else {
-            throw XAPIError(.notFound, "no catalog has been loaded: analytics need one (PUT /analytics/catalog)")
+        let skill = try parameters["skill"].map { try Parameters.iri($0, "skill") }
+        guard let report = try store.proficiencyReport(asOf: asOf, skill: skill, team: parameters["team"]) else {
+            throw Self.noCatalog()
         }
         let names = Dictionary(report.catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         switch format {
