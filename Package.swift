@@ -49,6 +49,7 @@ let package = Package(
                 .embedInCode("Migrations/0008_attachments.sql"),
                 .embedInCode("Migrations/0009_catalog_roster.sql"),
                 .embedInCode("Migrations/0010_learning_facts.sql"),
+                .embedInCode("Migrations/0011_settings.sql"),
             ]
         ),
         .target(

@@ -16,8 +16,12 @@ public final class SQLiteStore: Sendable {
     private let writer: StatementWriter
     private let readers: ConnectionPool
 
-    /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String, readers readerCount: Int = 4, durability: Durability = .full, logger: Logger) throws {
+    /// Opens (creating if needed) and migrates the database at `path`. With `analytics` off no
+    /// learning facts are recorded (the LRS alone, slightly faster); the next start with it on
+    /// derives them again from the stored statements.
+    public init(
+        path: String, readers readerCount: Int = 4, durability: Durability = .full, analytics: Bool = true, logger: Logger
+    ) throws {
         let connection = try SQLiteConnection(path: path, mode: .readWrite)
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = \(durability.rawValue.uppercased())")
@@ -30,15 +34,13 @@ public final class SQLiteStore: Sendable {
         if !applied.isEmpty {
             logger.info("database migrated", metadata: ["path": "\(path)", "versions": "\(applied)"])
         }
-        if applied.contains(Migrator.learningFactsVersion) {
-            let derived = try connection.transaction { try LearningFacts.deriveEvents(on: connection) }
-            if derived > 0 { logger.info("learning facts derived from stored statements", metadata: ["statements": "\(derived)"]) }
-        }
+        try LearningFacts.prepare(
+            on: connection, analytics: analytics, justCreated: applied.contains(Migrator.learningFactsVersion), logger: logger)
         let checkpointConnection = try SQLiteConnection(path: path, mode: .readWrite)
         try checkpointConnection.execute("PRAGMA synchronous = \(durability.rawValue.uppercased())")
         writer = try StatementWriter(
             connection: connection, checkpointer: Checkpointer(connection: checkpointConnection, logger: logger),
-            logger: logger)
+            analytics: analytics, logger: logger)
         readers = ConnectionPool(try (0..<max(readerCount, 1)).map { _ in
             let reader = try SQLiteConnection(path: path, mode: .readOnly)
             try reader.execute("PRAGMA cache_size = -16384")

@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Read-only connections for queries (TESSERA_READERS).")
     var readers: Int = Environment.value("TESSERA_READERS").flatMap(Int.init) ?? 4
 
+    @Option(help: "on: record learning facts for the analytics; off: the LRS alone (TESSERA_ANALYTICS).")
+    var analytics: String = Environment.value("TESSERA_ANALYTICS") ?? "on"
+
     @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE).")
     var authorityHomePage: String = Environment.value("TESSERA_AUTHORITY_HOMEPAGE") ?? "urn:tessera:credentials"
 
@@ -31,8 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard let durability = SQLiteStore.Durability(rawValue: durability) else {
             throw ValidationError("--durability must be full or normal")
         }
+        guard analytics == "on" || analytics == "off" else { throw ValidationError("--analytics must be on or off") }
         let logger = Logger(label: "tessera")
-        let store = try SQLiteStore(path: db, readers: readers, durability: durability, logger: logger)
+        let store = try SQLiteStore(path: db, readers: readers, durability: durability, analytics: analytics == "on", logger: logger)
         defer { store.close() }
         let credentials = try CredentialStore(path: db)
         try Self.ensureAdminCredential(credentials, logger: logger)

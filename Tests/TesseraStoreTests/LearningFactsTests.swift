@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 import TesseraAnalytics
 @testable import TesseraStore
@@ -101,5 +102,33 @@ struct LearningFactsTests {
         try await temporary.store.replaceCatalog(Self.firstCatalog)
         let reloaded = try #require(try temporary.store.proficiencyReport(asOf: nil, skill: nil, team: nil))
         #expect(reloaded.rows == Self.reference(stored, voided: voided, catalog: Self.firstCatalog, asOf: .max))
+    }
+
+    @Test func factsMissedWithAnalyticsOffAreDerivedAtTheNextStartWithItOn() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("facts.sqlite").path
+        var random = SplitMix64(seed: 9)
+        var stored: [Statement] = []
+        let withAnalytics = try SQLiteStore(path: path, readers: 1, durability: .normal, logger: Logger(label: "test"))
+        try await withAnalytics.replaceCatalog(Self.firstCatalog)
+        let first = try (0..<40).map { _ in try prepared(Self.randomStatement(&random, id: XAPIUUID.random(using: &random))) }
+        try await withAnalytics.store(first)
+        stored += first.map(\.statement)
+        withAnalytics.close()
+
+        let without = try SQLiteStore(path: path, readers: 1, durability: .normal, analytics: false, logger: Logger(label: "test"))
+        let second = try (0..<40).map { _ in try prepared(Self.randomStatement(&random, id: XAPIUUID.random(using: &random))) }
+        try await without.store(second)
+        stored += second.map(\.statement)
+        let missing = try #require(try without.proficiencyReport(asOf: nil, skill: nil, team: nil))
+        #expect(missing.rows != Self.reference(stored, voided: [], catalog: Self.firstCatalog, asOf: .max), "nothing recorded while off")
+        without.close()
+
+        let again = try SQLiteStore(path: path, readers: 1, durability: .normal, logger: Logger(label: "test"))
+        defer { again.close() }
+        let report = try #require(try again.proficiencyReport(asOf: nil, skill: nil, team: nil))
+        #expect(report.rows == Self.reference(stored, voided: [], catalog: Self.firstCatalog, asOf: .max))
     }
 }

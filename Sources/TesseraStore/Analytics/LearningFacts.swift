@@ -1,3 +1,4 @@
+import Logging
 import TesseraAnalytics
 import XAPI
 
@@ -132,10 +133,29 @@ final class LearningFacts {
         }
     }
 
-    /// Derives `learning_events` and the context roles of `statement_activities` for every
-    /// stored statement (once, when the tables first appear); returns how many statements
-    /// yielded an event.
-    static func deriveEvents(on connection: SQLiteConnection) throws -> Int {
+    /// Brings the facts up to date at start: with analytics off, marks them incomplete; with it
+    /// on, derives them again from the stored statements when they were just created or were
+    /// marked incomplete.
+    static func prepare(on connection: SQLiteConnection, analytics: Bool, justCreated: Bool, logger: Logger) throws {
+        guard analytics else {
+            try connection.execute("INSERT OR REPLACE INTO settings (name, value) VALUES ('facts_incomplete', '1')")
+            return
+        }
+        let incomplete = try connection.scalar("SELECT COUNT(*) FROM settings WHERE name = 'facts_incomplete'") ?? 0
+        guard justCreated || incomplete > 0 else { return }
+        let derived = try connection.transaction {
+            try connection.execute("DELETE FROM learning_events; DELETE FROM skill_events; DELETE FROM proficiency")
+            let count = try deriveEvents(on: connection)
+            try connection.execute("DELETE FROM settings WHERE name = 'facts_incomplete'")
+            return count
+        }
+        if derived > 0 { logger.info("learning facts derived from stored statements", metadata: ["statements": "\(derived)"]) }
+    }
+
+    /// Derives `learning_events` (and, under the stored catalog, `skill_events` and
+    /// `proficiency`) and the context roles of `statement_activities` for every stored
+    /// statement; returns how many statements yielded an event.
+    private static func deriveEvents(on connection: SQLiteConnection) throws -> Int {
         let statements = try connection.prepared("""
             SELECT seq, actor_id, verb_id, object_activity_id, stored_ms, body FROM statements WHERE voided = 0 ORDER BY seq
             """)

@@ -30,6 +30,7 @@ enum Migrator {
             version: 9, name: "catalog_roster", sql: String(decoding: PackageResources._009_catalog_roster_sql, as: UTF8.self)),
         Migration(
             version: 10, name: "learning_facts", sql: String(decoding: PackageResources._010_learning_facts_sql, as: UTF8.self)),
+        Migration(version: 11, name: "settings", sql: String(decoding: PackageResources._011_settings_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.

@@ -30,8 +30,8 @@ final class StatementWriter: @unchecked Sendable {
     private var stopping = false
     private var thread: Thread?
     private var interned = Interner()
-    /// Analytics' facts, kept in step with the statements.
-    private let facts: LearningFacts
+    /// Analytics' facts, kept in step with the statements (nil with analytics off).
+    private let facts: LearningFacts?
     /// The last definition JSON received per activity, so that the same definition sent again
     /// (the usual case) costs one comparison.
     private var definitionsSeen: [String: [UInt8]] = [:]
@@ -53,11 +53,11 @@ final class StatementWriter: @unchecked Sendable {
         let continuation: CheckedContinuation<Void, any Error>
     }
 
-    init(connection: SQLiteConnection, checkpointer: Checkpointer, logger: Logger) throws {
+    init(connection: SQLiteConnection, checkpointer: Checkpointer, analytics: Bool, logger: Logger) throws {
         self.connection = connection
         self.checkpointer = checkpointer
         self.logger = logger
-        facts = try LearningFacts(connection: connection)
+        facts = analytics ? try LearningFacts(connection: connection) : nil
     }
 
     func start() {
@@ -137,7 +137,7 @@ final class StatementWriter: @unchecked Sendable {
                     case .document(let change): try DocumentTable.apply(change, at: nextStoredTime().milliseconds, on: connection)
                     case .catalog(let catalog):
                         try CatalogAndRoster.replace(catalog, at: nextStoredTime().milliseconds, on: connection)
-                        try facts.replace(catalog, on: connection)
+                        try facts?.replace(catalog, on: connection)
                     case .job(let job): try job(connection)
                     }
                     outcomes.append(.success(()))
@@ -226,7 +226,7 @@ final class StatementWriter: @unchecked Sendable {
             let voidedSeq = try void.step() ? void.int64(0) : nil
             void.reset()
             // Voided statements never count in analytics.
-            if let voidedSeq { try facts.forget(seq: voidedSeq, on: connection) }
+            if let voidedSeq { try facts?.forget(seq: voidedSeq, on: connection) }
         }
         // Statements that target this one may have arrived before it (a voiding one voids it).
         let earlier = try connection.prepared("SELECT seq, is_voiding FROM statements WHERE object_statement = ?")
@@ -264,7 +264,7 @@ final class StatementWriter: @unchecked Sendable {
         let seq = connection.lastInsertRowID
         try linkReferences(seq: seq, target: keys.objectStatement, referrers: referrers)
         for (iri, json) in statement.definitions { try define(iri, json) }
-        if !isVoided, let event = statement.learningEvent, let actorID {
+        if !isVoided, let facts, let event = statement.learningEvent, let actorID {
             try facts.record(
                 event, seq: seq, at: event.timestamp?.milliseconds ?? time.milliseconds,
                 ids: .init(agent: actorID, verb: verbID, activity: objectActivityID), on: connection)
