@@ -28,10 +28,13 @@ struct BenchConnection {
     }
 
     /// The bytes of a request with the benchmark's headers.
-    static func request(_ method: String, _ target: String, port: Int, authorization: String, body: [UInt8]? = nil) -> ByteBuffer {
+    static func request(
+        _ method: String, _ target: String, port: Int, authorization: String, body: [UInt8]? = nil,
+        contentType: String = "application/json"
+    ) -> ByteBuffer {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: \(authorization)\r\n"
             + "X-Experience-API-Version: 1.0.3\r\n"
-        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        if let body { head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n" }
         var buffer = ByteBuffer(string: head + "\r\n")
         if let body { buffer.writeBytes(body) }
         return buffer

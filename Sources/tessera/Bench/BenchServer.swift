@@ -11,11 +11,13 @@ final class BenchServer: @unchecked Sendable {
     private static let secret = "bench-secret"
 
     /// Starts the server on `database` (created if needed) and waits until it answers.
-    init(database: String, durability: String) async throws {
+    init(database: String, durability: String, analytics: Bool = true) async throws {
         port = Int.random(in: 20_000..<40_000)
         process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        process.arguments = ["serve", "--db", database, "--port", String(port), "--durability", durability]
+        process.arguments = [
+            "serve", "--db", database, "--port", String(port), "--durability", durability, "--analytics", analytics ? "on" : "off",
+        ]
         var environment = ProcessInfo.processInfo.environment
         environment["TESSERA_ADMIN_KEY"] = Self.key
         environment["TESSERA_ADMIN_SECRET"] = Self.secret
@@ -40,6 +42,11 @@ final class BenchServer: @unchecked Sendable {
     /// The bytes of a request for `path` under /xapi, with the benchmark credential.
     func request(_ method: String, _ path: String, body: [UInt8]? = nil) -> ByteBuffer {
         BenchConnection.request(method, "/xapi" + path, port: port, authorization: authorization, body: body)
+    }
+
+    /// The bytes of a request for an absolute `path` (outside /xapi), with the benchmark credential.
+    func request(_ method: String, absolute path: String, body: [UInt8]? = nil, contentType: String = "application/json") -> ByteBuffer {
+        BenchConnection.request(method, path, port: port, authorization: authorization, body: body, contentType: contentType)
     }
 
     /// The server's resident memory, in MiB (from /proc).

@@ -22,6 +22,9 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "full or normal (see tessera serve --help).")
     var durability = "full"
 
+    @Option(help: "on: analytics facts recorded under a catalog that tags every statement; off: the LRS alone.")
+    var analytics = "on"
+
     func run() async throws {
         let batchSizes = batches.split(separator: ",").compactMap { Int($0) }
         var connectionCounts = connections.split(separator: ",").compactMap { Int($0) }
@@ -30,13 +33,15 @@ struct IngestBenchmark: AsyncParsableCommand {
             throw ValidationError("give one connection count, or one per batch size")
         }
         var output = StandardOutput()
-        output.writeLine("ingest over HTTP on 127.0.0.1, durability \(durability), \(statements) statements per run")
+        guard analytics == "on" || analytics == "off" else { throw ValidationError("--analytics must be on or off") }
+        output.writeLine("ingest over HTTP on 127.0.0.1, durability \(durability), analytics \(analytics), \(statements) statements per run")
         for (batch, connections) in zip(batchSizes, connectionCounts) {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let server = try await BenchServer(
-                database: directory.appendingPathComponent("bench.sqlite").path, durability: durability)
+                database: directory.appendingPathComponent("bench.sqlite").path, durability: durability, analytics: analytics == "on")
+            if analytics == "on" { try await BenchCatalog.load(server) }
             let result = try await Self.load(server, statements: statements, batch: batch, connections: connections, seed: 1)
             await server.stop()
             output.writeLine(
@@ -68,30 +73,14 @@ struct IngestBenchmark: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let peak = MemoryWatch(server)
-        let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
-            for worker in 0..<connections {
-                group.addTask {
-                    try await server.withConnection { connection in
-                        var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker))
-                        var latencies = Latencies()
-                        for index in 0..<requestsPerWorker {
-                            let request = prebuilt
-                                ? requests[worker][index]
-                                : server.request("POST", "/statements", body: Self.body(&generator, batch: batch))
-                            let start = clock.now
-                            let response = try await connection.send(request)
-                            guard response.status == 200 else {
-                                throw BenchError("POST answered \(response.status): \(String(buffer: response.body))")
-                            }
-                            latencies.add(clock.now - start)
-                        }
-                        return latencies
-                    }
-                }
+        let latencies = try await server.send(workers: connections, label: "POST") { worker in
+            var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker))
+            var index = 0
+            return AnyIterator {
+                guard index < requestsPerWorker else { return nil }
+                defer { index += 1 }
+                return prebuilt ? requests[worker][index] : server.request("POST", "/statements", body: Self.body(&generator, batch: batch))
             }
-            var all = Latencies()
-            for try await latencies in group { all.add(latencies) }
-            return all
         }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -5,29 +5,15 @@ import TesseraStore
 import XAPI
 
 /// `tessera bench query`: latency of the Statement resource's query set on a loaded store.
-struct QueryBenchmark: AsyncParsableCommand {
+struct QueryBenchmark: LoadedStoreBenchmark {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Load N statements (batch 100) and time the Statement query set over HTTP.")
 
-    @Option(help: "Statements to load first (0 to use the database as it is).")
-    var statements = 100_000
+    @OptionGroup var options: LoadedStoreOptions
 
-    @Option(help: "Database file; a temporary one when not given.")
-    var db: String?
-
-    @Option(help: "Requests per query.")
-    var repeats = 200
-
-    @Option(help: "Concurrent connections for the queries.")
-    var connections = 4
-
-    func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = db ?? directory.appendingPathComponent("bench.sqlite").path
-        let server = try await BenchServer(database: path, durability: "normal")
+    func run(_ server: BenchServer) async throws {
+        let (statements, repeats, connections) = (options.statements, options.repeats, options.connections)
         var output = StandardOutput()
         if statements > 0 {
             let load = try await IngestBenchmark.load(server, statements: statements, batch: 100, connections: 8, seed: 2)
@@ -61,32 +47,11 @@ struct QueryBenchmark: AsyncParsableCommand {
         ]
         output.writeLine("query set: \(repeats) requests each, \(connections) connections, pages of up to \(StatementQuery.defaultLimit)")
         for (name, query) in queries {
-            let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
-                for worker in 0..<connections {
-                    group.addTask {
-                        try await server.withConnection { connection in
-                            var latencies = Latencies()
-                            let clock = ContinuousClock()
-                            let request = server.request("GET", "/statements?" + query)
-                            for _ in stride(from: worker, to: repeats, by: connections) {
-                                let start = clock.now
-                                let response = try await connection.send(request)
-                                guard response.status == 200 else { throw BenchError("\(name) answered \(response.status)") }
-                                latencies.add(clock.now - start)
-                            }
-                            return latencies
-                        }
-                    }
-                }
-                var all = Latencies()
-                for try await part in group { all.add(part) }
-                return all
-            }
+            let latencies = try await options.time(server, name, server.request("GET", "/statements?" + query))
             output.writeLine(name.padding(toLength: 32, withPad: " ", startingAt: 0) + latencies.summary)
             output.flush()
         }
         output.writeLine("server RSS after the query set: \(Int(server.residentMegabytes)) MB")
         output.flush()
-        await server.stop()
     }
 }
