@@ -57,7 +57,17 @@ public struct KnowledgeRetention: Sendable, Equatable {
     /// Share of follow-ups at or above the catalog's mastery score.
     public let retainedRate: Double
 
-    /// The row for `skill` from (baseline, follow-up) pairs; nil without pairs.
+    /// A row from figures already aggregated.
+    public init(skill: String, pairs: Int, meanBaseline: Double, meanFollowUp: Double, meanChange: Double, retainedRate: Double) {
+        self.skill = skill
+        self.pairs = pairs
+        self.meanBaseline = meanBaseline
+        self.meanFollowUp = meanFollowUp
+        self.meanChange = meanChange
+        self.retainedRate = retainedRate
+    }
+
+    /// The row for `skill` from (baseline, follow-up) pairs — the definition; nil without pairs.
     public init?(skill: String, pairs: [(baseline: Double, followUp: Double)], masteryScore: Double) {
         guard !pairs.isEmpty else { return nil }
         let count = Double(pairs.count)

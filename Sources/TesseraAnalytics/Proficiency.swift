@@ -31,6 +31,20 @@ public struct ProficiencyRow: Sendable, Equatable {
     /// Learners per level name, in the catalog's level order (levels without learners too).
     public let levels: [(name: String, count: Int)]
 
+    /// Creates a row.
+    public init(
+        team: String, skill: String, assessed: Int, meanProficiency: Double, meanGain: Double?, gainLearners: Int,
+        levels: [(name: String, count: Int)]
+    ) {
+        self.team = team
+        self.skill = skill
+        self.assessed = assessed
+        self.meanProficiency = meanProficiency
+        self.meanGain = meanGain
+        self.gainLearners = gainLearners
+        self.levels = levels
+    }
+
     public static func == (lhs: ProficiencyRow, rhs: ProficiencyRow) -> Bool {
         lhs.team == rhs.team && lhs.skill == rhs.skill && lhs.assessed == rhs.assessed
             && abs(lhs.meanProficiency - rhs.meanProficiency) < 1e-9 && lhs.gainLearners == rhs.gainLearners

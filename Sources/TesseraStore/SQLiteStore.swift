@@ -127,9 +127,7 @@ public final class SQLiteStore: Sendable {
     /// Read in one snapshot.
     public func proficiencyReport(asOf: Int64?, skill: String?, team: String?) throws -> (catalog: Catalog, rows: [ProficiencyRow])? {
         try analyticsSnapshot { catalog, connection in
-            let standings = try AnalyticsQueries.proficiency(asOf: asOf, skill: skill, on: connection)
-            let teams = try AnalyticsQueries.teams(on: connection)
-            return ProficiencyReport.rows(standings, catalog: catalog, teams: teams, team: team)
+            try AnalyticsQueries.proficiencyRows(asOf: asOf, skill: skill, team: team, catalog: catalog, on: connection)
         }
     }
 
@@ -158,9 +156,8 @@ public final class SQLiteStore: Sendable {
     /// catalog is loaded.
     public func knowledgeRetention(skill: String?, minDays: Int) throws -> (catalog: Catalog, rows: [KnowledgeRetention])? {
         try analyticsSnapshot { catalog, connection in
-            try AnalyticsQueries.retentionPairs(skill: skill, minDays: minDays, on: connection)
-                .sorted { $0.key < $1.key }
-                .compactMap { KnowledgeRetention(skill: $0.key, pairs: $0.value, masteryScore: catalog.masteryScore) }
+            try AnalyticsQueries.knowledgeRetention(
+                skill: skill, minDays: minDays, masteryScore: catalog.masteryScore, on: connection)
         }
     }
 

@@ -3,48 +3,48 @@ import XAPI
 
 /// Reads the analytics roll-ups (never statement JSON).
 enum AnalyticsQueries {
-    /// Each learner's standing per skill as of `asOf` (nil: everything stored), from the
-    /// `proficiency` roll-up; for learners whose latest score is after `asOf`, the latest one
-    /// before it is looked up in `skill_events`.
-    static func proficiency(asOf: Int64?, skill: String?, on connection: SQLiteConnection) throws -> [LearnerProficiency] {
+    /// The proficiency report, aggregated in SQL from the `proficiency` roll-up: each
+    /// learner's latest score as of `asOf` (nil: everything stored) is the roll-up's, or — when
+    /// that is later than `asOf` — the latest before it in `skill_events`.
+    static func proficiencyRows(
+        asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: SQLiteConnection
+    ) throws -> [ProficiencyRow] {
+        let levelColumns = catalog.levels.indices.map { ", SUM(latest >= ?\(5 + 2 * $0) AND latest < ?\(6 + 2 * $0))" }.joined()
         let select = try connection.prepared("""
-            SELECT p.skill, a.ifi, p.agent_id, p.first_at, p.first_seq, p.first_score, p.latest_at, p.latest_seq, p.latest_score
-            FROM proficiency p JOIN agents a ON a.id = p.agent_id
-            WHERE (?1 IS NULL OR p.skill = ?1) AND p.first_at <= ?2
+            WITH standing AS (
+                SELECT COALESCE(r.team, ?1) AS team, p.skill AS skill, p.first_seq AS first_seq, p.first_score AS first_score,
+                    CASE WHEN p.latest_at <= ?2 THEN p.latest_seq ELSE (
+                        SELECT e.seq FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id
+                            AND e.kind & 1 != 0 AND e.at_ms <= ?2 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1) END AS latest_seq,
+                    CASE WHEN p.latest_at <= ?2 THEN p.latest_score ELSE (
+                        SELECT e.score FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id
+                            AND e.kind & 1 != 0 AND e.at_ms <= ?2 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1) END AS latest
+                FROM proficiency p JOIN agents a ON a.id = p.agent_id LEFT JOIN roster r ON r.agent = a.ifi
+                WHERE p.first_at <= ?2 AND (?3 IS NULL OR p.skill = ?3)
+            )
+            SELECT team, skill, COUNT(*), AVG(latest), AVG(CASE WHEN latest_seq != first_seq THEN latest - first_score END),
+                SUM(latest_seq != first_seq)\(levelColumns)
+            FROM standing WHERE (?4 IS NULL OR team = ?4)
+            GROUP BY team, skill ORDER BY team, skill
             """)
-        select.bind(1, skill)
+        select.bind(1, Roster.unassignedTeam)
         select.bind(2, asOf ?? Int64.max)
-        let earlier = try connection.prepared("""
-            SELECT score, seq FROM skill_events
-            WHERE skill = ? AND agent_id = ? AND kind & 1 != 0 AND at_ms <= ? ORDER BY at_ms DESC, seq DESC LIMIT 1
-            """)
-        var standings: [LearnerProficiency] = []
-        while try select.step() {
-            guard let agent = InverseFunctionalIdentifier(storageKey: select.text(1)) else { continue }
-            let skill = select.text(0)
-            let firstSeq = select.int64(4), firstScore = select.double(5)
-            var latestSeq = select.int64(7), latestScore = select.double(8)
-            if let asOf, select.int64(6) > asOf {
-                earlier.reset()
-                earlier.bind(1, skill)
-                earlier.bind(2, select.int64(2))
-                earlier.bind(3, asOf)
-                guard try earlier.step() else { continue }
-                latestScore = earlier.double(0)
-                latestSeq = earlier.int64(1)
-            }
-            standings.append(LearnerProficiency(
-                agent: agent, skill: skill, latest: latestScore, first: latestSeq == firstSeq ? nil : firstScore))
+        select.bind(3, skill)
+        select.bind(4, team)
+        var index: Int32 = 5
+        for (position, level) in catalog.levels.enumerated() {
+            select.bind(index, level.min)
+            select.bind(index + 1, position + 1 < catalog.levels.count ? catalog.levels[position + 1].min : Double.greatestFiniteMagnitude)
+            index += 2
         }
-        return standings
-    }
-
-    /// The roster's teams by agent key (people without a team are left out).
-    static func teams(on connection: SQLiteConnection) throws -> [String: String] {
-        let select = try connection.prepared("SELECT agent, team FROM roster WHERE team IS NOT NULL")
-        var teams: [String: String] = [:]
-        while try select.step() { teams[select.text(0)] = select.text(1) }
-        return teams
+        var rows: [ProficiencyRow] = []
+        while try select.step() {
+            rows.append(ProficiencyRow(
+                team: select.text(0), skill: select.text(1), assessed: Int(select.int64(2)), meanProficiency: select.double(3),
+                meanGain: select.isNull(4) ? nil : select.double(4), gainLearners: Int(select.int64(5)),
+                levels: catalog.levels.enumerated().map { ($1.name, Int(select.int64(Int32(6 + $0)))) }))
+        }
+        return rows
     }
 }
 
@@ -134,34 +134,35 @@ extension AnalyticsQueries {
         return false
     }
 
-    /// Each learner's knowledge-retention pair per skill: the first `passed` score and the first
-    /// assessment score at least `minDays` later (learners without a follow-up are left out).
-    static func retentionPairs(skill: String?, minDays: Int, on connection: SQLiteConnection) throws -> [String: [(baseline: Double, followUp: Double)]] {
-        let baselines = try connection.prepared("""
-            SELECT skill, agent_id, at_ms, score FROM skill_events
-            WHERE kind & 2 != 0 AND (?1 IS NULL OR skill = ?1) ORDER BY skill, agent_id, at_ms, seq
+    /// Knowledge retention per skill, aggregated in SQL: each learner's first `passed` score on
+    /// the skill, paired with their first assessment score at least `minDays` later.
+    static func knowledgeRetention(
+        skill: String?, minDays: Int, masteryScore: Double, on connection: SQLiteConnection
+    ) throws -> [KnowledgeRetention] {
+        let select = try connection.prepared("""
+            WITH firsts AS (
+                SELECT skill, agent_id, at_ms, score,
+                    ROW_NUMBER() OVER (PARTITION BY skill, agent_id ORDER BY at_ms, seq) AS position
+                FROM skill_events WHERE kind & 2 != 0 AND (?1 IS NULL OR skill = ?1)
+            ), pairs AS (
+                SELECT b.skill AS skill, b.score AS baseline, (
+                    SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
+                        AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + ?2 ORDER BY e.at_ms, e.seq LIMIT 1) AS follow_up
+                FROM firsts b WHERE b.position = 1
+            )
+            SELECT skill, COUNT(*), AVG(baseline), AVG(follow_up), AVG(follow_up - baseline), AVG(follow_up >= ?3)
+            FROM pairs WHERE follow_up IS NOT NULL GROUP BY skill ORDER BY skill
             """)
-        baselines.bind(1, skill)
-        var firsts: [(skill: String, agent: Int64, at: Int64, score: Double)] = []
-        while try baselines.step() {
-            let skill = baselines.text(0), agent = baselines.int64(1)
-            if let last = firsts.last, last.skill == skill, last.agent == agent { continue }
-            firsts.append((skill, agent, baselines.int64(2), baselines.double(3)))
+        select.bind(1, skill)
+        select.bind(2, Int64(minDays) * 86_400_000)
+        select.bind(3, masteryScore)
+        var rows: [KnowledgeRetention] = []
+        while try select.step() {
+            rows.append(KnowledgeRetention(
+                skill: select.text(0), pairs: Int(select.int64(1)), meanBaseline: select.double(2),
+                meanFollowUp: select.double(3), meanChange: select.double(4), retainedRate: select.double(5)))
         }
-        let followUp = try connection.prepared("""
-            SELECT score FROM skill_events WHERE skill = ? AND agent_id = ? AND kind & 1 != 0 AND at_ms >= ?
-            ORDER BY at_ms, seq LIMIT 1
-            """)
-        var pairs: [String: [(baseline: Double, followUp: Double)]] = [:]
-        for first in firsts {
-            followUp.reset()
-            followUp.bind(1, first.skill)
-            followUp.bind(2, first.agent)
-            followUp.bind(3, first.at + Int64(minDays) * 86_400_000)
-            if try followUp.step() { pairs[first.skill, default: []].append((first.score, followUp.double(0))) }
-        }
-        followUp.reset()
-        return pairs
+        return rows
     }
 
     /// The agent keys of interned agent ids.
