@@ -50,6 +50,7 @@ let package = Package(
                 .embedInCode("Migrations/0009_catalog_roster.sql"),
                 .embedInCode("Migrations/0010_learning_facts.sql"),
                 .embedInCode("Migrations/0011_settings.sql"),
+                .embedInCode("Migrations/0012_retention_baseline.sql"),
             ]
         ),
         .target(

@@ -35,7 +35,7 @@ public final class SQLiteStore: Sendable {
             logger.info("database migrated", metadata: ["path": "\(path)", "versions": "\(applied)"])
         }
         try LearningFacts.prepare(
-            on: connection, analytics: analytics, justCreated: applied.contains(Migrator.learningFactsVersion), logger: logger)
+            on: connection, analytics: analytics, justCreated: !Migrator.learningFactsVersions.isDisjoint(with: applied), logger: logger)
         let checkpointConnection = try SQLiteConnection(path: path, mode: .readWrite)
         try checkpointConnection.execute("PRAGMA synchronous = \(durability.rawValue.uppercased())")
         writer = try StatementWriter(

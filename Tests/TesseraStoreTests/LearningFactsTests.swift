@@ -66,6 +66,31 @@ struct LearningFactsTests {
         return ProficiencyReport.rows(ProficiencyReport.standings(events, asOf: asOf), catalog: catalog, teams: [:])
     }
 
+    /// Knowledge retention computed straight from the definition.
+    static func referenceRetention(_ statements: [Statement], voided: Set<XAPIUUID>, catalog: Catalog, minDays: Int) -> [KnowledgeRetention] {
+        let index = CatalogIndex(catalog)
+        struct Key: Hashable { let skill: String; let agent: String }
+        var passed: [Key: [(at: Int64, seq: Int, score: Double)]] = [:]
+        var assessed: [Key: [(at: Int64, seq: Int, score: Double)]] = [:]
+        for (seq, statement) in statements.enumerated() where !voided.contains(statement.id!) {
+            guard let event = LearningEvent(statement), let score = event.score else { continue }
+            for skill in event.skills(in: index) {
+                let key = Key(skill: skill, agent: event.agent.storageKey)
+                let point = (event.timestamp!.milliseconds, seq, score)
+                if event.verb == Catalog.passedVerb { passed[key, default: []].append(point) }
+                if index.assessmentVerbs.contains(event.verb) { assessed[key, default: []].append(point) }
+            }
+        }
+        var pairs: [String: [(baseline: Double, followUp: Double)]] = [:]
+        for (key, points) in passed {
+            let baseline = points.min { ($0.at, $0.seq) < ($1.at, $1.seq) }!
+            let later = (assessed[key] ?? []).filter { $0.at >= baseline.at + Int64(minDays) * 86_400_000 }
+            guard let followUp = later.min(by: { ($0.at, $0.seq) < ($1.at, $1.seq) }) else { continue }
+            pairs[key.skill, default: []].append((baseline.score, followUp.score))
+        }
+        return pairs.keys.sorted().compactMap { KnowledgeRetention(skill: $0, pairs: pairs[$0]!, masteryScore: catalog.masteryScore) }
+    }
+
     @Test(arguments: [1, 2, 3] as [UInt64])
     func incrementalProficiencyMatchesRecomputationThroughVoidingAndCatalogReloads(seed: UInt64) async throws {
         let temporary = try TemporaryStore()
@@ -97,6 +122,15 @@ struct LearningFactsTests {
             let expected = Self.reference(stored, voided: voided, catalog: catalog, asOf: asOf)
             #expect(!expected.isEmpty)
             #expect(report.rows == expected, "seed \(seed), asOf \(asOf)")
+        }
+        let retention = try #require(try temporary.store.knowledgeRetention(skill: nil, minDays: 10)).rows
+        let expectedRetention = Self.referenceRetention(stored, voided: voided, catalog: catalog, minDays: 10)
+        #expect(!expectedRetention.isEmpty)
+        #expect(retention.count == expectedRetention.count)
+        for (row, expected) in zip(retention, expectedRetention) {
+            #expect(row.skill == expected.skill && row.pairs == expected.pairs, "seed \(seed)")
+            #expect(abs(row.meanBaseline - expected.meanBaseline) < 1e-9 && abs(row.meanFollowUp - expected.meanFollowUp) < 1e-9)
+            #expect(abs(row.retainedRate - expected.retainedRate) < 1e-9)
         }
         // Loading the first catalog again gives what the first catalog defines.
         try await temporary.store.replaceCatalog(Self.firstCatalog)

@@ -134,21 +134,18 @@ extension AnalyticsQueries {
         return false
     }
 
-    /// Knowledge retention per skill, aggregated in SQL: each learner's first `passed` score on
-    /// the skill, paired with their first assessment score at least `minDays` later.
+    /// Knowledge retention per skill, aggregated in SQL: each learner's baseline (the
+    /// `retention_baseline` roll-up: first `passed` score on the skill) paired with their first
+    /// assessment score at least `minDays` later.
     static func knowledgeRetention(
         skill: String?, minDays: Int, masteryScore: Double, on connection: SQLiteConnection
     ) throws -> [KnowledgeRetention] {
         let select = try connection.prepared("""
-            WITH firsts AS (
-                SELECT skill, agent_id, at_ms, score,
-                    ROW_NUMBER() OVER (PARTITION BY skill, agent_id ORDER BY at_ms, seq) AS position
-                FROM skill_events WHERE kind & 2 != 0 AND (?1 IS NULL OR skill = ?1)
-            ), pairs AS (
+            WITH pairs AS (
                 SELECT b.skill AS skill, b.score AS baseline, (
                     SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
                         AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + ?2 ORDER BY e.at_ms, e.seq LIMIT 1) AS follow_up
-                FROM firsts b WHERE b.position = 1
+                FROM retention_baseline b WHERE ?1 IS NULL OR b.skill = ?1
             )
             SELECT skill, COUNT(*), AVG(baseline), AVG(follow_up), AVG(follow_up - baseline), AVG(follow_up >= ?3)
             FROM pairs WHERE follow_up IS NOT NULL GROUP BY skill ORDER BY skill

@@ -41,30 +41,38 @@ final class LearningFacts {
             if fact.kind.contains(.assessment), let score = event.score {
                 try Self.advanceProficiency(fact.skill, agent: ids.agent, at: at, seq: seq, score: score, on: connection)
             }
+            if fact.kind.contains(.passed), let score = event.score {
+                try Self.advanceBaseline(fact.skill, agent: ids.agent, at: at, seq: seq, score: score, on: connection)
+            }
         }
     }
 
     /// Removes the facts of the statement at `seq` (it was voided) and recomputes the
     /// proficiency it took part in.
     func forget(seq: Int64, on connection: SQLiteConnection) throws {
-        let affected = try connection.prepared("SELECT skill, agent_id FROM skill_events WHERE seq = ? AND kind & 1 != 0")
+        let affected = try connection.prepared("SELECT skill, agent_id, kind FROM skill_events WHERE seq = ? AND kind & 3 != 0")
         affected.bind(1, seq)
-        var pairs: [(String, Int64)] = []
-        while try affected.step() { pairs.append((affected.text(0), affected.int64(1))) }
+        var pairs: [(skill: String, agent: Int64, kind: SkillFact.Kind)] = []
+        while try affected.step() {
+            pairs.append((affected.text(0), affected.int64(1), SkillFact.Kind(rawValue: affected.int64(2))))
+        }
         affected.reset()
         for sql in ["DELETE FROM learning_events WHERE seq = ?", "DELETE FROM skill_events WHERE seq = ?"] {
             let delete = try connection.prepared(sql)
             delete.bind(1, seq)
             try delete.step()
         }
-        for (skill, agent) in pairs { try Self.recomputeProficiency(skill, agent: agent, on: connection) }
+        for pair in pairs {
+            if pair.kind.contains(.assessment) { try Self.recomputeProficiency(pair.skill, agent: pair.agent, on: connection) }
+            if pair.kind.contains(.passed) { try Self.recomputeBaseline(pair.skill, agent: pair.agent, on: connection) }
+        }
     }
 
     /// Switches to `catalog` and re-derives `skill_events` and `proficiency` from the
     /// catalog-independent facts.
     func replace(_ catalog: Catalog, on connection: SQLiteConnection) throws {
         index = CatalogIndex(catalog)
-        try connection.execute("DELETE FROM skill_events; DELETE FROM proficiency")
+        try connection.execute("DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline")
         var skillsBySeq: [Int64: Set<String>] = [:]
         // Category activities that are skills, and the statements that carry them.
         let activities = try connection.prepared("SELECT id, iri FROM activities")
@@ -106,6 +114,7 @@ final class LearningFacts {
             WHERE e.seq = ?
             """)
         var proficiency: [ProficiencyKey: (first: Point, latest: Point)] = [:]
+        var baselines: [ProficiencyKey: Point] = [:]
         for seq in skillsBySeq.keys.sorted() {
             event.reset()
             event.bind(1, seq)
@@ -117,9 +126,11 @@ final class LearningFacts {
                 verb: event.text(4), activity: event.isNull(5) ? nil : event.text(5), score: score, skills: skillsBySeq[seq] ?? [])
             for fact in facts {
                 try Self.insert(fact, agent: agent, at: at, seq: seq, score: score, success: success, on: connection)
-                guard fact.kind.contains(.assessment), let score else { continue }
+                guard let score else { continue }
                 let point = Point(at: at, seq: seq, score: score)
                 let key = ProficiencyKey(skill: fact.skill, agent: agent)
+                if fact.kind.contains(.passed) { baselines[key] = min(baselines[key] ?? point, point) }
+                guard fact.kind.contains(.assessment) else { continue }
                 if let known = proficiency[key] {
                     proficiency[key] = (min(known.first, point), max(known.latest, point))
                 } else {
@@ -131,6 +142,7 @@ final class LearningFacts {
         for (key, value) in proficiency {
             try Self.writeProficiency(key.skill, agent: key.agent, first: value.first, latest: value.latest, on: connection)
         }
+        for (key, point) in baselines { try Self.writeBaseline(key.skill, agent: key.agent, point, on: connection) }
     }
 
     /// Brings the facts up to date at start: with analytics off, marks them incomplete; with it
@@ -144,7 +156,9 @@ final class LearningFacts {
         let incomplete = try connection.scalar("SELECT COUNT(*) FROM settings WHERE name = 'facts_incomplete'") ?? 0
         guard justCreated || incomplete > 0 else { return }
         let derived = try connection.transaction {
-            try connection.execute("DELETE FROM learning_events; DELETE FROM skill_events; DELETE FROM proficiency")
+            try connection.execute("""
+                DELETE FROM learning_events; DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline
+                """)
             let count = try deriveEvents(on: connection)
             try connection.execute("DELETE FROM settings WHERE name = 'facts_incomplete'")
             return count
@@ -260,6 +274,51 @@ final class LearningFacts {
         delete.bind(2, agent)
         try delete.step()
         if points.count == 2 { try writeProficiency(skill, agent: agent, first: points[0], latest: points[1], on: connection) }
+    }
+
+    /// Keeps the learner's earliest `passed` score on the skill.
+    private static func advanceBaseline(
+        _ skill: String, agent: Int64, at: Int64, seq: Int64, score: Double, on connection: SQLiteConnection
+    ) throws {
+        let upsert = try connection.prepared("""
+            INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (skill, agent_id) DO UPDATE SET
+                score = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?5 ELSE score END,
+                seq = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?4 ELSE seq END,
+                at_ms = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?3 ELSE at_ms END
+            """)
+        upsert.bind(1, skill)
+        upsert.bind(2, agent)
+        upsert.bind(3, at)
+        upsert.bind(4, seq)
+        upsert.bind(5, score)
+        try upsert.step()
+    }
+
+    /// The learner's earliest `passed` score on the skill, read again from `skill_events`.
+    private static func recomputeBaseline(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws {
+        let select = try connection.prepared("""
+            SELECT at_ms, seq, score FROM skill_events WHERE skill = ? AND agent_id = ? AND kind & 2 != 0 ORDER BY at_ms, seq LIMIT 1
+            """)
+        select.bind(1, skill)
+        select.bind(2, agent)
+        let point = try select.step() ? Point(at: select.int64(0), seq: select.int64(1), score: select.double(2)) : nil
+        select.reset()
+        let delete = try connection.prepared("DELETE FROM retention_baseline WHERE skill = ? AND agent_id = ?")
+        delete.bind(1, skill)
+        delete.bind(2, agent)
+        try delete.step()
+        if let point { try writeBaseline(skill, agent: agent, point, on: connection) }
+    }
+
+    private static func writeBaseline(_ skill: String, agent: Int64, _ point: Point, on connection: SQLiteConnection) throws {
+        let insert = try connection.prepared("INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?, ?, ?, ?, ?)")
+        insert.bind(1, skill)
+        insert.bind(2, agent)
+        insert.bind(3, point.at)
+        insert.bind(4, point.seq)
+        insert.bind(5, point.score)
+        try insert.step()
     }
 
     private static func writeProficiency(_ skill: String, agent: Int64, first: Point, latest: Point, on connection: SQLiteConnection) throws {

@@ -7,8 +7,8 @@ struct Migration: Sendable {
 
 /// Applies the schema migrations a database has not seen yet, each in its own transaction.
 enum Migrator {
-    /// The version that introduced learning facts; existing statements need them derived.
-    static let learningFactsVersion = 10
+    /// The versions that introduced fact tables; existing statements need them derived.
+    static let learningFactsVersions: Set<Int> = [10, 12]
 
     /// Every migration, in order. The SQL files live in Schemas/sqlite/.
     static let all: [Migration] = [
@@ -31,6 +31,9 @@ enum Migrator {
         Migration(
             version: 10, name: "learning_facts", sql: String(decoding: PackageResources._010_learning_facts_sql, as: UTF8.self)),
         Migration(version: 11, name: "settings", sql: String(decoding: PackageResources._011_settings_sql, as: UTF8.self)),
+        Migration(
+            version: 12, name: "retention_baseline",
+            sql: String(decoding: PackageResources._012_retention_baseline_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.
