@@ -51,6 +51,7 @@ let package = Package(
                 .embedInCode("Migrations/0010_learning_facts.sql"),
                 .embedInCode("Migrations/0011_settings.sql"),
                 .embedInCode("Migrations/0012_retention_baseline.sql"),
+                .embedInCode("Migrations/0013_program_events.sql"),
             ]
         ),
         .target(

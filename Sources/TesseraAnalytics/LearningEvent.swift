@@ -59,9 +59,15 @@ public struct CatalogIndex: Sendable {
     public let assessmentVerbs: Set<String>
     public let completionVerbs: Set<String>
     public let behaviorVerbs: Set<String>
+    private let programsByTarget: [String: [String]]
 
     public init(_ catalog: Catalog) {
         self.catalog = catalog
+        var byTarget: [String: [String]] = [:]
+        for program in catalog.programs {
+            for target in Set([program.id] + program.activities) { byTarget[target, default: []].append(program.id) }
+        }
+        programsByTarget = byTarget
         var byActivity: [String: [String]] = [:]
         for skill in catalog.skills {
             for activity in skill.activities { byActivity[activity, default: []].append(skill.id) }
@@ -70,6 +76,16 @@ public struct CatalogIndex: Sendable {
         assessmentVerbs = Set(catalog.assessmentVerbs)
         completionVerbs = Set(catalog.completionVerbs)
         behaviorVerbs = Set(catalog.behaviorVerbs)
+    }
+
+    /// The programs a statement is about: those whose id or activities include its object or
+    /// a context parent or grouping (what counts as enrolment).
+    public func programs(of event: LearningEvent) -> Set<String> {
+        var programs = Set<String>()
+        for target in [event.activity].compactMap({ $0 }) + event.parentsAndGroupings {
+            programs.formUnion(programsByTarget[target] ?? [])
+        }
+        return programs
     }
 
     /// True when `id` starts with one of the skill category prefixes.

@@ -19,6 +19,10 @@ struct LearningFactsTests {
         catalog.skillCategoryPrefixes = ["https://skills.example.com/"]
         catalog.skills = [Catalog.Skill(id: "https://skills.example.com/assessed", name: "Assessed", activities: [activities[0], activities[1]])]
         catalog.levels = [Catalog.Level(name: "low", min: 0), Catalog.Level(name: "high", min: 0.7)]
+        catalog.programs = [Catalog.Program(
+            id: "https://programs.example.com/p1", name: "P1", kind: .upskilling, mode: .mandatory,
+            activities: [activities[0], activities[1]], skills: [skills[0]])]
+        catalog.behaviorVerbs = ["http://adlnet.gov/expapi/verbs/experienced"]
         return catalog
     }()
 
@@ -28,6 +32,13 @@ struct LearningFactsTests {
         catalog.skills = [Catalog.Skill(id: "https://skills.example.com/other", name: "Other", activities: [activities[2]])]
         catalog.assessmentVerbs = ["passed", "scored"].map { "http://adlnet.gov/expapi/verbs/" + $0 }
         catalog.levels = [Catalog.Level(name: "any", min: -1)]
+        catalog.programs = [
+            Catalog.Program(id: "https://programs.example.com/p2", name: "P2", kind: .reskilling, mode: .voluntary,
+                            activities: [activities[2], activities[3], activities[4]], skills: [skills[2], activities[0]]),
+            Catalog.Program(id: "https://programs.example.com/p3", name: "P3", kind: .upskilling, mode: .voluntary,
+                            activities: [activities[1]], skills: [skills[1]]),
+        ]
+        catalog.behaviorVerbs = ["http://adlnet.gov/expapi/verbs/attempted"]
         return catalog
     }()
 
@@ -64,6 +75,48 @@ struct LearningFactsTests {
             }
         }
         return ProficiencyReport.rows(ProficiencyReport.standings(events, asOf: asOf), catalog: catalog, teams: [:])
+    }
+
+    /// Outcomes computed straight from the definition: (enrolled, completed, behaviorChanged)
+    /// per program of `catalog`, for statements with timestamps in [from, to].
+    static func referenceOutcomes(
+        _ statements: [Statement], voided: Set<XAPIUUID>, catalog: Catalog, from: Int64, to: Int64, windowDays: Int
+    ) -> [[Int]] {
+        let index = CatalogIndex(catalog)
+        let events = statements.enumerated().compactMap { seq, statement -> (seq: Int, event: LearningEvent)? in
+            // Voiding statements carry no timestamp here and are about no program.
+            guard !voided.contains(statement.id!), let event = LearningEvent(statement), let at = event.timestamp?.milliseconds
+            else { return nil }
+            return at >= from && at <= to ? (seq, event) : nil
+        }
+        return catalog.programs.map { program in
+            let targets = Set([program.id] + program.activities)
+            let enrolled = Set(events.filter { item in
+                ([item.event.activity].compactMap { $0 } + item.event.parentsAndGroupings).contains(where: targets.contains)
+            }.map(\.event.agent.storageKey))
+            var completedAt: [String: Int64] = [:]
+            for agent in enrolled {
+                var latest = Int64.min
+                var all = true
+                for activity in program.activities {
+                    let firsts = events.filter {
+                        $0.event.agent.storageKey == agent && $0.event.activity == activity && index.completionVerbs.contains($0.event.verb)
+                    }.map { $0.event.timestamp!.milliseconds }
+                    guard let first = firsts.min() else { all = false; break }
+                    latest = max(latest, first)
+                }
+                if all { completedAt[agent] = latest }
+            }
+            let changed = completedAt.filter { agent, at in
+                events.contains { item in
+                    let when = item.event.timestamp!.milliseconds
+                    let aboutSkill = !Set(program.skills).isDisjoint(with: item.event.skills(in: index).union([item.event.activity].compactMap { $0 }))
+                    return item.event.agent.storageKey == agent && index.behaviorVerbs.contains(item.event.verb) && aboutSkill
+                        && item.event.success != false && when > at && when <= min(to, at + Int64(windowDays) * 86_400_000)
+                }
+            }
+            return [enrolled.count, completedAt.count, changed.count]
+        }
     }
 
     /// Knowledge retention computed straight from the definition.
@@ -131,6 +184,12 @@ struct LearningFactsTests {
             #expect(row.skill == expected.skill && row.pairs == expected.pairs, "seed \(seed)")
             #expect(abs(row.meanBaseline - expected.meanBaseline) < 1e-9 && abs(row.meanFollowUp - expected.meanFollowUp) < 1e-9)
             #expect(abs(row.retainedRate - expected.retainedRate) < 1e-9)
+        }
+        for (from, to) in [(Int64.min, Int64.max), (start + 15 * 86_400_000, start + 40 * 86_400_000)] {
+            let outcomes = try #require(try temporary.store.outcomes(program: nil, from: from, to: to, windowDays: 20)).outcomes
+            let expected = Self.referenceOutcomes(stored, voided: voided, catalog: catalog, from: from, to: to, windowDays: 20)
+            #expect(outcomes.map { [$0.enrolled, $0.completed, $0.behaviorChanged] } == expected, "seed \(seed), [\(from), \(to)]")
+            if from == Int64.min { #expect(expected.contains { $0[1] > 0 && $0[2] > 0 }, "the data exercises completion and behaviour: \(expected)") }
         }
         // Loading the first catalog again gives what the first catalog defines.
         try await temporary.store.replaceCatalog(Self.firstCatalog)

@@ -94,19 +94,13 @@ extension AnalyticsQueries {
     }
 
     /// People with a statement in [from, to] whose object, parent or grouping is the program
-    /// or one of its activities.
+    /// or one of its activities (from `program_events`).
     static func enrolled(_ program: Catalog.Program, from: Int64, to: Int64, on connection: SQLiteConnection) throws -> Set<Int64> {
-        let targets = try ids([program.id] + program.activities, in: "activities", on: connection)
-        guard !targets.isEmpty else { return [] }
-        let select = try connection.prepared("""
-            SELECT DISTINCT e.agent_id FROM statement_activities sa JOIN learning_events e ON e.seq = sa.seq
-            WHERE sa.activity_id IN (\(placeholders(targets.count))) AND sa.role & 7 != 0 AND e.at_ms BETWEEN ? AND ?
-            """)
-        var index: Int32 = 1
-        for id in targets + [from, to] {
-            select.bind(index, id)
-            index += 1
-        }
+        let select = try connection.prepared(
+            "SELECT DISTINCT agent_id FROM program_events WHERE program = ? AND at_ms BETWEEN ? AND ?")
+        select.bind(1, program.id)
+        select.bind(2, from)
+        select.bind(3, to)
         var agents = Set<Int64>()
         while try select.step() { agents.insert(select.int64(0)) }
         return agents

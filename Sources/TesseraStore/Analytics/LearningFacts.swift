@@ -35,6 +35,9 @@ final class LearningFacts {
         insert.bind(6, event.score)
         insert.bind(7, event.success.map { Int64($0 ? 1 : 0) })
         try insert.step()
+        for program in index.programs(of: event) {
+            try Self.insertProgramEvent(program, at: at, agent: ids.agent, seq: seq, on: connection)
+        }
         let facts = index.skillFacts(verb: event.verb, activity: event.activity, score: event.score, skills: event.skills(in: index))
         for fact in facts {
             try Self.insert(fact, agent: ids.agent, at: at, seq: seq, score: event.score, success: event.success, on: connection)
@@ -57,7 +60,9 @@ final class LearningFacts {
             pairs.append((affected.text(0), affected.int64(1), SkillFact.Kind(rawValue: affected.int64(2))))
         }
         affected.reset()
-        for sql in ["DELETE FROM learning_events WHERE seq = ?", "DELETE FROM skill_events WHERE seq = ?"] {
+        for sql in [
+            "DELETE FROM learning_events WHERE seq = ?", "DELETE FROM skill_events WHERE seq = ?", "DELETE FROM program_events WHERE seq = ?",
+        ] {
             let delete = try connection.prepared(sql)
             delete.bind(1, seq)
             try delete.step()
@@ -72,7 +77,25 @@ final class LearningFacts {
     /// catalog-independent facts.
     func replace(_ catalog: Catalog, on connection: SQLiteConnection) throws {
         index = CatalogIndex(catalog)
-        try connection.execute("DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline")
+        try connection.execute("""
+            DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline; DELETE FROM program_events
+            """)
+        // Enrolment: statements whose object, parent or grouping is a program or its activity.
+        let enrolment = try connection.prepared("""
+            INSERT OR IGNORE INTO program_events (program, at_ms, agent_id, seq)
+            SELECT ?1, e.at_ms, e.agent_id, e.seq FROM activities a
+                JOIN statement_activities sa ON sa.activity_id = a.id AND sa.role & 7 != 0
+                JOIN learning_events e ON e.seq = sa.seq
+            WHERE a.iri = ?2
+            """)
+        for program in catalog.programs {
+            for target in Set([program.id] + program.activities) {
+                enrolment.reset()
+                enrolment.bind(1, program.id)
+                enrolment.bind(2, target)
+                try enrolment.step()
+            }
+        }
         var skillsBySeq: [Int64: Set<String>] = [:]
         // Category activities that are skills, and the statements that carry them.
         let activities = try connection.prepared("SELECT id, iri FROM activities")
@@ -157,7 +180,8 @@ final class LearningFacts {
         guard justCreated || incomplete > 0 else { return }
         let derived = try connection.transaction {
             try connection.execute("""
-                DELETE FROM learning_events; DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline
+                DELETE FROM learning_events; DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline;
+                DELETE FROM program_events
                 """)
             let count = try deriveEvents(on: connection)
             try connection.execute("DELETE FROM settings WHERE name = 'facts_incomplete'")
@@ -274,6 +298,16 @@ final class LearningFacts {
         delete.bind(2, agent)
         try delete.step()
         if points.count == 2 { try writeProficiency(skill, agent: agent, first: points[0], latest: points[1], on: connection) }
+    }
+
+    private static func insertProgramEvent(_ program: String, at: Int64, agent: Int64, seq: Int64, on connection: SQLiteConnection) throws {
+        let insert = try connection.prepared(
+            "INSERT OR IGNORE INTO program_events (program, at_ms, agent_id, seq) VALUES (?, ?, ?, ?)")
+        insert.bind(1, program)
+        insert.bind(2, at)
+        insert.bind(3, agent)
+        insert.bind(4, seq)
+        try insert.step()
     }
 
     /// Keeps the learner's earliest `passed` score on the skill.
