@@ -77,7 +77,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI"]),
+        .target(name: "TesseraTestSupport", path: "Tests/TesseraTestSupport"),
+        .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraTestSupport", "tessera"]),
         .testTarget(
             name: "TesseraStoreTests",
             dependencies: ["TesseraStore", "TesseraAnalytics", "XAPI", "TesseraSamples"]
@@ -91,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XAPITests",
-            dependencies: ["XAPI", "TesseraSamples", "tessera"]
+            dependencies: ["XAPI", "TesseraSamples", "TesseraTestSupport", "tessera"]
         ),
     ],
     swiftLanguageModes: [.v6]

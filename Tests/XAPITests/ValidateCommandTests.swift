@@ -1,46 +1,20 @@
 import Foundation
+import TesseraTestSupport
 import Testing
 
 /// `tessera validate`, run as a real process.
 struct ValidateCommandTests {
-    /// The built `tessera` executable, next to the test bundle.
-    static let executable: URL? = {
-        var candidates: [URL] = []
-        for argument in CommandLine.arguments {
-            let url = URL(fileURLWithPath: argument)
-            candidates.append(url.deletingLastPathComponent().appendingPathComponent("tessera"))
-            if let bundle = argument.range(of: ".xctest") {
-                let bundleURL = URL(fileURLWithPath: String(argument[..<bundle.upperBound]))
-                candidates.append(bundleURL.deletingLastPathComponent().appendingPathComponent("tessera"))
-            }
-        }
-        candidates.append(Repository.root.appendingPathComponent(".build/debug/tessera"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
     struct Run {
         let status: Int32
         let lines: [[String: Any]]
     }
 
     private func run(_ arguments: [String], input: String? = nil) throws -> Run {
-        let executable = try #require(Self.executable, "tessera executable not found")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["validate"] + arguments
-        let stdout = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n").map { line in
+        let result = try TesseraExecutable.run(["validate"] + arguments, input: input)
+        let lines = result.standardOutput.split(separator: "\n").map { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
         }
-        return Run(status: process.terminationStatus, lines: lines)
+        return Run(status: result.status, lines: lines)
     }
 
     @Test func validFileExitsZero() throws {
