@@ -3,48 +3,59 @@ import XAPI
 
 /// Reads the analytics roll-ups (never statement JSON).
 enum AnalyticsQueries {
-    /// The proficiency report, aggregated in SQL from the `proficiency` roll-up: each
-    /// learner's latest score as of `asOf` (nil: everything stored) is the roll-up's, or — when
-    /// that is later than `asOf` — the latest before it in `skill_events`.
+    /// The proficiency report from the `proficiency` roll-up: each learner's latest score as of
+    /// `asOf` (nil: everything stored) is the roll-up's, or — when that is later than `asOf` —
+    /// the latest before it in `skill_events`. Rows come in (skill, learner) order with integer
+    /// learner ids, and are summed per (team, skill) here rather than sorted by text in SQL.
     static func proficiencyRows(
         asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: SQLiteConnection
     ) throws -> [ProficiencyRow] {
-        let levelColumns = catalog.levels.indices.map { ", SUM(latest >= ?\(5 + 2 * $0) AND latest < ?\(6 + 2 * $0))" }.joined()
+        var teams: [Int64: String] = [:]
+        let roster = try connection.prepared(
+            "SELECT a.id, r.team FROM roster r JOIN agents a ON a.ifi = r.agent WHERE r.team IS NOT NULL")
+        while try roster.step() { teams[roster.int64(0)] = roster.text(1) }
         let select = try connection.prepared("""
-            WITH standing AS (
-                SELECT COALESCE(r.team, ?1) AS team, p.skill AS skill, p.first_seq AS first_seq, p.first_score AS first_score,
-                    CASE WHEN p.latest_at <= ?2 THEN p.latest_seq ELSE (
-                        SELECT e.seq FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id
-                            AND e.kind & 1 != 0 AND e.at_ms <= ?2 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1) END AS latest_seq,
-                    CASE WHEN p.latest_at <= ?2 THEN p.latest_score ELSE (
-                        SELECT e.score FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id
-                            AND e.kind & 1 != 0 AND e.at_ms <= ?2 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1) END AS latest
-                FROM proficiency p JOIN agents a ON a.id = p.agent_id LEFT JOIN roster r ON r.agent = a.ifi
-                WHERE p.first_at <= ?2 AND (?3 IS NULL OR p.skill = ?3)
-            )
-            SELECT team, skill, COUNT(*), AVG(latest), AVG(CASE WHEN latest_seq != first_seq THEN latest - first_score END),
-                SUM(latest_seq != first_seq)\(levelColumns)
-            FROM standing WHERE (?4 IS NULL OR team = ?4)
-            GROUP BY team, skill ORDER BY team, skill
+            SELECT p.skill, p.agent_id, p.first_seq, p.first_score,
+                CASE WHEN p.latest_at <= ?1 THEN p.latest_seq ELSE (
+                    SELECT e.seq FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id
+                        AND e.kind & 1 != 0 AND e.at_ms <= ?1 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1) END,
+                CASE WHEN p.latest_at <= ?1 THEN p.latest_score ELSE (
+                    SELECT e.score FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id
+                        AND e.kind & 1 != 0 AND e.at_ms <= ?1 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1) END
+            FROM proficiency p WHERE p.first_at <= ?1 AND (?2 IS NULL OR p.skill = ?2)
             """)
-        select.bind(1, Roster.unassignedTeam)
-        select.bind(2, asOf ?? Int64.max)
-        select.bind(3, skill)
-        select.bind(4, team)
-        var index: Int32 = 5
-        for (position, level) in catalog.levels.enumerated() {
-            select.bind(index, level.min)
-            select.bind(index + 1, position + 1 < catalog.levels.count ? catalog.levels[position + 1].min : Double.greatestFiniteMagnitude)
-            index += 2
+        select.bind(1, asOf ?? Int64.max)
+        select.bind(2, skill)
+        struct Key: Hashable { let team: String; let skill: String }
+        struct Totals {
+            var assessed = 0, gainLearners = 0, sumLatest = 0.0, sumGain = 0.0
+            var levels: [Int]
         }
-        var rows: [ProficiencyRow] = []
+        let mins = catalog.levels.map(\.min)
+        var totals: [Key: Totals] = [:]
+        var currentSkill = ""
         while try select.step() {
-            rows.append(ProficiencyRow(
-                team: select.text(0), skill: select.text(1), assessed: Int(select.int64(2)), meanProficiency: select.double(3),
-                meanGain: select.isNull(4) ? nil : select.double(4), gainLearners: Int(select.int64(5)),
-                levels: catalog.levels.enumerated().map { ($1.name, Int(select.int64(Int32(6 + $0)))) }))
+            if !select.textEquals(0, currentSkill) { currentSkill = select.text(0) }
+            let learnerTeam = teams[select.int64(1)] ?? Roster.unassignedTeam
+            if let team, team != learnerTeam { continue }
+            let latest = select.double(5)
+            let key = Key(team: learnerTeam, skill: currentSkill)
+            var entry = totals[key] ?? Totals(levels: Array(repeating: 0, count: mins.count))
+            entry.assessed += 1
+            entry.sumLatest += latest
+            if select.int64(4) != select.int64(2) {
+                entry.gainLearners += 1
+                entry.sumGain += latest - select.double(3)
+            }
+            if let level = mins.lastIndex(where: { latest >= $0 }) { entry.levels[level] += 1 }
+            totals[key] = entry
         }
-        return rows
+        return totals.map { key, entry in
+            ProficiencyRow(
+                team: key.team, skill: key.skill, assessed: entry.assessed, meanProficiency: entry.sumLatest / Double(entry.assessed),
+                meanGain: entry.gainLearners == 0 ? nil : entry.sumGain / Double(entry.gainLearners), gainLearners: entry.gainLearners,
+                levels: zip(catalog.levels, entry.levels).map { ($0.name, $1) })
+        }.sorted { ($0.team, $0.skill) < ($1.team, $1.skill) }
     }
 }
 
@@ -128,31 +139,45 @@ extension AnalyticsQueries {
         return false
     }
 
-    /// Knowledge retention per skill, aggregated in SQL: each learner's baseline (the
-    /// `retention_baseline` roll-up: first `passed` score on the skill) paired with their first
-    /// assessment score at least `minDays` later.
+    /// Knowledge retention per skill: each learner's baseline (the `retention_baseline`
+    /// roll-up: first `passed` score on the skill) paired with their first assessment score at
+    /// least `minDays` later, summed per skill as the rows pass in skill order.
     static func knowledgeRetention(
         skill: String?, minDays: Int, masteryScore: Double, on connection: SQLiteConnection
     ) throws -> [KnowledgeRetention] {
         let select = try connection.prepared("""
-            WITH pairs AS (
-                SELECT b.skill AS skill, b.score AS baseline, (
-                    SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
-                        AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + ?2 ORDER BY e.at_ms, e.seq LIMIT 1) AS follow_up
-                FROM retention_baseline b WHERE ?1 IS NULL OR b.skill = ?1
-            )
-            SELECT skill, COUNT(*), AVG(baseline), AVG(follow_up), AVG(follow_up - baseline), AVG(follow_up >= ?3)
-            FROM pairs WHERE follow_up IS NOT NULL GROUP BY skill ORDER BY skill
+            SELECT b.skill, b.score, (
+                SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
+                    AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + ?2 ORDER BY e.at_ms, e.seq LIMIT 1)
+            FROM retention_baseline b WHERE ?1 IS NULL OR b.skill = ?1 ORDER BY b.skill
             """)
         select.bind(1, skill)
         select.bind(2, Int64(minDays) * 86_400_000)
-        select.bind(3, masteryScore)
+        // Rows come in skill order: sum each skill's pairs as they pass.
         var rows: [KnowledgeRetention] = []
-        while try select.step() {
+        var current = ""
+        var pairs = 0, baselines = 0.0, followUps = 0.0, retained = 0
+        func close() {
+            guard pairs > 0 else { return }
+            let count = Double(pairs)
             rows.append(KnowledgeRetention(
-                skill: select.text(0), pairs: Int(select.int64(1)), meanBaseline: select.double(2),
-                meanFollowUp: select.double(3), meanChange: select.double(4), retainedRate: select.double(5)))
+                skill: current, pairs: pairs, meanBaseline: baselines / count, meanFollowUp: followUps / count,
+                meanChange: (followUps - baselines) / count, retainedRate: Double(retained) / count))
         }
+        while try select.step() {
+            if !select.textEquals(0, current) {
+                close()
+                current = select.text(0)
+                (pairs, baselines, followUps, retained) = (0, 0, 0, 0)
+            }
+            guard !select.isNull(2) else { continue }
+            let followUp = select.double(2)
+            pairs += 1
+            baselines += select.double(1)
+            followUps += followUp
+            if followUp >= masteryScore { retained += 1 }
+        }
+        close()
         return rows
     }
 

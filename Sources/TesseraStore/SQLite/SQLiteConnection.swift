@@ -190,6 +190,17 @@ final class SQLiteStatement {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
+    /// True when the text in `column` is exactly `string` (compared as bytes, without making a
+    /// String).
+    func textEquals(_ column: Int32, _ string: String) -> Bool {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard let pointer = sqlite3_column_text(handle, column) else { return string.isEmpty }
+        var string = string
+        return string.withUTF8 { bytes in
+            bytes.count == count && bytes.elementsEqual(UnsafeBufferPointer(start: pointer, count: count))
+        }
+    }
+
     func blob(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
