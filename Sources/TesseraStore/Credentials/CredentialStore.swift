@@ -54,8 +54,8 @@ public final class CredentialStore: @unchecked Sendable {
 
     /// Creates a credential; with no `key` and `secret` given, fresh random ones.
     public func create(name: String, scopes: Set<Scope>, key: String? = nil, secret: String? = nil) throws -> IssuedCredential {
-        let key = key ?? SecretHasher.hex(SecretHasher.randomBytes(10))
-        let secret = secret ?? SecretHasher.hex(SecretHasher.randomBytes(20))
+        let key = key ?? Digest.hex(SecretHasher.randomBytes(10))
+        let secret = secret ?? Digest.hex(SecretHasher.randomBytes(20))
         let salt = SecretHasher.randomBytes(16)
         let now = XAPITimestamp.now()
         let hash = SecretHasher.hash(secret, salt: salt, iterations: SecretHasher.iterations)
