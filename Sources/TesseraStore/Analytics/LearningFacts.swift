@@ -282,22 +282,29 @@ final class LearningFacts {
 
     /// The learner's first and latest assessment of the skill, read again from `skill_events`.
     private static func recomputeProficiency(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws {
-        var points: [Point] = []
-        for order in ["ASC", "DESC"] {
-            let select = try connection.prepared("""
-                SELECT at_ms, seq, score FROM skill_events
-                WHERE skill = ? AND agent_id = ? AND kind & 1 != 0 ORDER BY at_ms \(order), seq \(order) LIMIT 1
-                """)
-            select.bind(1, skill)
-            select.bind(2, agent)
-            if try select.step() { points.append(Point(at: select.int64(0), seq: select.int64(1), score: select.double(2))) }
-            select.reset()
-        }
+        let first = try point(skill, agent: agent, kind: .assessment, latest: false, on: connection)
+        let latest = try point(skill, agent: agent, kind: .assessment, latest: true, on: connection)
         let delete = try connection.prepared("DELETE FROM proficiency WHERE skill = ? AND agent_id = ?")
         delete.bind(1, skill)
         delete.bind(2, agent)
         try delete.step()
-        if points.count == 2 { try writeProficiency(skill, agent: agent, first: points[0], latest: points[1], on: connection) }
+        if let first, let latest { try writeProficiency(skill, agent: agent, first: first, latest: latest, on: connection) }
+    }
+
+    /// The learner's first (or latest) score on the skill among the `skill_events` of `kind`.
+    private static func point(
+        _ skill: String, agent: Int64, kind: SkillFact.Kind, latest: Bool, on connection: SQLiteConnection
+    ) throws -> Point? {
+        let order = latest ? "DESC" : "ASC"
+        let select = try connection.prepared("""
+            SELECT at_ms, seq, score FROM skill_events
+            WHERE skill = ? AND agent_id = ? AND kind & ? != 0 ORDER BY at_ms \(order), seq \(order) LIMIT 1
+            """)
+        select.bind(1, skill)
+        select.bind(2, agent)
+        select.bind(3, kind.rawValue)
+        defer { select.reset() }
+        return try select.step() ? Point(at: select.int64(0), seq: select.int64(1), score: select.double(2)) : nil
     }
 
     private static func insertProgramEvent(_ program: String, at: Int64, agent: Int64, seq: Int64, on connection: SQLiteConnection) throws {
@@ -331,13 +338,7 @@ final class LearningFacts {
 
     /// The learner's earliest `passed` score on the skill, read again from `skill_events`.
     private static func recomputeBaseline(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws {
-        let select = try connection.prepared("""
-            SELECT at_ms, seq, score FROM skill_events WHERE skill = ? AND agent_id = ? AND kind & 2 != 0 ORDER BY at_ms, seq LIMIT 1
-            """)
-        select.bind(1, skill)
-        select.bind(2, agent)
-        let point = try select.step() ? Point(at: select.int64(0), seq: select.int64(1), score: select.double(2)) : nil
-        select.reset()
+        let point = try point(skill, agent: agent, kind: .passed, latest: false, on: connection)
         let delete = try connection.prepared("DELETE FROM retention_baseline WHERE skill = ? AND agent_id = ?")
         delete.bind(1, skill)
         delete.bind(2, agent)
