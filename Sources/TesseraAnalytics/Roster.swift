@@ -87,17 +87,7 @@ public struct Roster: Sendable, Equatable {
             writer.beginObject()
             writer.key("agent")
             writer.beginObject()
-            switch person.agent {
-            case .mbox(let value): writer.key("mbox"); writer.string(value)
-            case .mboxSHA1Sum(let value): writer.key("mbox_sha1sum"); writer.string(value)
-            case .openID(let value): writer.key("openid"); writer.string(value)
-            case .account(let homePage, let name):
-                writer.key("account")
-                writer.beginObject()
-                writer.key("homePage"); writer.string(homePage)
-                writer.key("name"); writer.string(name)
-                writer.endObject()
-            }
+            writer.identifier(person.agent)
             writer.endObject()
             for (key, value) in [("name", person.name), ("team", person.team), ("role", person.role)] {
                 if let value {

@@ -164,23 +164,9 @@ struct StatementEncoder {
 
     mutating func identifier(_ identifier: InverseFunctionalIdentifier) {
         switch identifier {
-        case .mbox(let mbox):
-            writer.key("mbox")
-            writer.string(comparing ? Self.lowercasingDomain(mbox) : mbox)
-        case .mboxSHA1Sum(let sum):
-            writer.key("mbox_sha1sum")
-            writer.string(comparing ? sum.lowercased() : sum)
-        case .openID(let openID):
-            writer.key("openid")
-            writer.string(openID)
-        case .account(let homePage, let name):
-            writer.key("account")
-            writer.beginObject()
-            writer.key("homePage")
-            writer.string(homePage)
-            writer.key("name")
-            writer.string(name)
-            writer.endObject()
+        case .mbox(let mbox) where comparing: writer.identifier(.mbox(Self.lowercasingDomain(mbox)))
+        case .mboxSHA1Sum(let sum) where comparing: writer.identifier(.mboxSHA1Sum(sum.lowercased()))
+        default: writer.identifier(identifier)
         }
     }
 
@@ -435,6 +421,33 @@ public enum LanguageMatcher {
             }
         }
         return map.entries.first
+    }
+}
+
+extension JSONWriter {
+    /// An agent identifier's member as statements write it, inside an object being written:
+    /// `"mbox":"mailto:…"`, `"mbox_sha1sum":"…"`, `"openid":"…"` or
+    /// `"account":{"homePage":"…","name":"…"}`.
+    public mutating func identifier(_ identifier: InverseFunctionalIdentifier) {
+        switch identifier {
+        case .mbox(let mbox):
+            key("mbox")
+            string(mbox)
+        case .mboxSHA1Sum(let sum):
+            key("mbox_sha1sum")
+            string(sum)
+        case .openID(let openID):
+            key("openid")
+            string(openID)
+        case .account(let homePage, let name):
+            key("account")
+            beginObject()
+            key("homePage")
+            string(homePage)
+            key("name")
+            string(name)
+            endObject()
+        }
     }
 }
 
