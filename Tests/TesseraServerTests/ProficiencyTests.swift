@@ -39,17 +39,10 @@ struct ProficiencyTests {
 
     @Test func proficiencyByTeamAndSkillAsOfAndAfterVoiding() async throws {
         let lrs = try TestLRS()
-        let admin = try lrs.credentials.create(name: "operator", scopes: [.admin, .statementsWrite])
         try await lrs.test(.router) { client in
-            var adminHeaders = lrs.headers(admin, version: nil)
-            adminHeaders[.contentType] = "application/json"
-            _ = try await client.execute(uri: "/analytics/catalog", method: .put, headers: adminHeaders, body: buffer(Self.catalog))
-            adminHeaders[.contentType] = "text/csv"
-            _ = try await client.execute(uri: "/analytics/roster", method: .put, headers: adminHeaders, body: buffer(Self.roster))
-            let posted = try await client.execute(
-                uri: "/xapi/statements", method: .post, headers: lrs.headers(admin, json: true),
-                body: buffer("[" + Self.statements.joined(separator: ",") + "]"))
-            #expect(posted.status == .ok, "\(String(buffer: posted.body))")
+            let admin = try await lrs.loadAnalytics(
+                client, catalog: buffer(Self.catalog), roster: buffer(Self.roster),
+                statements: buffer("[" + Self.statements.joined(separator: ",") + "]"))
             let dashboard = lrs.headers(lrs.reader, version: nil)
 
             let now = try rows(try await client.execute(uri: "/analytics/proficiency", method: .get, headers: dashboard))

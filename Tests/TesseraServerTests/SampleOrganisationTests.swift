@@ -13,19 +13,12 @@ struct SampleOrganisationTests {
 
     @Test func theSampleOrganisationTellsItsStory() async throws {
         let lrs = try TestLRS()
-        let admin = try lrs.credentials.create(name: "operator", scopes: [.admin, .statementsWrite])
         let catalog = try Data(contentsOf: Self.fixtures.appendingPathComponent("catalog.json"))
         let roster = try Data(contentsOf: Self.fixtures.appendingPathComponent("roster.csv"))
         let statements = try Data(contentsOf: Self.fixtures.appendingPathComponent("statements.json"))
         try await lrs.test(.router) { client in
-            var headers = lrs.headers(admin, version: nil)
-            headers[.contentType] = "application/json"
-            #expect(try await client.execute(uri: "/analytics/catalog", method: .put, headers: headers, body: ByteBuffer(data: catalog)).status == .noContent)
-            headers[.contentType] = "text/csv"
-            #expect(try await client.execute(uri: "/analytics/roster", method: .put, headers: headers, body: ByteBuffer(data: roster)).status == .noContent)
-            let posted = try await client.execute(
-                uri: "/xapi/statements", method: .post, headers: lrs.headers(admin, json: true), body: ByteBuffer(data: statements))
-            #expect(posted.status == .ok)
+            _ = try await lrs.loadAnalytics(
+                client, catalog: ByteBuffer(data: catalog), roster: ByteBuffer(data: roster), statements: ByteBuffer(data: statements))
             let dashboard = lrs.headers(lrs.reader, version: nil)
 
             let outcomes = try #require(try json(try await client.execute(uri: "/analytics/outcomes", method: .get, headers: dashboard)) as? [String: Any])

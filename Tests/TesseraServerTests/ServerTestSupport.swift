@@ -39,6 +39,26 @@ final class TestLRS: @unchecked Sendable {
         return try await application.test(setup, test)
     }
 
+    /// Creates an operator credential (admin, statements/write) and loads through the API a
+    /// catalog (JSON), a roster (CSV) and statements (a JSON array), expecting each accepted;
+    /// returns the credential.
+    func loadAnalytics(
+        _ client: any TestClientProtocol, catalog: ByteBuffer, roster: ByteBuffer, statements: ByteBuffer
+    ) async throws -> IssuedCredential {
+        let operatorCredential = try credentials.create(name: "operator", scopes: [.admin, .statementsWrite])
+        var headers = headers(operatorCredential, version: nil)
+        headers[.contentType] = "application/json"
+        let loadedCatalog = try await client.execute(uri: "/analytics/catalog", method: .put, headers: headers, body: catalog)
+        #expect(loadedCatalog.status == .noContent, "\(String(buffer: loadedCatalog.body))")
+        headers[.contentType] = "text/csv"
+        let loadedRoster = try await client.execute(uri: "/analytics/roster", method: .put, headers: headers, body: roster)
+        #expect(loadedRoster.status == .noContent, "\(String(buffer: loadedRoster.body))")
+        let posted = try await client.execute(
+            uri: "/xapi/statements", method: .post, headers: self.headers(operatorCredential, json: true), body: statements)
+        #expect(posted.status == .ok, "\(String(buffer: posted.body))")
+        return operatorCredential
+    }
+
     func headers(_ credential: IssuedCredential? = nil, version: String? = "1.0.3", json: Bool = false) -> HTTPFields {
         var headers = HTTPFields()
         if let version { headers[HTTPField.Name("X-Experience-API-Version")!] = version }
