@@ -60,7 +60,7 @@ enum AnalyticsQueries {
 }
 
 extension AnalyticsQueries {
-    /// The ids of the known `iris` in `table` (agents use `ifi`, the others `iri`).
+    /// The ids of the known `iris` in `table` (`activities` or `verbs`).
     static func ids(_ iris: [String], in table: String, on connection: SQLiteConnection) throws -> [Int64] {
         let select = try connection.prepared("SELECT id FROM \(table) WHERE iri = ?")
         return try iris.compactMap { iri in
