@@ -42,10 +42,10 @@ final class LearningFacts {
         for fact in facts {
             try Self.insert(fact, agent: ids.agent, at: at, seq: seq, score: event.score, success: event.success, on: connection)
             if fact.kind.contains(.assessment), let score = event.score {
-                try Self.advanceProficiency(fact.skill, agent: ids.agent, at: at, seq: seq, score: score, on: connection)
+                try Self.run(Self.advanceProficiency, skill: fact.skill, agent: ids.agent, Point(at: at, seq: seq, score: score), on: connection)
             }
             if fact.kind.contains(.passed), let score = event.score {
-                try Self.advanceBaseline(fact.skill, agent: ids.agent, at: at, seq: seq, score: score, on: connection)
+                try Self.run(Self.advanceBaseline, skill: fact.skill, agent: ids.agent, Point(at: at, seq: seq, score: score), on: connection)
             }
         }
     }
@@ -165,7 +165,7 @@ final class LearningFacts {
         for (key, value) in proficiency {
             try Self.writeProficiency(key.skill, agent: key.agent, first: value.first, latest: value.latest, on: connection)
         }
-        for (key, point) in baselines { try Self.writeBaseline(key.skill, agent: key.agent, point, on: connection) }
+        for (key, point) in baselines { try Self.run(Self.writeBaseline, skill: key.skill, agent: key.agent, point, on: connection) }
     }
 
     /// Brings the facts up to date at start: with analytics off, marks them incomplete; with it
@@ -258,36 +258,48 @@ final class LearningFacts {
     }
 
     /// Widens the learner's first and latest assessment of the skill with this one.
-    private static func advanceProficiency(
-        _ skill: String, agent: Int64, at: Int64, seq: Int64, score: Double, on connection: SQLiteConnection
-    ) throws {
-        let upsert = try connection.prepared("""
-            INSERT INTO proficiency (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?4, ?5)
-            ON CONFLICT (skill, agent_id) DO UPDATE SET
-                first_at = CASE WHEN (?3, ?4) < (first_at, first_seq) THEN ?3 ELSE first_at END,
-                first_seq = CASE WHEN (?3, ?4) < (first_at, first_seq) THEN ?4 ELSE first_seq END,
-                first_score = CASE WHEN (?3, ?4) < (first_at, first_seq) THEN ?5 ELSE first_score END,
-                latest_at = CASE WHEN (?3, ?4) > (latest_at, latest_seq) THEN ?3 ELSE latest_at END,
-                latest_seq = CASE WHEN (?3, ?4) > (latest_at, latest_seq) THEN ?4 ELSE latest_seq END,
-                latest_score = CASE WHEN (?3, ?4) > (latest_at, latest_seq) THEN ?5 ELSE latest_score END
-            """)
-        upsert.bind(1, skill)
-        upsert.bind(2, agent)
-        upsert.bind(3, at)
-        upsert.bind(4, seq)
-        upsert.bind(5, score)
-        try upsert.step()
+    private static let advanceProficiency = """
+        INSERT INTO proficiency (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?4, ?5)
+        ON CONFLICT (skill, agent_id) DO UPDATE SET
+            first_at = CASE WHEN (?3, ?4) < (first_at, first_seq) THEN ?3 ELSE first_at END,
+            first_seq = CASE WHEN (?3, ?4) < (first_at, first_seq) THEN ?4 ELSE first_seq END,
+            first_score = CASE WHEN (?3, ?4) < (first_at, first_seq) THEN ?5 ELSE first_score END,
+            latest_at = CASE WHEN (?3, ?4) > (latest_at, latest_seq) THEN ?3 ELSE latest_at END,
+            latest_seq = CASE WHEN (?3, ?4) > (latest_at, latest_seq) THEN ?4 ELSE latest_seq END,
+            latest_score = CASE WHEN (?3, ?4) > (latest_at, latest_seq) THEN ?5 ELSE latest_score END
+        """
+
+    /// Keeps the learner's earliest `passed` score on the skill.
+    private static let advanceBaseline = """
+        INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)
+        ON CONFLICT (skill, agent_id) DO UPDATE SET
+            score = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?5 ELSE score END,
+            seq = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?4 ELSE seq END,
+            at_ms = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?3 ELSE at_ms END
+        """
+
+    private static let writeBaseline = "INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)"
+
+    /// Runs `sql` with ?1 the skill, ?2 the learner and, given a point, ?3 its time, ?4 its
+    /// storage order and ?5 its score.
+    private static func run(_ sql: String, skill: String, agent: Int64, _ point: Point? = nil, on connection: SQLiteConnection) throws {
+        let statement = try connection.prepared(sql)
+        statement.bind(1, skill)
+        statement.bind(2, agent)
+        if let point {
+            statement.bind(3, point.at)
+            statement.bind(4, point.seq)
+            statement.bind(5, point.score)
+        }
+        try statement.step()
     }
 
     /// The learner's first and latest assessment of the skill, read again from `skill_events`.
     private static func recomputeProficiency(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws {
         let first = try point(skill, agent: agent, kind: .assessment, latest: false, on: connection)
         let latest = try point(skill, agent: agent, kind: .assessment, latest: true, on: connection)
-        let delete = try connection.prepared("DELETE FROM proficiency WHERE skill = ? AND agent_id = ?")
-        delete.bind(1, skill)
-        delete.bind(2, agent)
-        try delete.step()
+        try run("DELETE FROM proficiency WHERE skill = ?1 AND agent_id = ?2", skill: skill, agent: agent, on: connection)
         if let first, let latest { try writeProficiency(skill, agent: agent, first: first, latest: latest, on: connection) }
     }
 
@@ -317,43 +329,11 @@ final class LearningFacts {
         try insert.step()
     }
 
-    /// Keeps the learner's earliest `passed` score on the skill.
-    private static func advanceBaseline(
-        _ skill: String, agent: Int64, at: Int64, seq: Int64, score: Double, on connection: SQLiteConnection
-    ) throws {
-        let upsert = try connection.prepared("""
-            INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)
-            ON CONFLICT (skill, agent_id) DO UPDATE SET
-                score = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?5 ELSE score END,
-                seq = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?4 ELSE seq END,
-                at_ms = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?3 ELSE at_ms END
-            """)
-        upsert.bind(1, skill)
-        upsert.bind(2, agent)
-        upsert.bind(3, at)
-        upsert.bind(4, seq)
-        upsert.bind(5, score)
-        try upsert.step()
-    }
-
     /// The learner's earliest `passed` score on the skill, read again from `skill_events`.
     private static func recomputeBaseline(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws {
         let point = try point(skill, agent: agent, kind: .passed, latest: false, on: connection)
-        let delete = try connection.prepared("DELETE FROM retention_baseline WHERE skill = ? AND agent_id = ?")
-        delete.bind(1, skill)
-        delete.bind(2, agent)
-        try delete.step()
-        if let point { try writeBaseline(skill, agent: agent, point, on: connection) }
-    }
-
-    private static func writeBaseline(_ skill: String, agent: Int64, _ point: Point, on connection: SQLiteConnection) throws {
-        let insert = try connection.prepared("INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?, ?, ?, ?, ?)")
-        insert.bind(1, skill)
-        insert.bind(2, agent)
-        insert.bind(3, point.at)
-        insert.bind(4, point.seq)
-        insert.bind(5, point.score)
-        try insert.step()
+        try run("DELETE FROM retention_baseline WHERE skill = ?1 AND agent_id = ?2", skill: skill, agent: agent, on: connection)
+        if let point { try run(writeBaseline, skill: skill, agent: agent, point, on: connection) }
     }
 
     private static func writeProficiency(_ skill: String, agent: Int64, first: Point, latest: Point, on connection: SQLiteConnection) throws {
