@@ -81,12 +81,12 @@ let package = Package(
         .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraTestSupport", "tessera"]),
         .testTarget(
             name: "TesseraStoreTests",
-            dependencies: ["TesseraStore", "TesseraAnalytics", "XAPI", "TesseraSamples"]
+            dependencies: ["TesseraStore", "TesseraAnalytics", "XAPI", "TesseraSamples", "TesseraTestSupport"]
         ),
         .testTarget(
             name: "TesseraServerTests",
             dependencies: [
-                "TesseraServer", "TesseraStore", "TesseraCrypto", "XAPI",
+                "TesseraServer", "TesseraStore", "TesseraCrypto", "XAPI", "TesseraTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

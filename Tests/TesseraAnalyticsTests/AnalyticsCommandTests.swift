@@ -5,10 +5,8 @@ import Testing
 /// `tessera catalog` and `tessera roster`, run as real processes on a database file.
 struct AnalyticsCommandTests {
     @Test func loadAndShowTheSampleCatalogAndRoster() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = directory.appendingPathComponent("cli.sqlite").path
+        let directory = try TemporaryDirectory()
+        let database = directory.path("cli.sqlite")
         let samples = TesseraExecutable.packageRoot.appendingPathComponent("Fixtures/analytics")
 
         let loaded = try TesseraExecutable.run(["catalog", "load", samples.appendingPathComponent("catalog.json").path, "--db", database])
@@ -23,7 +21,7 @@ struct AnalyticsCommandTests {
         let csv = try TesseraExecutable.run(["roster", "show", "--csv", "--db", database])
         #expect(csv.standardOutput.split(whereSeparator: \.isNewline).count == 121, "a header and 120 people")
 
-        let broken = directory.appendingPathComponent("broken.json")
+        let broken = directory.url.appendingPathComponent("broken.json")
         try Data(#"{"skills":[{"id":"sql"}],"levels":[{"name":"a","min":0.5},{"name":"b","min":0.1}]}"#.utf8).write(to: broken)
         let refused = try TesseraExecutable.run(["catalog", "load", broken.path, "--db", database])
         #expect(refused.status == 1)

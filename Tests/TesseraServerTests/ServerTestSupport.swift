@@ -6,20 +6,20 @@ import Logging
 import NIOCore
 import TesseraServer
 import TesseraStore
+import TesseraTestSupport
 import Testing
 
 /// An application over a fresh database with two credentials: a full one and a read-only one.
 final class TestLRS: @unchecked Sendable {
-    let directory: URL
+    let directory: TemporaryDirectory
     let store: SQLiteStore
     let credentials: CredentialStore
     let writer: IssuedCredential
     let reader: IssuedCredential
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-server-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("lrs.sqlite").path
+        directory = try TemporaryDirectory()
+        let path = directory.path("lrs.sqlite")
         store = try SQLiteStore(path: path, readers: 2, durability: .normal, logger: Logger(label: "test"))
         credentials = try CredentialStore(path: path)
         writer = try credentials.create(name: "course", scopes: [.statementsWrite, .statementsRead])
@@ -27,8 +27,8 @@ final class TestLRS: @unchecked Sendable {
     }
 
     deinit {
+        // Closed before the directory goes (stored properties are released after this).
         store.close()
-        try? FileManager.default.removeItem(at: directory)
     }
 
     /// Runs `test` against the application, in-process (`.router`) or over a socket (`.live`).

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
-import Testing
 import TesseraAnalytics
-@testable import TesseraStore
 import TesseraSamples
+@testable import TesseraStore
+import TesseraTestSupport
+import Testing
 import XAPI
 
 /// The analytics roll-ups the writer maintains, checked against the measures' definitions
@@ -198,10 +199,8 @@ struct LearningFactsTests {
     }
 
     @Test func factsMissedWithAnalyticsOffAreDerivedAtTheNextStartWithItOn() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("facts.sqlite").path
+        let directory = try TemporaryDirectory()
+        let path = directory.path("facts.sqlite")
         var random = SplitMix64(seed: 9)
         var stored: [Statement] = []
         let withAnalytics = try SQLiteStore(path: path, readers: 1, durability: .normal, logger: Logger(label: "test"))

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-import Testing
 @testable import TesseraStore
+import TesseraTestSupport
+import Testing
 import XAPI
 
 /// The SQLite store: writes, conflicts, voiding and migrations, on real files.
@@ -157,10 +158,8 @@ struct StatementStoreTests {
     }
 
     @Test func reopeningKeepsDataAndDoesNotMigrateAgain() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("db.sqlite").path
+        let directory = try TemporaryDirectory()
+        let path = directory.path("db.sqlite")
         let first = try SQLiteStore(path: path, readers: 1, logger: Logger(label: "test"))
         let incoming = try prepared(statement())
         try await first.store([incoming])

@@ -1,25 +1,25 @@
 import Foundation
 import Logging
-import Testing
 @testable import TesseraStore
+import TesseraTestSupport
+import Testing
 import XAPI
 
 /// A store on a fresh file in a temporary directory, removed afterwards.
 final class TemporaryStore {
-    let directory: URL
+    let directory: TemporaryDirectory
     let path: String
     let store: SQLiteStore
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("test.sqlite").path
+        directory = try TemporaryDirectory()
+        path = directory.path("test.sqlite")
         store = try SQLiteStore(path: path, readers: 2, durability: .normal, logger: Logger(label: "test"))
     }
 
     deinit {
+        // Closed before the directory goes (stored properties are released after this).
         store.close()
-        try? FileManager.default.removeItem(at: directory)
     }
 }
 
