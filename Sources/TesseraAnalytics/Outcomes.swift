@@ -49,6 +49,9 @@ public struct OutcomeTotals: Sendable, Equatable {
 /// Knowledge retention for one skill: first `passed` score, and the first assessment score at
 /// least `minDays` later.
 public struct KnowledgeRetention: Sendable, Equatable {
+    /// The contract's default minimum gap between baseline and follow-up, in days.
+    public static let defaultMinDays = 60
+
     public let skill: String
     public let pairs: Int
     public let meanBaseline: Double

@@ -4,10 +4,19 @@ import XAPI
 /// for benchmarks and load tests. Deterministic for a given seed.
 public struct SampleStatements: Sendable {
     private var random: SplitMix64
+    private let pace: Int64?
+    private var generated: Int64 = 0
 
-    /// Creates a generator.
-    public init(seed: UInt64 = 42) {
+    /// The first second of the 30,000,000-second span (about 347 days) the timestamps fall in.
+    public static let start: Int64 = 1_700_000_000
+    public static let span: Int64 = 30_000_000
+
+    /// Creates a generator. Without a `pace`, timestamps fall anywhere in the span, in no
+    /// order (a backfill); with one, the n-th statement happens about n × pace seconds into it
+    /// (up to an hour later), as when courses report while people learn.
+    public init(seed: UInt64 = 42, pace: Int64? = nil) {
         random = SplitMix64(seed: seed)
+        self.pace = pace
     }
 
     private static let verbs = ["completed", "passed", "failed", "attempted", "answered", "experienced", "scored"]
@@ -22,7 +31,9 @@ public struct SampleStatements: Sendable {
         let verb = Self.verbs[Int(random.next() % UInt64(Self.verbs.count))]
         let skill = Self.skills[course % Self.skills.count]
         let scaled = Double(random.next() % 101) / 100
-        let seconds = Int64(1_700_000_000) + Int64(random.next() % 30_000_000)
+        let offset = pace.map { generated * $0 + Int64(random.next() % 3_600) } ?? Int64(random.next() % UInt64(Self.span))
+        let seconds = Self.start + offset % Self.span
+        generated += 1
         var w = JSONWriter(capacity: 1600)
         w.beginObject()
         w.key("id"); w.string(XAPIUUID.random(using: &random).description)

@@ -195,7 +195,7 @@ public final class SQLiteStore: Sendable {
 
     /// Replaces the roster.
     public func replaceRoster(_ roster: Roster) async throws {
-        try await writer.perform { try CatalogAndRoster.replace(roster, on: $0) }
+        try await writer.replace(roster)
     }
 
     /// Finishes queued writes and stops the writer.

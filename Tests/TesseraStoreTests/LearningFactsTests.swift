@@ -44,10 +44,10 @@ struct LearningFactsTests {
     }()
 
     /// A random statement: learner, verb, object, a score in one of the contract's forms (or
-    /// none), up to two skill categories, and a timestamp in a 60-day range (out of order).
+    /// none), up to two skill categories, and a timestamp in a 150-day range (out of order).
     static func randomStatement(_ random: inout SplitMix64, id: XAPIUUID) -> String {
         func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
-        let seconds = 1_700_000_000 + Int64(random.next() % (60 * 86_400))
+        let seconds = 1_700_000_000 + Int64(random.next() % (150 * 86_400))
         var members = [
             #""id":"\#(id)""#,
             #""actor":{"mbox":"mailto:\#(pick(learners))@example.com"}"#,
@@ -66,7 +66,9 @@ struct LearningFactsTests {
     }
 
     /// The proficiency report computed straight from the definition.
-    static func reference(_ statements: [Statement], voided: Set<XAPIUUID>, catalog: Catalog, asOf: Int64) -> [ProficiencyRow] {
+    static func reference(
+        _ statements: [Statement], voided: Set<XAPIUUID>, catalog: Catalog, asOf: Int64, roster: Roster = Roster(), team: String? = nil
+    ) -> [ProficiencyRow] {
         let index = CatalogIndex(catalog)
         var events: [(agent: InverseFunctionalIdentifier, skill: String, at: Int64, seq: Int64, score: Double)] = []
         for (seq, statement) in statements.enumerated() where !voided.contains(statement.id!) {
@@ -75,7 +77,8 @@ struct LearningFactsTests {
                 events.append((event.agent, skill, event.timestamp!.milliseconds, Int64(seq), score))
             }
         }
-        return ProficiencyReport.rows(ProficiencyReport.standings(events, asOf: asOf), catalog: catalog, teams: [:])
+        let teams = Dictionary(uniqueKeysWithValues: roster.people.compactMap { person in person.team.map { (person.agent.storageKey, $0) } })
+        return ProficiencyReport.rows(ProficiencyReport.standings(events, asOf: asOf), catalog: catalog, teams: teams, team: team)
     }
 
     /// Outcomes computed straight from the definition: (enrolled, completed, behaviorChanged)
@@ -145,12 +148,21 @@ struct LearningFactsTests {
         return pairs.keys.sorted().compactMap { KnowledgeRetention(skill: $0, pairs: pairs[$0]!, masteryScore: catalog.masteryScore) }
     }
 
+    /// A roster placing some of the learners in teams (the others are unassigned).
+    static func roster(_ teams: [String: String]) -> Roster {
+        Roster(people: teams.keys.sorted().map { learner in
+            Roster.Person(agent: .mbox("mailto:\(learner)@example.com"), team: teams[learner], hired: Day(ordinal: 0))
+        })
+    }
+
     @Test(arguments: [1, 2, 3] as [UInt64])
     func incrementalProficiencyMatchesRecomputationThroughVoidingAndCatalogReloads(seed: UInt64) async throws {
         let temporary = try TemporaryStore()
         var random = SplitMix64(seed: seed)
         var stored: [Statement] = []
         var voided = Set<XAPIUUID>()
+        let firstRoster = Self.roster(["ann": "Red", "bo": "Red", "cy": "Blue"])
+        let roster = Self.roster(["ann": "Blue", "bo": "Red", "di": "Red", "ed": "Green"])
         try await temporary.store.replaceCatalog(Self.firstCatalog)
         for round in 0..<12 {
             var batch: [PreparedStatement] = []
@@ -167,24 +179,36 @@ struct LearningFactsTests {
             try await temporary.store.store(batch)
             stored += batch.map(\.statement)
             if round == 6 { try await temporary.store.replaceCatalog(Self.secondCatalog) }
+            if round == 3 { try await temporary.store.replaceRoster(firstRoster) }
+            if round == 9 { try await temporary.store.replaceRoster(roster) }
         }
         let catalog = Self.secondCatalog
         let start: Int64 = 1_700_000_000_000
-        let moments: [Int64] = [start + 10 * 86_400_000, start + 45 * 86_400_000, Int64.max]
+        // Instants inside a day (looked up per learner), ends of days (the per-day roll-up)
+        // and everything stored (the per-learner roll-up).
+        let moments: [Int64] = [
+            start + 30 * 86_400_000, start + 75 * 86_400_000, Day(containing: start + 45 * 86_400_000).endMilliseconds,
+            Day(containing: start + 100 * 86_400_000).endMilliseconds, Int64.max,
+        ]
         for asOf in moments {
-            let report = try #require(try temporary.store.proficiencyReport(asOf: asOf == Int64.max ? nil : asOf, skill: nil, team: nil))
-            let expected = Self.reference(stored, voided: voided, catalog: catalog, asOf: asOf)
-            #expect(!expected.isEmpty)
-            #expect(report.rows == expected, "seed \(seed), asOf \(asOf)")
+            for team in [nil, "Red"] {
+                let report = try #require(try temporary.store.proficiencyReport(asOf: asOf == Int64.max ? nil : asOf, skill: nil, team: team))
+                let expected = Self.reference(stored, voided: voided, catalog: catalog, asOf: asOf, roster: roster, team: team)
+                #expect(team != nil || !expected.isEmpty)
+                #expect(report.rows == expected, "seed \(seed), asOf \(asOf), team \(team ?? "all")")
+            }
         }
-        let retention = try #require(try temporary.store.knowledgeRetention(skill: nil, minDays: 10)).rows
-        let expectedRetention = Self.referenceRetention(stored, voided: voided, catalog: catalog, minDays: 10)
-        #expect(!expectedRetention.isEmpty)
-        #expect(retention.count == expectedRetention.count)
-        for (row, expected) in zip(retention, expectedRetention) {
-            #expect(row.skill == expected.skill && row.pairs == expected.pairs, "seed \(seed)")
-            #expect(abs(row.meanBaseline - expected.meanBaseline) < 1e-9 && abs(row.meanFollowUp - expected.meanFollowUp) < 1e-9)
-            #expect(abs(row.retainedRate - expected.retainedRate) < 1e-9)
+        // Follow-ups for the default gap are kept in the roll-up; others are looked up.
+        for minDays in [10, KnowledgeRetention.defaultMinDays] {
+            let retention = try #require(try temporary.store.knowledgeRetention(skill: nil, minDays: minDays)).rows
+            let expectedRetention = Self.referenceRetention(stored, voided: voided, catalog: catalog, minDays: minDays)
+            #expect(!expectedRetention.isEmpty)
+            #expect(retention.count == expectedRetention.count)
+            for (row, expected) in zip(retention, expectedRetention) {
+                #expect(row.skill == expected.skill && row.pairs == expected.pairs, "seed \(seed), minDays \(minDays)")
+                #expect(abs(row.meanBaseline - expected.meanBaseline) < 1e-9 && abs(row.meanFollowUp - expected.meanFollowUp) < 1e-9)
+                #expect(abs(row.retainedRate - expected.retainedRate) < 1e-9)
+            }
         }
         for (from, to) in [(Int64.min, Int64.max), (start + 15 * 86_400_000, start + 40 * 86_400_000)] {
             let outcomes = try #require(try temporary.store.outcomes(program: nil, from: from, to: to, windowDays: 20)).outcomes
@@ -195,7 +219,10 @@ struct LearningFactsTests {
         // Loading the first catalog again gives what the first catalog defines.
         try await temporary.store.replaceCatalog(Self.firstCatalog)
         let reloaded = try #require(try temporary.store.proficiencyReport(asOf: nil, skill: nil, team: nil))
-        #expect(reloaded.rows == Self.reference(stored, voided: voided, catalog: Self.firstCatalog, asOf: .max))
+        #expect(reloaded.rows == Self.reference(stored, voided: voided, catalog: Self.firstCatalog, asOf: .max, roster: roster))
+        let lastDay = Day(containing: start + 149 * 86_400_000).endMilliseconds
+        let reloadedByDay = try #require(try temporary.store.proficiencyReport(asOf: lastDay, skill: nil, team: nil))
+        #expect(reloadedByDay.rows == Self.reference(stored, voided: voided, catalog: Self.firstCatalog, asOf: lastDay, roster: roster))
     }
 
     @Test func factsMissedWithAnalyticsOffAreDerivedAtTheNextStartWithItOn() async throws {

@@ -3,17 +3,37 @@ import XAPI
 
 /// Reads the analytics roll-ups (never statement JSON).
 enum AnalyticsQueries {
+    /// The proficiency report as of `asOf` (nil: everything stored). Everything stored comes
+    /// from the per-learner `proficiency` roll-up; the end of a day (what a bare date means)
+    /// from the per-day `proficiency_days` roll-up; any other instant from each learner's
+    /// standing looked up in `skill_events`.
+    static func proficiencyRows(
+        asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: SQLiteConnection
+    ) throws -> [ProficiencyRow] {
+        if let asOf, case let day = Day(containing: asOf), day.endMilliseconds == asOf {
+            return try ProficiencyDays.rows(upTo: day.ordinal, skill: skill, team: team, catalog: catalog, on: connection)
+        }
+        return try learnerProficiencyRows(asOf: asOf, skill: skill, team: team, catalog: catalog, on: connection)
+    }
+
     /// The proficiency report from the `proficiency` roll-up: each learner's latest score as of
     /// `asOf` (nil: everything stored) is the roll-up's, or — when that is later than `asOf` —
     /// the latest before it in `skill_events`. Rows come in (skill, learner) order with integer
     /// learner ids, and are summed per (team, skill) here rather than sorted by text in SQL.
-    static func proficiencyRows(
+    private static func learnerProficiencyRows(
         asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: SQLiteConnection
     ) throws -> [ProficiencyRow] {
-        var teams: [Int64: String] = [:]
-        let roster = try connection.prepared(
-            "SELECT a.id, r.team FROM roster r JOIN agents a ON a.ifi = r.agent WHERE r.team IS NOT NULL")
-        while try roster.step() { teams[roster.int64(0)] = roster.text(1) }
+        // Team slots: learners map to a slot, rows are summed per slot for one skill at a time.
+        var teamNames: [String] = [], slotOfTeam: [String: Int] = [:], slotOfLearner: [Int64: Int] = [:]
+        func slot(_ name: String) -> Int {
+            if let known = slotOfTeam[name] { return known }
+            teamNames.append(name)
+            slotOfTeam[name] = teamNames.count - 1
+            return teamNames.count - 1
+        }
+        for (learner, name) in try ProficiencyDays.teams(on: connection) { slotOfLearner[learner] = slot(name) }
+        let unassigned = slot(Roster.unassignedTeam)
+        let wanted = team.map(slot)
         let select = try connection.prepared("""
             SELECT p.skill, p.agent_id, p.first_seq, p.first_score,
                 CASE WHEN p.latest_at <= ?1 THEN p.latest_seq ELSE (
@@ -22,40 +42,47 @@ enum AnalyticsQueries {
                 CASE WHEN p.latest_at <= ?1 THEN p.latest_score ELSE (
                     SELECT e.score FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id
                         AND e.kind & 1 != 0 AND e.at_ms <= ?1 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1) END
-            FROM proficiency p WHERE p.first_at <= ?1 AND (?2 IS NULL OR p.skill = ?2)
+            FROM proficiency p WHERE p.first_at <= ?1 AND (?2 IS NULL OR p.skill = ?2) ORDER BY p.skill
             """)
         select.bind(1, asOf ?? Int64.max)
         select.bind(2, skill)
-        struct Key: Hashable { let team: String; let skill: String }
         struct Totals {
             var assessed = 0, gainLearners = 0, sumLatest = 0.0, sumGain = 0.0
             var levels: [Int]
         }
         let mins = catalog.levels.map(\.min)
-        var totals: [Key: Totals] = [:]
+        let empty = Totals(levels: Array(repeating: 0, count: mins.count))
+        var rows: [ProficiencyRow] = []
         var currentSkill = ""
-        while try select.step() {
-            if !select.textEquals(0, currentSkill) { currentSkill = select.text(0) }
-            let learnerTeam = teams[select.int64(1)] ?? Roster.unassignedTeam
-            if let team, team != learnerTeam { continue }
-            let latest = select.double(5)
-            let key = Key(team: learnerTeam, skill: currentSkill)
-            var entry = totals[key] ?? Totals(levels: Array(repeating: 0, count: mins.count))
-            entry.assessed += 1
-            entry.sumLatest += latest
-            if select.int64(4) != select.int64(2) {
-                entry.gainLearners += 1
-                entry.sumGain += latest - select.double(3)
+        var totals: [Totals] = []
+        func close() {
+            for (slot, entry) in totals.enumerated() where entry.assessed > 0 {
+                rows.append(ProficiencyRow(
+                    team: teamNames[slot], skill: currentSkill, assessed: entry.assessed,
+                    meanProficiency: entry.sumLatest / Double(entry.assessed),
+                    meanGain: entry.gainLearners == 0 ? nil : entry.sumGain / Double(entry.gainLearners), gainLearners: entry.gainLearners,
+                    levels: zip(catalog.levels, entry.levels).map { ($0.name, $1) }))
             }
-            if let level = mins.lastIndex(where: { latest >= $0 }) { entry.levels[level] += 1 }
-            totals[key] = entry
         }
-        return totals.map { key, entry in
-            ProficiencyRow(
-                team: key.team, skill: key.skill, assessed: entry.assessed, meanProficiency: entry.sumLatest / Double(entry.assessed),
-                meanGain: entry.gainLearners == 0 ? nil : entry.sumGain / Double(entry.gainLearners), gainLearners: entry.gainLearners,
-                levels: zip(catalog.levels, entry.levels).map { ($0.name, $1) })
-        }.sorted { ($0.team, $0.skill) < ($1.team, $1.skill) }
+        while try select.step() {
+            if !select.textEquals(0, currentSkill) {
+                close()
+                currentSkill = select.text(0)
+                totals = Array(repeating: empty, count: teamNames.count)
+            }
+            let learnerSlot = slotOfLearner[select.int64(1)] ?? unassigned
+            if let wanted, learnerSlot != wanted { continue }
+            let latest = select.double(5)
+            totals[learnerSlot].assessed += 1
+            totals[learnerSlot].sumLatest += latest
+            if select.int64(4) != select.int64(2) {
+                totals[learnerSlot].gainLearners += 1
+                totals[learnerSlot].sumGain += latest - select.double(3)
+            }
+            if let level = mins.lastIndex(where: { latest >= $0 }) { totals[learnerSlot].levels[level] += 1 }
+        }
+        close()
+        return rows.sorted { ($0.team, $0.skill) < ($1.team, $1.skill) }
     }
 }
 
@@ -105,10 +132,11 @@ extension AnalyticsQueries {
     }
 
     /// People with a statement in [from, to] whose object, parent or grouping is the program
-    /// or one of its activities (from `program_events`).
+    /// or one of its activities (from `program_events`). Distinct here: a Set is several times
+    /// cheaper than SQL's DISTINCT, which inserts every row into a temporary B-tree.
     static func enrolled(_ program: Catalog.Program, from: Int64, to: Int64, on connection: SQLiteConnection) throws -> Set<Int64> {
         let select = try connection.prepared(
-            "SELECT DISTINCT agent_id FROM program_events WHERE program = ? AND at_ms BETWEEN ? AND ?")
+            "SELECT agent_id FROM program_events WHERE program = ? AND at_ms BETWEEN ? AND ?")
         select.bind(1, program.id)
         select.bind(2, from)
         select.bind(3, to)
@@ -141,18 +169,20 @@ extension AnalyticsQueries {
 
     /// Knowledge retention per skill: each learner's baseline (the `retention_baseline`
     /// roll-up: first `passed` score on the skill) paired with their first assessment score at
-    /// least `minDays` later, summed per skill as the rows pass in skill order.
+    /// least `minDays` later — kept in the roll-up for the default gap, looked up in
+    /// `skill_events` for any other — summed per skill as the rows pass in skill order.
     static func knowledgeRetention(
         skill: String?, minDays: Int, masteryScore: Double, on connection: SQLiteConnection
     ) throws -> [KnowledgeRetention] {
         let select = try connection.prepared("""
-            SELECT b.skill, b.score, (
+            SELECT b.skill, b.score, CASE WHEN ?2 = ?3 THEN b.follow_score ELSE (
                 SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
-                    AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + ?2 ORDER BY e.at_ms, e.seq LIMIT 1)
+                    AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + ?2 ORDER BY e.at_ms, e.seq LIMIT 1) END
             FROM retention_baseline b WHERE ?1 IS NULL OR b.skill = ?1 ORDER BY b.skill
             """)
         select.bind(1, skill)
         select.bind(2, Int64(minDays) * 86_400_000)
+        select.bind(3, LearningFacts.followUpGap)
         // Rows come in skill order: sum each skill's pairs as they pass.
         var rows: [KnowledgeRetention] = []
         var current = ""

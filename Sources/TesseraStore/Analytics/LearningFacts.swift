@@ -15,15 +15,64 @@ final class LearningFacts {
     }
 
     private var index: CatalogIndex
+    private var days: ProficiencyDays
+    /// `proficiency_days` changes of the current transaction, written by `flush`.
+    private var pendingDays = ProficiencyDays.Pending()
+    /// Learners' teams (or `Roster.unassignedTeam`) as read from the roster, until it changes.
+    private var teams: [Int64: String] = [:]
 
     /// Facts under the catalog stored on `connection` (or the empty default one).
     init(connection: SQLiteConnection) throws {
-        index = CatalogIndex(try CatalogAndRoster.catalog(on: connection) ?? Catalog())
+        let catalog = try CatalogAndRoster.catalog(on: connection) ?? Catalog()
+        index = CatalogIndex(catalog)
+        days = ProficiencyDays(catalog)
         connection.finishStatements()
+    }
+
+    /// Forgets what it holds in memory and reads the stored catalog again (after a rolled-back
+    /// transaction).
+    func reload(on connection: SQLiteConnection) throws {
+        let catalog = try CatalogAndRoster.catalog(on: connection) ?? Catalog()
+        index = CatalogIndex(catalog)
+        days = ProficiencyDays(catalog)
+        teams = [:]
+        pendingDays.discard()
+    }
+
+    /// Writes what the transaction's statements changed in the per-day roll-up; the writer
+    /// calls it before each commit.
+    func flush(on connection: SQLiteConnection) throws {
+        try pendingDays.write(on: connection)
+    }
+
+    /// The roster changed: learners move between teams in `proficiency_days`.
+    func rosterReplaced(on connection: SQLiteConnection) throws {
+        teams = [:]
+        pendingDays.discard()
+        try days.rebuild(on: connection)
     }
 
     /// Records the facts of the statement just stored at `seq`, which happened at `at`.
     func record(_ event: LearningEvent, seq: Int64, at: Int64, ids: IDs, on connection: SQLiteConnection) throws {
+        try Self.insertEvent(event, seq: seq, at: at, ids: ids, on: connection)
+        for program in index.programs(of: event) {
+            try Self.insertProgramEvent(program, at: at, agent: ids.agent, seq: seq, on: connection)
+        }
+        let facts = index.skillFacts(verb: event.verb, activity: event.activity, score: event.score, skills: event.skills(in: index))
+        for fact in facts {
+            try Self.insert(fact, agent: ids.agent, at: at, seq: seq, score: event.score, success: event.success, on: connection)
+            guard let score = event.score else { continue }
+            let point = ScorePoint(at: at, seq: seq, score: score)
+            if fact.kind.contains(.assessment) {
+                try advanceProficiency(fact.skill, agent: ids.agent, to: point, on: connection)
+                try Self.offerFollowUp(fact.skill, agent: ids.agent, point, on: connection)
+            }
+            if fact.kind.contains(.passed) { try Self.advanceBaseline(fact.skill, agent: ids.agent, point, on: connection) }
+        }
+    }
+
+    /// The catalog-independent fact: the statement's row in `learning_events`.
+    private static func insertEvent(_ event: LearningEvent, seq: Int64, at: Int64, ids: IDs, on connection: SQLiteConnection) throws {
         let insert = try connection.prepared("""
             INSERT INTO learning_events (seq, agent_id, verb_id, activity_id, at_ms, score, success) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
@@ -35,19 +84,6 @@ final class LearningFacts {
         insert.bind(6, event.score)
         insert.bind(7, event.success.map { Int64($0 ? 1 : 0) })
         try insert.step()
-        for program in index.programs(of: event) {
-            try Self.insertProgramEvent(program, at: at, agent: ids.agent, seq: seq, on: connection)
-        }
-        let facts = index.skillFacts(verb: event.verb, activity: event.activity, score: event.score, skills: event.skills(in: index))
-        for fact in facts {
-            try Self.insert(fact, agent: ids.agent, at: at, seq: seq, score: event.score, success: event.success, on: connection)
-            if fact.kind.contains(.assessment), let score = event.score {
-                try Self.run(Self.advanceProficiency, skill: fact.skill, agent: ids.agent, Point(at: at, seq: seq, score: score), on: connection)
-            }
-            if fact.kind.contains(.passed), let score = event.score {
-                try Self.run(Self.advanceBaseline, skill: fact.skill, agent: ids.agent, Point(at: at, seq: seq, score: score), on: connection)
-            }
-        }
     }
 
     /// Removes the facts of the statement at `seq` (it was voided) and recomputes the
@@ -60,6 +96,10 @@ final class LearningFacts {
             pairs.append((affected.text(0), affected.int64(1), SkillFact.Kind(rawValue: affected.int64(2))))
         }
         affected.reset()
+        var timelines: [Int: [ScorePoint]] = [:]
+        for (offset, pair) in pairs.enumerated() where pair.kind.contains(.assessment) {
+            timelines[offset] = try Self.timeline(pair.skill, agent: pair.agent, on: connection)
+        }
         for sql in [
             "DELETE FROM learning_events WHERE seq = ?", "DELETE FROM skill_events WHERE seq = ?", "DELETE FROM program_events WHERE seq = ?",
         ] {
@@ -67,9 +107,20 @@ final class LearningFacts {
             delete.bind(1, seq)
             try delete.step()
         }
-        for pair in pairs {
-            if pair.kind.contains(.assessment) { try Self.recomputeProficiency(pair.skill, agent: pair.agent, on: connection) }
+        for (offset, pair) in pairs.enumerated() {
+            if let old = timelines[offset] {
+                let new = old.filter { $0.seq != seq }
+                var changes: [ProficiencyDays.Key: ProficiencyDays.Change] = [:]
+                days.add(timeline: old, sign: -1, to: &changes)
+                days.add(timeline: new, sign: 1, to: &changes)
+                pendingDays.add(changes, skill: pair.skill, team: try team(of: pair.agent, on: connection))
+                try Self.run("DELETE FROM proficiency WHERE skill = ?1 AND agent_id = ?2", skill: pair.skill, agent: pair.agent, on: connection)
+                if let first = new.first, let latest = new.last {
+                    try Self.writeProficiency(pair.skill, agent: pair.agent, ProficiencyDays.Standing(first: first, latest: latest), on: connection)
+                }
+            }
             if pair.kind.contains(.passed) { try Self.recomputeBaseline(pair.skill, agent: pair.agent, on: connection) }
+            try Self.refreshFollowUps(skill: pair.skill, agent: pair.agent, on: connection)
         }
     }
 
@@ -77,8 +128,10 @@ final class LearningFacts {
     /// catalog-independent facts.
     func replace(_ catalog: Catalog, on connection: SQLiteConnection) throws {
         index = CatalogIndex(catalog)
+        days = ProficiencyDays(catalog)
         try connection.execute("""
-            DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline; DELETE FROM program_events
+            DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline; DELETE FROM program_events;
+            DELETE FROM proficiency_days
             """)
         // Enrolment: statements whose object, parent or grouping is a program or its activity.
         let enrolment = try connection.prepared("""
@@ -136,8 +189,8 @@ final class LearningFacts {
             FROM learning_events e JOIN verbs v ON v.id = e.verb_id LEFT JOIN activities a ON a.id = e.activity_id
             WHERE e.seq = ?
             """)
-        var proficiency: [ProficiencyKey: (first: Point, latest: Point)] = [:]
-        var baselines: [ProficiencyKey: Point] = [:]
+        var proficiency: [ProficiencyKey: ProficiencyDays.Standing] = [:]
+        var baselines: [ProficiencyKey: ScorePoint] = [:]
         for seq in skillsBySeq.keys.sorted() {
             event.reset()
             event.bind(1, seq)
@@ -150,22 +203,20 @@ final class LearningFacts {
             for fact in facts {
                 try Self.insert(fact, agent: agent, at: at, seq: seq, score: score, success: success, on: connection)
                 guard let score else { continue }
-                let point = Point(at: at, seq: seq, score: score)
+                let point = ScorePoint(at: at, seq: seq, score: score)
                 let key = ProficiencyKey(skill: fact.skill, agent: agent)
                 if fact.kind.contains(.passed) { baselines[key] = min(baselines[key] ?? point, point) }
                 guard fact.kind.contains(.assessment) else { continue }
-                if let known = proficiency[key] {
-                    proficiency[key] = (min(known.first, point), max(known.latest, point))
-                } else {
-                    proficiency[key] = (point, point)
-                }
+                let known = proficiency[key]
+                proficiency[key] = ProficiencyDays.Standing(first: min(known?.first ?? point, point), latest: max(known?.latest ?? point, point))
             }
         }
         event.reset()
-        for (key, value) in proficiency {
-            try Self.writeProficiency(key.skill, agent: key.agent, first: value.first, latest: value.latest, on: connection)
-        }
+        for (key, standing) in proficiency { try Self.writeProficiency(key.skill, agent: key.agent, standing, on: connection) }
         for (key, point) in baselines { try Self.run(Self.writeBaseline, skill: key.skill, agent: key.agent, point, on: connection) }
+        try Self.refreshFollowUps(on: connection)
+        pendingDays.discard()
+        try days.rebuild(on: connection)
     }
 
     /// Brings the facts up to date at start: with analytics off, marks them incomplete; with it
@@ -181,7 +232,7 @@ final class LearningFacts {
         let derived = try connection.transaction {
             try connection.execute("""
                 DELETE FROM learning_events; DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline;
-                DELETE FROM program_events
+                DELETE FROM program_events; DELETE FROM proficiency_days
                 """)
             let count = try deriveEvents(on: connection)
             try connection.execute("DELETE FROM settings WHERE name = 'facts_incomplete'")
@@ -190,9 +241,9 @@ final class LearningFacts {
         if derived > 0 { logger.info("learning facts derived from stored statements", metadata: ["statements": "\(derived)"]) }
     }
 
-    /// Derives `learning_events` (and, under the stored catalog, `skill_events` and
-    /// `proficiency`) and the context roles of `statement_activities` for every stored
-    /// statement; returns how many statements yielded an event.
+    /// Derives `learning_events` and the context roles of `statement_activities` for every
+    /// stored statement, then the catalog's facts from them in bulk (as a catalog load does);
+    /// returns how many statements yielded an event.
     private static func deriveEvents(on connection: SQLiteConnection) throws -> Int {
         let statements = try connection.prepared("""
             SELECT seq, actor_id, verb_id, object_activity_id, stored_ms, body FROM statements WHERE voided = 0 ORDER BY seq
@@ -201,7 +252,6 @@ final class LearningFacts {
             UPDATE statement_activities SET role = role | ?
             WHERE seq = ? AND activity_id = (SELECT id FROM activities WHERE iri = ?)
             """)
-        let facts = try LearningFacts(connection: connection)
         var count = 0
         while try statements.step() {
             guard let statement = StatementReader.readStored(statements.blob(5)) else { continue }
@@ -214,7 +264,7 @@ final class LearningFacts {
                 try role.step()
             }
             guard let event = LearningEvent(statement), !statements.isNull(1) else { continue }
-            try facts.record(
+            try insertEvent(
                 event, seq: seq, at: event.timestamp?.milliseconds ?? statements.int64(4),
                 ids: IDs(agent: statements.int64(1), verb: statements.int64(2),
                          activity: statements.isNull(3) ? nil : statements.int64(3)),
@@ -222,6 +272,7 @@ final class LearningFacts {
             count += 1
         }
         statements.reset()
+        try LearningFacts(connection: connection).replace(try CatalogAndRoster.catalog(on: connection) ?? Catalog(), on: connection)
         return count
     }
 
@@ -230,15 +281,6 @@ final class LearningFacts {
     private struct ProficiencyKey: Hashable {
         let skill: String
         let agent: Int64
-    }
-
-    /// A score at a time; ordered by time, then storage order.
-    private struct Point: Comparable {
-        let at: Int64
-        let seq: Int64
-        let score: Double
-
-        static func < (lhs: Point, rhs: Point) -> Bool { (lhs.at, lhs.seq) < (rhs.at, rhs.seq) }
     }
 
     private static func insert(
@@ -257,33 +299,168 @@ final class LearningFacts {
         try insert.step()
     }
 
-    /// Widens the learner's first and latest assessment of the skill with this one.
-    private static let advanceProficiency = """
-        INSERT INTO proficiency (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?4, ?5)
-        ON CONFLICT (skill, agent_id) DO UPDATE SET
-            first_at = CASE WHEN (?3, ?4) < (first_at, first_seq) THEN ?3 ELSE first_at END,
-            first_seq = CASE WHEN (?3, ?4) < (first_at, first_seq) THEN ?4 ELSE first_seq END,
-            first_score = CASE WHEN (?3, ?4) < (first_at, first_seq) THEN ?5 ELSE first_score END,
-            latest_at = CASE WHEN (?3, ?4) > (latest_at, latest_seq) THEN ?3 ELSE latest_at END,
-            latest_seq = CASE WHEN (?3, ?4) > (latest_at, latest_seq) THEN ?4 ELSE latest_seq END,
-            latest_score = CASE WHEN (?3, ?4) > (latest_at, latest_seq) THEN ?5 ELSE latest_score END
-        """
+    /// Moves the learner's standing in the skill (`proficiency`, `proficiency_days`) to take
+    /// in this assessment, which is already in `skill_events`. An assessment that arrives after
+    /// the learner's latest (the usual case) costs one row read; one between two others changes
+    /// the standing on its day and on the next assessment's; one before the first changes every
+    /// standing, so the learner's timeline is read again.
+    private func advanceProficiency(_ skill: String, agent: Int64, to point: ScorePoint, on connection: SQLiteConnection) throws {
+        typealias Standing = ProficiencyDays.Standing
+        var changes: [ProficiencyDays.Key: ProficiencyDays.Change] = [:]
+        let known = try Self.standing(skill, agent: agent, on: connection)
+        if let known, point < known.latest {
+            if known.first < point {
+                let previous = try Self.neighbour(skill, agent: agent, of: point, before: true, on: connection)
+                let next = try Self.neighbour(skill, agent: agent, of: point, before: false, on: connection)
+                guard let previous, let next else { throw InconsistentFacts(skill: skill, agent: agent) }
+                let before = Standing(first: known.first, latest: previous), inserted = Standing(first: known.first, latest: point)
+                days.replace(before, with: inserted, at: point.at, in: &changes)
+                days.replace(inserted, with: before, at: next.at, in: &changes)
+            } else {
+                let timeline = try Self.timeline(skill, agent: agent, on: connection)
+                days.add(timeline: timeline.filter { $0.seq != point.seq }, sign: -1, to: &changes)
+                days.add(timeline: timeline, sign: 1, to: &changes)
+                try Self.writeProficiency(skill, agent: agent, Standing(first: point, latest: known.latest), on: connection)
+            }
+        } else {
+            let standing = Standing(first: known?.first ?? point, latest: point)
+            days.replace(known, with: standing, at: point.at, in: &changes)
+            try Self.writeProficiency(skill, agent: agent, standing, on: connection)
+        }
+        pendingDays.add(changes, skill: skill, team: try team(of: agent, on: connection))
+    }
 
-    /// Keeps the learner's earliest `passed` score on the skill.
-    private static let advanceBaseline = """
-        INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)
-        ON CONFLICT (skill, agent_id) DO UPDATE SET
-            score = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?5 ELSE score END,
-            seq = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?4 ELSE seq END,
-            at_ms = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?3 ELSE at_ms END
+    /// The learner's team in the roster, or `Roster.unassignedTeam`.
+    private func team(of agent: Int64, on connection: SQLiteConnection) throws -> String {
+        if let known = teams[agent] { return known }
+        let select = try connection.prepared(
+            "SELECT r.team FROM agents a JOIN roster r ON r.agent = a.ifi WHERE a.id = ? AND r.team IS NOT NULL")
+        select.bind(1, agent)
+        defer { select.reset() }
+        let team = try select.step() ? select.text(0) : Roster.unassignedTeam
+        teams[agent] = team
+        return team
+    }
+
+    /// `proficiency` disagrees with `skill_events` (it cannot, unless the database was edited).
+    struct InconsistentFacts: Error, CustomStringConvertible {
+        let skill: String
+        let agent: Int64
+        var description: String { "proficiency and skill_events disagree for skill \(skill), agent \(agent)" }
+    }
+
+    /// The learner's stored standing in the skill.
+    private static func standing(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws -> ProficiencyDays.Standing? {
+        let select = try connection.prepared("""
+            SELECT first_at, first_seq, first_score, latest_at, latest_seq, latest_score FROM proficiency WHERE skill = ? AND agent_id = ?
+            """)
+        select.bind(1, skill)
+        select.bind(2, agent)
+        defer { select.reset() }
+        guard try select.step() else { return nil }
+        return ProficiencyDays.Standing(
+            first: ScorePoint(at: select.int64(0), seq: select.int64(1), score: select.double(2)),
+            latest: ScorePoint(at: select.int64(3), seq: select.int64(4), score: select.double(5)))
+    }
+
+    /// The learner's assessment just before (or after) `point` in the skill.
+    private static func neighbour(
+        _ skill: String, agent: Int64, of point: ScorePoint, before: Bool, on connection: SQLiteConnection
+    ) throws -> ScorePoint? {
+        let select = try connection.prepared(before ? """
+            SELECT at_ms, seq, score FROM skill_events WHERE skill = ?1 AND agent_id = ?2 AND kind & 1 != 0
+                AND (at_ms, seq) < (?3, ?4) ORDER BY at_ms DESC, seq DESC LIMIT 1
+            """ : """
+            SELECT at_ms, seq, score FROM skill_events WHERE skill = ?1 AND agent_id = ?2 AND kind & 1 != 0
+                AND (at_ms, seq) > (?3, ?4) ORDER BY at_ms, seq LIMIT 1
+            """)
+        select.bind(1, skill)
+        select.bind(2, agent)
+        select.bind(3, point.at)
+        select.bind(4, point.seq)
+        defer { select.reset() }
+        return try select.step() ? ScorePoint(at: select.int64(0), seq: select.int64(1), score: select.double(2)) : nil
+    }
+
+    /// The learner's assessments of the skill, in time order.
+    private static func timeline(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws -> [ScorePoint] {
+        let select = try connection.prepared("""
+            SELECT at_ms, seq, score FROM skill_events WHERE skill = ? AND agent_id = ? AND kind & 1 != 0 ORDER BY at_ms, seq
+            """)
+        select.bind(1, skill)
+        select.bind(2, agent)
+        defer { select.reset() }
+        var points: [ScorePoint] = []
+        while try select.step() { points.append(ScorePoint(at: select.int64(0), seq: select.int64(1), score: select.double(2))) }
+        return points
+    }
+
+    /// Keeps the learner's earliest `passed` score on the skill; when this one becomes it, the
+    /// follow-up is looked up again.
+    private static func advanceBaseline(_ skill: String, agent: Int64, _ point: ScorePoint, on connection: SQLiteConnection) throws {
+        let upsert = try connection.prepared("""
+            INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (skill, agent_id) DO UPDATE SET
+                score = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?5 ELSE score END,
+                seq = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?4 ELSE seq END,
+                at_ms = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?3 ELSE at_ms END
+            RETURNING seq
+            """)
+        upsert.bind(1, skill)
+        upsert.bind(2, agent)
+        upsert.bind(3, point.at)
+        upsert.bind(4, point.seq)
+        upsert.bind(5, point.score)
+        let isBaseline = try upsert.step() && upsert.int64(0) == point.seq
+        upsert.reset()
+        if isBaseline { try refreshFollowUps(skill: skill, agent: agent, on: connection) }
+    }
+
+    /// The gap the stored follow-ups are kept for: the contract's default `minDays`.
+    static let followUpGap = Int64(KnowledgeRetention.defaultMinDays) * 86_400_000
+
+    /// Makes this assessment the learner's follow-up in the skill if it comes at least
+    /// `followUpGap` after their baseline and before the follow-up known so far.
+    private static func offerFollowUp(_ skill: String, agent: Int64, _ point: ScorePoint, on connection: SQLiteConnection) throws {
+        let update = try connection.prepared("""
+            UPDATE retention_baseline SET follow_at = ?3, follow_seq = ?4, follow_score = ?5
+            WHERE skill = ?1 AND agent_id = ?2 AND ?3 >= at_ms + ?6 AND (follow_at IS NULL OR (?3, ?4) < (follow_at, follow_seq))
+            """)
+        update.bind(1, skill)
+        update.bind(2, agent)
+        update.bind(3, point.at)
+        update.bind(4, point.seq)
+        update.bind(5, point.score)
+        update.bind(6, followUpGap)
+        try update.step()
+    }
+
+    /// Sets each baseline's follow-up to the learner's first assessment at least `?3` later.
+    private static let lookUpFollowUps = """
+        UPDATE retention_baseline SET (follow_at, follow_seq, follow_score) = (
+            SELECT e.at_ms, e.seq, e.score FROM skill_events e
+            WHERE e.skill = retention_baseline.skill AND e.agent_id = retention_baseline.agent_id AND e.kind & 1 != 0
+                AND e.at_ms >= retention_baseline.at_ms + ?3 ORDER BY e.at_ms, e.seq LIMIT 1)
         """
+    /// The same for one baseline (a separate statement: `?1 IS NULL OR …` would scan them all).
+    private static let lookUpFollowUp = lookUpFollowUps + " WHERE skill = ?1 AND agent_id = ?2"
+
+    /// Looks the follow-up of one baseline (or, without a skill, of every baseline) up again.
+    private static func refreshFollowUps(skill: String? = nil, agent: Int64 = 0, on connection: SQLiteConnection) throws {
+        let update = try connection.prepared(skill == nil ? lookUpFollowUps : lookUpFollowUp)
+        if let skill {
+            update.bind(1, skill)
+            update.bind(2, agent)
+        }
+        update.bind(3, followUpGap)
+        try update.step()
+    }
 
     private static let writeBaseline = "INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)"
 
     /// Runs `sql` with ?1 the skill, ?2 the learner and, given a point, ?3 its time, ?4 its
     /// storage order and ?5 its score.
-    private static func run(_ sql: String, skill: String, agent: Int64, _ point: Point? = nil, on connection: SQLiteConnection) throws {
+    private static func run(_ sql: String, skill: String, agent: Int64, _ point: ScorePoint? = nil, on connection: SQLiteConnection) throws {
         let statement = try connection.prepared(sql)
         statement.bind(1, skill)
         statement.bind(2, agent)
@@ -295,28 +472,15 @@ final class LearningFacts {
         try statement.step()
     }
 
-    /// The learner's first and latest assessment of the skill, read again from `skill_events`.
-    private static func recomputeProficiency(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws {
-        let first = try point(skill, agent: agent, kind: .assessment, latest: false, on: connection)
-        let latest = try point(skill, agent: agent, kind: .assessment, latest: true, on: connection)
-        try run("DELETE FROM proficiency WHERE skill = ?1 AND agent_id = ?2", skill: skill, agent: agent, on: connection)
-        if let first, let latest { try writeProficiency(skill, agent: agent, first: first, latest: latest, on: connection) }
-    }
-
-    /// The learner's first (or latest) score on the skill among the `skill_events` of `kind`.
-    private static func point(
-        _ skill: String, agent: Int64, kind: SkillFact.Kind, latest: Bool, on connection: SQLiteConnection
-    ) throws -> Point? {
-        let order = latest ? "DESC" : "ASC"
+    /// The learner's first `passed` score on the skill in `skill_events`.
+    private static func firstPassed(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws -> ScorePoint? {
         let select = try connection.prepared("""
-            SELECT at_ms, seq, score FROM skill_events
-            WHERE skill = ? AND agent_id = ? AND kind & ? != 0 ORDER BY at_ms \(order), seq \(order) LIMIT 1
+            SELECT at_ms, seq, score FROM skill_events WHERE skill = ? AND agent_id = ? AND kind & 2 != 0 ORDER BY at_ms, seq LIMIT 1
             """)
         select.bind(1, skill)
         select.bind(2, agent)
-        select.bind(3, kind.rawValue)
         defer { select.reset() }
-        return try select.step() ? Point(at: select.int64(0), seq: select.int64(1), score: select.double(2)) : nil
+        return try select.step() ? ScorePoint(at: select.int64(0), seq: select.int64(1), score: select.double(2)) : nil
     }
 
     private static func insertProgramEvent(_ program: String, at: Int64, agent: Int64, seq: Int64, on connection: SQLiteConnection) throws {
@@ -331,14 +495,17 @@ final class LearningFacts {
 
     /// The learner's earliest `passed` score on the skill, read again from `skill_events`.
     private static func recomputeBaseline(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws {
-        let point = try point(skill, agent: agent, kind: .passed, latest: false, on: connection)
+        let point = try firstPassed(skill, agent: agent, on: connection)
         try run("DELETE FROM retention_baseline WHERE skill = ?1 AND agent_id = ?2", skill: skill, agent: agent, on: connection)
         if let point { try run(writeBaseline, skill: skill, agent: agent, point, on: connection) }
     }
 
-    private static func writeProficiency(_ skill: String, agent: Int64, first: Point, latest: Point, on connection: SQLiteConnection) throws {
+    private static func writeProficiency(
+        _ skill: String, agent: Int64, _ standing: ProficiencyDays.Standing, on connection: SQLiteConnection
+    ) throws {
+        let (first, latest) = (standing.first, standing.latest)
         let insert = try connection.prepared("""
-            INSERT INTO proficiency (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
+            INSERT OR REPLACE INTO proficiency (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insert.bind(1, skill)

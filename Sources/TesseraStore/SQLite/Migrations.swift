@@ -8,7 +8,7 @@ struct Migration: Sendable {
 /// Applies the schema migrations a database has not seen yet, each in its own transaction.
 enum Migrator {
     /// The versions that introduced fact tables; existing statements need them derived.
-    static let learningFactsVersions: Set<Int> = [10, 12, 13]
+    static let learningFactsVersions: Set<Int> = [10, 12, 13, 14]
 
     /// Every migration, in order. The SQL files live in Schemas/sqlite/.
     static let all: [Migration] = [
@@ -36,6 +36,8 @@ enum Migrator {
             sql: String(decoding: PackageResources._012_retention_baseline_sql, as: UTF8.self)),
         Migration(
             version: 13, name: "program_events", sql: String(decoding: PackageResources._013_program_events_sql, as: UTF8.self)),
+        Migration(
+            version: 14, name: "proficiency_days", sql: String(decoding: PackageResources._014_proficiency_days_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.

@@ -1,6 +1,12 @@
 import CSQLite
 import XAPI
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A failure reported by SQLite.
 public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The SQLite result code (extended).
@@ -197,7 +203,8 @@ final class SQLiteStatement {
         guard let pointer = sqlite3_column_text(handle, column) else { return string.isEmpty }
         var string = string
         return string.withUTF8 { bytes in
-            bytes.count == count && bytes.elementsEqual(UnsafeBufferPointer(start: pointer, count: count))
+            guard bytes.count == count, let base = bytes.baseAddress else { return bytes.count == count }
+            return memcmp(base, pointer, count) == 0
         }
     }
 

@@ -37,15 +37,11 @@ final class StatementWriter: @unchecked Sendable {
     private var definitionsSeen: [String: [UInt8]] = [:]
     private var lastStoredMilliseconds: Int64 = 0
 
-    /// Work on the write connection inside the group transaction; throws `WriteRejection`
-    /// before writing anything to refuse, anything else to fail the transaction.
-    typealias Job = @Sendable (SQLiteConnection) throws -> Void
-
     private enum Work {
         case statements([PreparedStatement], attachments: [AttachmentContent])
         case document(DocumentChange)
         case catalog(Catalog)
-        case job(Job)
+        case roster(Roster)
     }
 
     private struct Pending {
@@ -94,9 +90,10 @@ final class StatementWriter: @unchecked Sendable {
         try await enqueue(.catalog(catalog))
     }
 
-    /// Runs `job` in the next transaction; returns when it is committed.
-    func perform(_ job: @escaping Job) async throws {
-        try await enqueue(.job(job))
+    /// Replaces the roster and moves learners between teams in the facts; returns when it is
+    /// committed.
+    func replace(_ roster: Roster) async throws {
+        try await enqueue(.roster(roster))
     }
 
     private func enqueue(_ work: Work) async throws {
@@ -138,13 +135,16 @@ final class StatementWriter: @unchecked Sendable {
                     case .catalog(let catalog):
                         try CatalogAndRoster.replace(catalog, at: nextStoredTime().milliseconds, on: connection)
                         try facts?.replace(catalog, on: connection)
-                    case .job(let job): try job(connection)
+                    case .roster(let roster):
+                        try CatalogAndRoster.replace(roster, on: connection)
+                        try facts?.rosterReplaced(on: connection)
                     }
                     outcomes.append(.success(()))
                 } catch let rejection as any WriteRejection {
                     outcomes.append(.failure(rejection))
                 }
             }
+            try facts?.flush(on: connection)
             connection.finishStatements()
             try connection.execute("COMMIT")
             checkpointer.request()
@@ -154,6 +154,7 @@ final class StatementWriter: @unchecked Sendable {
             // Ids interned and definitions merged inside the rolled-back transaction are gone.
             interned = Interner()
             definitionsSeen = [:]
+            try? facts?.reload(on: connection)
             logger.error("write transaction failed", metadata: ["error": "\(error)"])
             outcomes = pending.map { _ in .failure(error) }
         }

@@ -25,6 +25,9 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "on: analytics facts recorded under a catalog that tags every statement; off: the LRS alone.")
     var analytics = "on"
 
+    @Option(help: "in-time: timestamps advance with the load, as when courses report while people learn; random: a backfill in no order.")
+    var order = "in-time"
+
     func run() async throws {
         let batchSizes = batches.split(separator: ",").compactMap { Int($0) }
         var connectionCounts = connections.split(separator: ",").compactMap { Int($0) }
@@ -34,6 +37,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         }
         var output = StandardOutput()
         guard analytics == "on" || analytics == "off" else { throw ValidationError("--analytics must be on or off") }
+        guard order == "in-time" || order == "random" else { throw ValidationError("--order must be in-time or random") }
         output.writeLine("ingest over HTTP on 127.0.0.1, durability \(durability), analytics \(analytics), \(statements) statements per run")
         for (batch, connections) in zip(batchSizes, connectionCounts) {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-bench-\(UUID().uuidString)")
@@ -42,7 +46,8 @@ struct IngestBenchmark: AsyncParsableCommand {
             let server = try await BenchServer(
                 database: directory.appendingPathComponent("bench.sqlite").path, durability: durability, analytics: analytics == "on")
             if analytics == "on" { try await BenchCatalog.load(server) }
-            let result = try await Self.load(server, statements: statements, batch: batch, connections: connections, seed: 1)
+            let result = try await Self.load(
+                server, statements: statements, batch: batch, connections: connections, seed: 1, inTime: order != "random")
             await server.stop()
             output.writeLine(
                 "batch \(batch), \(connections) connections: \(Int(result.rate.rounded())) statements/s; requests \(result.latencies.summary); server RSS peak \(Int(result.peakMegabytes)) MB")
@@ -59,22 +64,25 @@ struct IngestBenchmark: AsyncParsableCommand {
     /// Posts `statements` generated statements in batches of `batch` from `connections`
     /// concurrent workers. Request bodies are built before the clock starts unless there would
     /// be more than `prebuiltLimit` statements (then each worker builds its own as it goes), so
-    /// that the figure measures the server rather than the load generator.
+    /// that the figure measures the server rather than the load generator. `inTime`: each
+    /// worker's timestamps advance across the generator's span (see `SampleStatements`).
     static func load(
-        _ server: BenchServer, statements: Int, batch: Int, connections: Int, seed: UInt64, prebuiltLimit: Int = 200_000
+        _ server: BenchServer, statements: Int, batch: Int, connections: Int, seed: UInt64, inTime: Bool = true,
+        prebuiltLimit: Int = 200_000
     ) async throws -> LoadResult {
         let requestsPerWorker = max(1, statements / batch / connections)
+        let pace = inTime ? max(1, SampleStatements.span / Int64(requestsPerWorker * batch)) : nil
         let prebuilt = requestsPerWorker * connections * batch <= prebuiltLimit
         let requests: [[ByteBuffer]] = prebuilt
             ? (0..<connections).map { worker in
-                var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker))
+                var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker), pace: pace)
                 return (0..<requestsPerWorker).map { _ in server.request("POST", "/statements", body: Self.body(&generator, batch: batch)) }
             } : []
         let clock = ContinuousClock()
         let started = clock.now
         let peak = MemoryWatch(server)
         let latencies = try await server.send(workers: connections, label: "POST") { worker in
-            var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker))
+            var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker), pace: pace)
             var index = 0
             return AnyIterator {
                 guard index < requestsPerWorker else { return nil }

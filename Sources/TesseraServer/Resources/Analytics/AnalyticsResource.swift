@@ -96,7 +96,7 @@ struct AnalyticsResource: Sendable {
     private func knowledgeRetention(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
         let (parameters, format) = try read(request, context, known: ["skill", "minDays"], path: "/analytics/retention/knowledge")
         let skill = try parameters["skill"].map { try Parameters.iri($0, "skill") }
-        let minDays = try Self.days(parameters["minDays"], "minDays", default: 60)
+        let minDays = try Self.days(parameters["minDays"], "minDays", default: KnowledgeRetention.defaultMinDays)
         guard let report = try store.knowledgeRetention(skill: skill, minDays: minDays) else { throw Self.noCatalog() }
         let names = Dictionary(report.catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         switch format {

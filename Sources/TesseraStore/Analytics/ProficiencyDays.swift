@@ -1,0 +1,230 @@
+import TesseraAnalytics
+
+/// A score at a time; ordered by time, then storage order.
+struct ScorePoint: Comparable {
+    let at: Int64
+    let seq: Int64
+    let score: Double
+
+    static func < (lhs: ScorePoint, rhs: ScorePoint) -> Bool { (lhs.at, lhs.seq) < (rhs.at, rhs.seq) }
+}
+
+/// The `proficiency_days` roll-up: how each day's assessments changed the proficiency report,
+/// per (skill, team, level), so that the report as of the end of a day is a sum over earlier
+/// days whatever the number of learners.
+///
+/// A learner's *standing* in a skill after an assessment is their first and latest score so far;
+/// it adds one learner and the latest score to the row of its level, and — with two scores or
+/// more — one gain learner and latest minus first. Each assessment replaces the standing before
+/// it, on the day it happened.
+struct ProficiencyDays {
+    /// A learner's first and latest assessment as of some time.
+    struct Standing {
+        let first: ScorePoint
+        let latest: ScorePoint
+    }
+
+    /// A row's key within one (skill, team).
+    struct Key: Hashable {
+        let level: Int
+        let day: Int64
+    }
+
+    /// Changes to one row's figures.
+    struct Change {
+        var learners: Int64 = 0
+        var scoreSum = 0.0
+        var gainLearners: Int64 = 0
+        var gainSum = 0.0
+
+        /// Adds the standing (sign 1) or takes it away (sign -1).
+        mutating func add(_ standing: Standing, sign: Int64) {
+            learners += sign
+            scoreSum += Double(sign) * standing.latest.score
+            guard standing.latest.seq != standing.first.seq else { return }
+            gainLearners += sign
+            gainSum += Double(sign) * (standing.latest.score - standing.first.score)
+        }
+
+        var isZero: Bool { learners == 0 && scoreSum == 0 && gainLearners == 0 && gainSum == 0 }
+
+        /// Adds another change to this one.
+        mutating func add(_ other: Change) {
+            learners += other.learners
+            scoreSum += other.scoreSum
+            gainLearners += other.gainLearners
+            gainSum += other.gainSum
+        }
+    }
+
+    /// The catalog's level minimums, ascending.
+    let levelMinimums: [Double]
+
+    init(_ catalog: Catalog) {
+        levelMinimums = catalog.levels.map(\.min)
+    }
+
+    /// The index of the level `score` falls in, or -1 below every level.
+    func level(of score: Double) -> Int {
+        levelMinimums.lastIndex { score >= $0 } ?? -1
+    }
+
+    /// Records that on the day of `at`, the learner's standing went from `old` to `new`.
+    func replace(_ old: Standing?, with new: Standing?, at: Int64, in changes: inout [Key: Change]) {
+        let day = Day(containing: at).ordinal
+        if let new { changes[Key(level: level(of: new.latest.score), day: day), default: Change()].add(new, sign: 1) }
+        if let old { changes[Key(level: level(of: old.latest.score), day: day), default: Change()].add(old, sign: -1) }
+    }
+
+    /// Adds (sign 1) or takes away (sign -1) what a learner's whole timeline of assessments, in
+    /// time order, contributes.
+    func add(timeline: [ScorePoint], sign: Int64, to changes: inout [Key: Change]) {
+        guard let first = timeline.first else { return }
+        var previous: Standing?
+        for point in timeline {
+            let standing = Standing(first: first, latest: point)
+            if sign > 0 {
+                replace(previous, with: standing, at: point.at, in: &changes)
+            } else {
+                replace(standing, with: previous, at: point.at, in: &changes)
+            }
+            previous = standing
+        }
+    }
+
+    /// Changes not yet written, summed per row: a group commit's statements mostly change the
+    /// same few rows (the same day), so each row is written once per transaction.
+    struct Pending {
+        private struct Row: Hashable {
+            let skill: String
+            let team: String
+            let key: Key
+        }
+
+        private var rows: [Row: Change] = [:]
+
+        /// Adds the changes to the rows of (skill, team).
+        mutating func add(_ changes: [Key: Change], skill: String, team: String) {
+            for (key, change) in changes {
+                rows[Row(skill: skill, team: team, key: key), default: Change()].add(change)
+            }
+        }
+
+        /// Forgets the changes (the rows are about to be rebuilt, or the transaction failed).
+        mutating func discard() {
+            rows.removeAll()
+        }
+
+        /// Adds the changes to the stored rows and forgets them.
+        mutating func write(on connection: SQLiteConnection) throws {
+            let upsert = try connection.prepared("""
+                INSERT INTO proficiency_days (skill, team, level, day, learners, score_sum, gain_learners, gain_sum)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                ON CONFLICT (skill, team, level, day) DO UPDATE SET
+                    learners = learners + ?5, score_sum = score_sum + ?6, gain_learners = gain_learners + ?7, gain_sum = gain_sum + ?8
+                """)
+            for (row, change) in rows where !change.isZero {
+                upsert.reset()
+                upsert.bind(1, row.skill)
+                upsert.bind(2, row.team)
+                upsert.bind(3, Int64(row.key.level))
+                upsert.bind(4, row.key.day)
+                upsert.bind(5, change.learners)
+                upsert.bind(6, change.scoreSum)
+                upsert.bind(7, change.gainLearners)
+                upsert.bind(8, change.gainSum)
+                try upsert.step()
+            }
+            rows.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Replaces every row with what the assessments in `skill_events` give, learners placed in
+    /// their roster team (`Roster.unassignedTeam` when absent). One pass in key order.
+    func rebuild(on connection: SQLiteConnection) throws {
+        try connection.execute("DELETE FROM proficiency_days")
+        let teams = try Self.teams(on: connection)
+        let select = try connection.prepared("""
+            SELECT skill, agent_id, at_ms, seq, score FROM skill_events WHERE kind & 1 != 0 ORDER BY skill, agent_id, at_ms, seq
+            """)
+        var skill = ""
+        var agent: Int64 = -1
+        var timeline: [ScorePoint] = []
+        var changes: [String: [Key: Change]] = [:]
+        var pending = Pending()
+        func closeLearner() {
+            guard !timeline.isEmpty else { return }
+            add(timeline: timeline, sign: 1, to: &changes[teams[agent] ?? Roster.unassignedTeam, default: [:]])
+            timeline.removeAll(keepingCapacity: true)
+        }
+        func closeSkill() throws {
+            closeLearner()
+            for (team, teamChanges) in changes { pending.add(teamChanges, skill: skill, team: team) }
+            try pending.write(on: connection)
+            changes.removeAll(keepingCapacity: true)
+        }
+        while try select.step() {
+            if !select.textEquals(0, skill) {
+                try closeSkill()
+                skill = select.text(0)
+            }
+            if select.int64(1) != agent {
+                closeLearner()
+                agent = select.int64(1)
+            }
+            timeline.append(ScorePoint(at: select.int64(2), seq: select.int64(3), score: select.double(4)))
+        }
+        try closeSkill()
+    }
+
+    /// The team of each learner the roster places in one (by interned agent id).
+    static func teams(on connection: SQLiteConnection) throws -> [Int64: String] {
+        var teams: [Int64: String] = [:]
+        let select = try connection.prepared(
+            "SELECT a.id, r.team FROM roster r JOIN agents a ON a.ifi = r.agent WHERE r.team IS NOT NULL")
+        while try select.step() { teams[select.int64(0)] = select.text(1) }
+        return teams
+    }
+
+    /// The report as of the end of `day` (nil: everything stored), for one skill and team or
+    /// all, summed from the rows.
+    static func rows(
+        upTo day: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: SQLiteConnection
+    ) throws -> [ProficiencyRow] {
+        let select = try connection.prepared("""
+            SELECT skill, team, level, SUM(learners), SUM(score_sum), SUM(gain_learners), SUM(gain_sum) FROM proficiency_days
+            WHERE day <= ?1 AND (?2 IS NULL OR skill = ?2) AND (?3 IS NULL OR team = ?3)
+            GROUP BY skill, team, level ORDER BY skill, team, level
+            """)
+        select.bind(1, day ?? Int64.max)
+        select.bind(2, skill)
+        select.bind(3, team)
+        var rows: [ProficiencyRow] = []
+        var current: (skill: String, team: String)?
+        var learners = 0, gainLearners = 0, scoreSum = 0.0, gainSum = 0.0
+        var levels = Array(repeating: 0, count: catalog.levels.count)
+        func close() {
+            guard let current, learners > 0 else { return }
+            rows.append(ProficiencyRow(
+                team: current.team, skill: current.skill, assessed: learners, meanProficiency: scoreSum / Double(learners),
+                meanGain: gainLearners == 0 ? nil : gainSum / Double(gainLearners), gainLearners: gainLearners,
+                levels: zip(catalog.levels, levels).map { ($0.name, $1) }))
+        }
+        while try select.step() {
+            if current == nil || !select.textEquals(0, current!.skill) || !select.textEquals(1, current!.team) {
+                close()
+                current = (select.text(0), select.text(1))
+                (learners, gainLearners, scoreSum, gainSum) = (0, 0, 0, 0)
+                levels = Array(repeating: 0, count: catalog.levels.count)
+            }
+            let level = Int(select.int64(2)), count = Int(select.int64(3))
+            learners += count
+            scoreSum += select.double(4)
+            gainLearners += Int(select.int64(5))
+            gainSum += select.double(6)
+            if levels.indices.contains(level) { levels[level] += count }
+        }
+        close()
+        return rows.sorted { ($0.team, $0.skill) < ($1.team, $1.skill) }
+    }
+}
