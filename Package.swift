@@ -52,7 +52,7 @@ let package = Package(
                 .embedInCode("Migrations/0011_settings.sql"),
                 .embedInCode("Migrations/0012_retention_baseline.sql"),
                 .embedInCode("Migrations/0013_program_events.sql"),
-                .embedInCode("Migrations/0014_proficiency_days.sql"),
+                .embedInCode("Migrations/0014_analytics_terms.sql"),
             ]
         ),
         .target(

@@ -142,9 +142,10 @@ public final class SQLiteStore: Sendable {
                 let completed = try AnalyticsQueries.completions(
                     program, completionVerbs: catalog.completionVerbs, from: from, to: to, on: connection
                 ).filter { enrolled.contains($0.key) }
+                let skills = try AnalyticsTerms.ids(of: program.skills, on: connection)
                 let changed = try completed.filter { agent, completedAt in
                     try AnalyticsQueries.showedBehavior(
-                        agent: agent, skills: program.skills, after: completedAt,
+                        agent: agent, skills: skills, after: completedAt,
                         until: min(to, completedAt + Int64(windowDays) * 86_400_000), on: connection)
                 }
                 return ProgramOutcome(program: program, enrolled: enrolled.count, completed: completed.count, behaviorChanged: changed.count)

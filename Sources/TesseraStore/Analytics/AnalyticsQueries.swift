@@ -10,10 +10,15 @@ enum AnalyticsQueries {
     static func proficiencyRows(
         asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: SQLiteConnection
     ) throws -> [ProficiencyRow] {
-        if let asOf, case let day = Day(containing: asOf), day.endMilliseconds == asOf {
-            return try ProficiencyDays.rows(upTo: day.ordinal, skill: skill, team: team, catalog: catalog, on: connection)
+        var skillID: Int64?
+        if let skill {
+            guard let known = try AnalyticsTerms.id(of: skill, on: connection) else { return [] }
+            skillID = known
         }
-        return try learnerProficiencyRows(asOf: asOf, skill: skill, team: team, catalog: catalog, on: connection)
+        if let asOf, case let day = Day(containing: asOf), day.endMilliseconds == asOf {
+            return try ProficiencyDays.rows(upTo: day.ordinal, skill: skillID, team: team, catalog: catalog, on: connection)
+        }
+        return try learnerProficiencyRows(asOf: asOf, skill: skillID, team: team, catalog: catalog, on: connection)
     }
 
     /// The proficiency report from the `proficiency` roll-up: each learner's latest score as of
@@ -21,8 +26,9 @@ enum AnalyticsQueries {
     /// the latest before it in `skill_events`. Rows come in (skill, learner) order with integer
     /// learner ids, and are summed per (team, skill) here rather than sorted by text in SQL.
     private static func learnerProficiencyRows(
-        asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: SQLiteConnection
+        asOf: Int64?, skill: Int64?, team: String?, catalog: Catalog, on connection: SQLiteConnection
     ) throws -> [ProficiencyRow] {
+        let terms = try AnalyticsTerms.all(on: connection)
         // Team slots: learners map to a slot, rows are summed per slot for one skill at a time.
         var teamNames: [String] = [], slotOfTeam: [String: Int] = [:], slotOfLearner: [Int64: Int] = [:]
         func slot(_ name: String) -> Int {
@@ -53,21 +59,21 @@ enum AnalyticsQueries {
         let mins = catalog.levels.map(\.min)
         let empty = Totals(levels: Array(repeating: 0, count: mins.count))
         var rows: [ProficiencyRow] = []
-        var currentSkill = ""
+        var currentSkill: Int64 = -1
         var totals: [Totals] = []
         func close() {
             for (slot, entry) in totals.enumerated() where entry.assessed > 0 {
                 rows.append(ProficiencyRow(
-                    team: teamNames[slot], skill: currentSkill, assessed: entry.assessed,
+                    team: teamNames[slot], skill: terms[currentSkill] ?? "", assessed: entry.assessed,
                     meanProficiency: entry.sumLatest / Double(entry.assessed),
                     meanGain: entry.gainLearners == 0 ? nil : entry.sumGain / Double(entry.gainLearners), gainLearners: entry.gainLearners,
                     levels: zip(catalog.levels, entry.levels).map { ($0.name, $1) }))
             }
         }
         while try select.step() {
-            if !select.textEquals(0, currentSkill) {
+            if select.int64(0) != currentSkill {
                 close()
-                currentSkill = select.text(0)
+                currentSkill = select.int64(0)
                 totals = Array(repeating: empty, count: teamNames.count)
             }
             let learnerSlot = slotOfLearner[select.int64(1)] ?? unassigned
@@ -135,9 +141,10 @@ extension AnalyticsQueries {
     /// or one of its activities (from `program_events`). Distinct here: a Set is several times
     /// cheaper than SQL's DISTINCT, which inserts every row into a temporary B-tree.
     static func enrolled(_ program: Catalog.Program, from: Int64, to: Int64, on connection: SQLiteConnection) throws -> Set<Int64> {
+        guard let id = try AnalyticsTerms.id(of: program.id, on: connection) else { return [] }
         let select = try connection.prepared(
             "SELECT agent_id FROM program_events WHERE program = ? AND at_ms BETWEEN ? AND ?")
-        select.bind(1, program.id)
+        select.bind(1, id)
         select.bind(2, from)
         select.bind(3, to)
         var agents = Set<Int64>()
@@ -147,7 +154,7 @@ extension AnalyticsQueries {
 
     /// True when the person has a behaviour statement about one of `skills`, with success not
     /// false, in (after, until].
-    static func showedBehavior(agent: Int64, skills: [String], after: Int64, until: Int64, on connection: SQLiteConnection) throws -> Bool {
+    static func showedBehavior(agent: Int64, skills: [Int64], after: Int64, until: Int64, on connection: SQLiteConnection) throws -> Bool {
         let select = try connection.prepared("""
             SELECT 1 FROM skill_events
             WHERE skill = ? AND agent_id = ? AND kind & 4 != 0 AND (success IS NULL OR success = 1) AND at_ms > ? AND at_ms <= ?
@@ -174,30 +181,36 @@ extension AnalyticsQueries {
     static func knowledgeRetention(
         skill: String?, minDays: Int, masteryScore: Double, on connection: SQLiteConnection
     ) throws -> [KnowledgeRetention] {
+        var skillID: Int64?
+        if let skill {
+            guard let known = try AnalyticsTerms.id(of: skill, on: connection) else { return [] }
+            skillID = known
+        }
+        let terms = try AnalyticsTerms.all(on: connection)
         let select = try connection.prepared("""
             SELECT b.skill, b.score, CASE WHEN ?2 = ?3 THEN b.follow_score ELSE (
                 SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
                     AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + ?2 ORDER BY e.at_ms, e.seq LIMIT 1) END
             FROM retention_baseline b WHERE ?1 IS NULL OR b.skill = ?1 ORDER BY b.skill
             """)
-        select.bind(1, skill)
+        select.bind(1, skillID)
         select.bind(2, Int64(minDays) * 86_400_000)
         select.bind(3, LearningFacts.followUpGap)
         // Rows come in skill order: sum each skill's pairs as they pass.
         var rows: [KnowledgeRetention] = []
-        var current = ""
+        var current: Int64 = -1
         var pairs = 0, baselines = 0.0, followUps = 0.0, retained = 0
         func close() {
             guard pairs > 0 else { return }
             let count = Double(pairs)
             rows.append(KnowledgeRetention(
-                skill: current, pairs: pairs, meanBaseline: baselines / count, meanFollowUp: followUps / count,
+                skill: terms[current] ?? "", pairs: pairs, meanBaseline: baselines / count, meanFollowUp: followUps / count,
                 meanChange: (followUps - baselines) / count, retainedRate: Double(retained) / count))
         }
         while try select.step() {
-            if !select.textEquals(0, current) {
+            if select.int64(0) != current {
                 close()
-                current = select.text(0)
+                current = select.int64(0)
                 (pairs, baselines, followUps, retained) = (0, 0, 0, 0)
             }
             guard !select.isNull(2) else { continue }
@@ -208,7 +221,7 @@ extension AnalyticsQueries {
             if followUp >= masteryScore { retained += 1 }
         }
         close()
-        return rows
+        return rows.sorted { $0.skill < $1.skill }
     }
 
     /// The agent keys of interned agent ids.

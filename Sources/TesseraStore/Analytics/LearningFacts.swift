@@ -20,6 +20,8 @@ final class LearningFacts {
     private var pendingDays = ProficiencyDays.Pending()
     /// Learners' teams (or `Roster.unassignedTeam`) as read from the roster, until it changes.
     private var teams: [Int64: String] = [:]
+    /// Ids of the skill and program IRIs met so far (`analytics_terms`).
+    private var terms: [String: Int64] = [:]
 
     /// Facts under the catalog stored on `connection` (or the empty default one).
     init(connection: SQLiteConnection) throws {
@@ -36,6 +38,7 @@ final class LearningFacts {
         index = CatalogIndex(catalog)
         days = ProficiencyDays(catalog)
         teams = [:]
+        terms = [:]
         pendingDays.discard()
     }
 
@@ -56,18 +59,19 @@ final class LearningFacts {
     func record(_ event: LearningEvent, seq: Int64, at: Int64, ids: IDs, on connection: SQLiteConnection) throws {
         try Self.insertEvent(event, seq: seq, at: at, ids: ids, on: connection)
         for program in index.programs(of: event) {
-            try Self.insertProgramEvent(program, at: at, agent: ids.agent, seq: seq, on: connection)
+            try Self.insertProgramEvent(try term(program, on: connection), at: at, agent: ids.agent, seq: seq, on: connection)
         }
         let facts = index.skillFacts(verb: event.verb, activity: event.activity, score: event.score, skills: event.skills(in: index))
         for fact in facts {
-            try Self.insert(fact, agent: ids.agent, at: at, seq: seq, score: event.score, success: event.success, on: connection)
+            let skill = try term(fact.skill, on: connection)
+            try Self.insert(fact.kind, skill: skill, agent: ids.agent, at: at, seq: seq, score: event.score, success: event.success, on: connection)
             guard let score = event.score else { continue }
             let point = ScorePoint(at: at, seq: seq, score: score)
             if fact.kind.contains(.assessment) {
-                try advanceProficiency(fact.skill, agent: ids.agent, to: point, on: connection)
-                try Self.offerFollowUp(fact.skill, agent: ids.agent, point, on: connection)
+                try advanceProficiency(skill, agent: ids.agent, to: point, on: connection)
+                try Self.offerFollowUp(skill, agent: ids.agent, point, on: connection)
             }
-            if fact.kind.contains(.passed) { try Self.advanceBaseline(fact.skill, agent: ids.agent, point, on: connection) }
+            if fact.kind.contains(.passed) { try Self.advanceBaseline(skill, agent: ids.agent, point, on: connection) }
         }
     }
 
@@ -91,9 +95,9 @@ final class LearningFacts {
     func forget(seq: Int64, on connection: SQLiteConnection) throws {
         let affected = try connection.prepared("SELECT skill, agent_id, kind FROM skill_events WHERE seq = ? AND kind & 3 != 0")
         affected.bind(1, seq)
-        var pairs: [(skill: String, agent: Int64, kind: SkillFact.Kind)] = []
+        var pairs: [(skill: Int64, agent: Int64, kind: SkillFact.Kind)] = []
         while try affected.step() {
-            pairs.append((affected.text(0), affected.int64(1), SkillFact.Kind(rawValue: affected.int64(2))))
+            pairs.append((affected.int64(0), affected.int64(1), SkillFact.Kind(rawValue: affected.int64(2))))
         }
         affected.reset()
         var timelines: [Int: [ScorePoint]] = [:]
@@ -144,7 +148,7 @@ final class LearningFacts {
         for program in catalog.programs {
             for target in Set([program.id] + program.activities) {
                 enrolment.reset()
-                enrolment.bind(1, program.id)
+                enrolment.bind(1, try term(program.id, on: connection))
                 enrolment.bind(2, target)
                 try enrolment.step()
             }
@@ -201,10 +205,11 @@ final class LearningFacts {
             let facts = index.skillFacts(
                 verb: event.text(4), activity: event.isNull(5) ? nil : event.text(5), score: score, skills: skillsBySeq[seq] ?? [])
             for fact in facts {
-                try Self.insert(fact, agent: agent, at: at, seq: seq, score: score, success: success, on: connection)
+                let skill = try term(fact.skill, on: connection)
+                try Self.insert(fact.kind, skill: skill, agent: agent, at: at, seq: seq, score: score, success: success, on: connection)
                 guard let score else { continue }
                 let point = ScorePoint(at: at, seq: seq, score: score)
-                let key = ProficiencyKey(skill: fact.skill, agent: agent)
+                let key = ProficiencyKey(skill: skill, agent: agent)
                 if fact.kind.contains(.passed) { baselines[key] = min(baselines[key] ?? point, point) }
                 guard fact.kind.contains(.assessment) else { continue }
                 let known = proficiency[key]
@@ -279,21 +284,22 @@ final class LearningFacts {
     // MARK: Rows
 
     private struct ProficiencyKey: Hashable {
-        let skill: String
+        let skill: Int64
         let agent: Int64
     }
 
     private static func insert(
-        _ fact: SkillFact, agent: Int64, at: Int64, seq: Int64, score: Double?, success: Bool?, on connection: SQLiteConnection
+        _ kind: SkillFact.Kind, skill: Int64, agent: Int64, at: Int64, seq: Int64, score: Double?, success: Bool?,
+        on connection: SQLiteConnection
     ) throws {
         let insert = try connection.prepared("""
             INSERT OR IGNORE INTO skill_events (skill, agent_id, at_ms, seq, kind, score, success) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        insert.bind(1, fact.skill)
+        insert.bind(1, skill)
         insert.bind(2, agent)
         insert.bind(3, at)
         insert.bind(4, seq)
-        insert.bind(5, fact.kind.rawValue)
+        insert.bind(5, kind.rawValue)
         insert.bind(6, score)
         insert.bind(7, success.map { Int64($0 ? 1 : 0) })
         try insert.step()
@@ -304,7 +310,7 @@ final class LearningFacts {
     /// the learner's latest (the usual case) costs one row read; one between two others changes
     /// the standing on its day and on the next assessment's; one before the first changes every
     /// standing, so the learner's timeline is read again.
-    private func advanceProficiency(_ skill: String, agent: Int64, to point: ScorePoint, on connection: SQLiteConnection) throws {
+    private func advanceProficiency(_ skill: Int64, agent: Int64, to point: ScorePoint, on connection: SQLiteConnection) throws {
         typealias Standing = ProficiencyDays.Standing
         var changes: [ProficiencyDays.Key: ProficiencyDays.Change] = [:]
         let known = try Self.standing(skill, agent: agent, on: connection)
@@ -330,6 +336,14 @@ final class LearningFacts {
         pendingDays.add(changes, skill: skill, team: try team(of: agent, on: connection))
     }
 
+    /// The id of a skill or program IRI.
+    private func term(_ iri: String, on connection: SQLiteConnection) throws -> Int64 {
+        if let known = terms[iri] { return known }
+        let id = try AnalyticsTerms.intern(iri, on: connection)
+        terms[iri] = id
+        return id
+    }
+
     /// The learner's team in the roster, or `Roster.unassignedTeam`.
     private func team(of agent: Int64, on connection: SQLiteConnection) throws -> String {
         if let known = teams[agent] { return known }
@@ -344,13 +358,13 @@ final class LearningFacts {
 
     /// `proficiency` disagrees with `skill_events` (it cannot, unless the database was edited).
     struct InconsistentFacts: Error, CustomStringConvertible {
-        let skill: String
+        let skill: Int64
         let agent: Int64
         var description: String { "proficiency and skill_events disagree for skill \(skill), agent \(agent)" }
     }
 
     /// The learner's stored standing in the skill.
-    private static func standing(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws -> ProficiencyDays.Standing? {
+    private static func standing(_ skill: Int64, agent: Int64, on connection: SQLiteConnection) throws -> ProficiencyDays.Standing? {
         let select = try connection.prepared("""
             SELECT first_at, first_seq, first_score, latest_at, latest_seq, latest_score FROM proficiency WHERE skill = ? AND agent_id = ?
             """)
@@ -365,7 +379,7 @@ final class LearningFacts {
 
     /// The learner's assessment just before (or after) `point` in the skill.
     private static func neighbour(
-        _ skill: String, agent: Int64, of point: ScorePoint, before: Bool, on connection: SQLiteConnection
+        _ skill: Int64, agent: Int64, of point: ScorePoint, before: Bool, on connection: SQLiteConnection
     ) throws -> ScorePoint? {
         let select = try connection.prepared(before ? """
             SELECT at_ms, seq, score FROM skill_events WHERE skill = ?1 AND agent_id = ?2 AND kind & 1 != 0
@@ -383,7 +397,7 @@ final class LearningFacts {
     }
 
     /// The learner's assessments of the skill, in time order.
-    private static func timeline(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws -> [ScorePoint] {
+    private static func timeline(_ skill: Int64, agent: Int64, on connection: SQLiteConnection) throws -> [ScorePoint] {
         let select = try connection.prepared("""
             SELECT at_ms, seq, score FROM skill_events WHERE skill = ? AND agent_id = ? AND kind & 1 != 0 ORDER BY at_ms, seq
             """)
@@ -397,7 +411,7 @@ final class LearningFacts {
 
     /// Keeps the learner's earliest `passed` score on the skill; when this one becomes it, the
     /// follow-up is looked up again.
-    private static func advanceBaseline(_ skill: String, agent: Int64, _ point: ScorePoint, on connection: SQLiteConnection) throws {
+    private static func advanceBaseline(_ skill: Int64, agent: Int64, _ point: ScorePoint, on connection: SQLiteConnection) throws {
         let upsert = try connection.prepared("""
             INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)
             ON CONFLICT (skill, agent_id) DO UPDATE SET
@@ -421,7 +435,7 @@ final class LearningFacts {
 
     /// Makes this assessment the learner's follow-up in the skill if it comes at least
     /// `followUpGap` after their baseline and before the follow-up known so far.
-    private static func offerFollowUp(_ skill: String, agent: Int64, _ point: ScorePoint, on connection: SQLiteConnection) throws {
+    private static func offerFollowUp(_ skill: Int64, agent: Int64, _ point: ScorePoint, on connection: SQLiteConnection) throws {
         let update = try connection.prepared("""
             UPDATE retention_baseline SET follow_at = ?3, follow_seq = ?4, follow_score = ?5
             WHERE skill = ?1 AND agent_id = ?2 AND ?3 >= at_ms + ?6 AND (follow_at IS NULL OR (?3, ?4) < (follow_at, follow_seq))
@@ -446,7 +460,7 @@ final class LearningFacts {
     private static let lookUpFollowUp = lookUpFollowUps + " WHERE skill = ?1 AND agent_id = ?2"
 
     /// Looks the follow-up of one baseline (or, without a skill, of every baseline) up again.
-    private static func refreshFollowUps(skill: String? = nil, agent: Int64 = 0, on connection: SQLiteConnection) throws {
+    private static func refreshFollowUps(skill: Int64? = nil, agent: Int64 = 0, on connection: SQLiteConnection) throws {
         let update = try connection.prepared(skill == nil ? lookUpFollowUps : lookUpFollowUp)
         if let skill {
             update.bind(1, skill)
@@ -460,7 +474,7 @@ final class LearningFacts {
 
     /// Runs `sql` with ?1 the skill, ?2 the learner and, given a point, ?3 its time, ?4 its
     /// storage order and ?5 its score.
-    private static func run(_ sql: String, skill: String, agent: Int64, _ point: ScorePoint? = nil, on connection: SQLiteConnection) throws {
+    private static func run(_ sql: String, skill: Int64, agent: Int64, _ point: ScorePoint? = nil, on connection: SQLiteConnection) throws {
         let statement = try connection.prepared(sql)
         statement.bind(1, skill)
         statement.bind(2, agent)
@@ -473,7 +487,7 @@ final class LearningFacts {
     }
 
     /// The learner's first `passed` score on the skill in `skill_events`.
-    private static func firstPassed(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws -> ScorePoint? {
+    private static func firstPassed(_ skill: Int64, agent: Int64, on connection: SQLiteConnection) throws -> ScorePoint? {
         let select = try connection.prepared("""
             SELECT at_ms, seq, score FROM skill_events WHERE skill = ? AND agent_id = ? AND kind & 2 != 0 ORDER BY at_ms, seq LIMIT 1
             """)
@@ -483,7 +497,7 @@ final class LearningFacts {
         return try select.step() ? ScorePoint(at: select.int64(0), seq: select.int64(1), score: select.double(2)) : nil
     }
 
-    private static func insertProgramEvent(_ program: String, at: Int64, agent: Int64, seq: Int64, on connection: SQLiteConnection) throws {
+    private static func insertProgramEvent(_ program: Int64, at: Int64, agent: Int64, seq: Int64, on connection: SQLiteConnection) throws {
         let insert = try connection.prepared(
             "INSERT OR IGNORE INTO program_events (program, at_ms, agent_id, seq) VALUES (?, ?, ?, ?)")
         insert.bind(1, program)
@@ -494,14 +508,14 @@ final class LearningFacts {
     }
 
     /// The learner's earliest `passed` score on the skill, read again from `skill_events`.
-    private static func recomputeBaseline(_ skill: String, agent: Int64, on connection: SQLiteConnection) throws {
+    private static func recomputeBaseline(_ skill: Int64, agent: Int64, on connection: SQLiteConnection) throws {
         let point = try firstPassed(skill, agent: agent, on: connection)
         try run("DELETE FROM retention_baseline WHERE skill = ?1 AND agent_id = ?2", skill: skill, agent: agent, on: connection)
         if let point { try run(writeBaseline, skill: skill, agent: agent, point, on: connection) }
     }
 
     private static func writeProficiency(
-        _ skill: String, agent: Int64, _ standing: ProficiencyDays.Standing, on connection: SQLiteConnection
+        _ skill: Int64, agent: Int64, _ standing: ProficiencyDays.Standing, on connection: SQLiteConnection
     ) throws {
         let (first, latest) = (standing.first, standing.latest)
         let insert = try connection.prepared("""

@@ -96,7 +96,7 @@ struct ProficiencyDays {
     /// same few rows (the same day), so each row is written once per transaction.
     struct Pending {
         private struct Row: Hashable {
-            let skill: String
+            let skill: Int64
             let team: String
             let key: Key
         }
@@ -104,7 +104,7 @@ struct ProficiencyDays {
         private var rows: [Row: Change] = [:]
 
         /// Adds the changes to the rows of (skill, team).
-        mutating func add(_ changes: [Key: Change], skill: String, team: String) {
+        mutating func add(_ changes: [Key: Change], skill: Int64, team: String) {
             for (key, change) in changes {
                 rows[Row(skill: skill, team: team, key: key), default: Change()].add(change)
             }
@@ -147,7 +147,7 @@ struct ProficiencyDays {
         let select = try connection.prepared("""
             SELECT skill, agent_id, at_ms, seq, score FROM skill_events WHERE kind & 1 != 0 ORDER BY skill, agent_id, at_ms, seq
             """)
-        var skill = ""
+        var skill: Int64 = -1
         var agent: Int64 = -1
         var timeline: [ScorePoint] = []
         var changes: [String: [Key: Change]] = [:]
@@ -164,9 +164,9 @@ struct ProficiencyDays {
             changes.removeAll(keepingCapacity: true)
         }
         while try select.step() {
-            if !select.textEquals(0, skill) {
+            if select.int64(0) != skill {
                 try closeSkill()
-                skill = select.text(0)
+                skill = select.int64(0)
             }
             if select.int64(1) != agent {
                 closeLearner()
@@ -186,11 +186,12 @@ struct ProficiencyDays {
         return teams
     }
 
-    /// The report as of the end of `day` (nil: everything stored), for one skill and team or
-    /// all, summed from the rows.
+    /// The report as of the end of `day` (nil: everything stored), for one skill (by term id)
+    /// and team or all, summed from the rows.
     static func rows(
-        upTo day: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: SQLiteConnection
+        upTo day: Int64?, skill: Int64?, team: String?, catalog: Catalog, on connection: SQLiteConnection
     ) throws -> [ProficiencyRow] {
+        let terms = try AnalyticsTerms.all(on: connection)
         let select = try connection.prepared("""
             SELECT skill, team, level, SUM(learners), SUM(score_sum), SUM(gain_learners), SUM(gain_sum) FROM proficiency_days
             WHERE day <= ?1 AND (?2 IS NULL OR skill = ?2) AND (?3 IS NULL OR team = ?3)
@@ -200,20 +201,20 @@ struct ProficiencyDays {
         select.bind(2, skill)
         select.bind(3, team)
         var rows: [ProficiencyRow] = []
-        var current: (skill: String, team: String)?
+        var current: (skill: Int64, team: String)?
         var learners = 0, gainLearners = 0, scoreSum = 0.0, gainSum = 0.0
         var levels = Array(repeating: 0, count: catalog.levels.count)
         func close() {
             guard let current, learners > 0 else { return }
             rows.append(ProficiencyRow(
-                team: current.team, skill: current.skill, assessed: learners, meanProficiency: scoreSum / Double(learners),
+                team: current.team, skill: terms[current.skill] ?? "", assessed: learners, meanProficiency: scoreSum / Double(learners),
                 meanGain: gainLearners == 0 ? nil : gainSum / Double(gainLearners), gainLearners: gainLearners,
                 levels: zip(catalog.levels, levels).map { ($0.name, $1) }))
         }
         while try select.step() {
-            if current == nil || !select.textEquals(0, current!.skill) || !select.textEquals(1, current!.team) {
+            if current == nil || select.int64(0) != current!.skill || !select.textEquals(1, current!.team) {
                 close()
-                current = (select.text(0), select.text(1))
+                current = (select.int64(0), select.text(1))
                 (learners, gainLearners, scoreSum, gainSum) = (0, 0, 0, 0)
                 levels = Array(repeating: 0, count: catalog.levels.count)
             }

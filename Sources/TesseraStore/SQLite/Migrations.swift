@@ -37,7 +37,7 @@ enum Migrator {
         Migration(
             version: 13, name: "program_events", sql: String(decoding: PackageResources._013_program_events_sql, as: UTF8.self)),
         Migration(
-            version: 14, name: "proficiency_days", sql: String(decoding: PackageResources._014_proficiency_days_sql, as: UTF8.self)),
+            version: 14, name: "analytics_terms", sql: String(decoding: PackageResources._014_analytics_terms_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.
