@@ -59,6 +59,15 @@ CREATE TABLE program_events (
 ) WITHOUT ROWID;
 CREATE INDEX program_events_seq ON program_events (seq);
 
+-- How many of `program_events` each (program, person) has: enrolment over all time without
+-- scanning the events.
+CREATE TABLE program_learners (
+    program   INTEGER NOT NULL,
+    agent_id  INTEGER NOT NULL,
+    events    INTEGER NOT NULL,
+    PRIMARY KEY (program, agent_id)
+) WITHOUT ROWID;
+
 -- How each day's assessments changed the proficiency report, per (skill, team, level): the
 -- report as of the end of day D is the sum of the rows with day <= D, whatever the number of
 -- learners. A learner counts in the row of the level their latest score falls in (-1: below

@@ -98,14 +98,20 @@ public struct CatalogIndex: Sendable {
         skillsByActivity[activity] ?? []
     }
 
+    /// What a statement with `verb`, with or without a score, counts as for its skills.
+    public func kind(verb: String, scored: Bool) -> SkillFact.Kind {
+        var kind: SkillFact.Kind = []
+        if scored && assessmentVerbs.contains(verb) { kind.insert(.assessment) }
+        if scored && verb == Catalog.passedVerb { kind.insert(.passed) }
+        if behaviorVerbs.contains(verb) { kind.insert(.behavior) }
+        return kind
+    }
+
     /// What a statement contributes per skill: an assessment score, a `passed` score (the
     /// knowledge-retention baseline), a behaviour. A behaviour also counts for its object when
     /// the object is a skill ("the object is the skill").
     public func skillFacts(verb: String, activity: String?, score: Double?, skills: Set<String>) -> [SkillFact] {
-        var kind: SkillFact.Kind = []
-        if score != nil && assessmentVerbs.contains(verb) { kind.insert(.assessment) }
-        if score != nil && verb == Catalog.passedVerb { kind.insert(.passed) }
-        if behaviorVerbs.contains(verb) { kind.insert(.behavior) }
+        let kind = kind(verb: verb, scored: score != nil)
         guard !kind.isEmpty else { return [] }
         var facts = skills.sorted().map { SkillFact(skill: $0, kind: kind) }
         if kind.contains(.behavior), let activity, !skills.contains(activity) {

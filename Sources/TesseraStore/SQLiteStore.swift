@@ -138,17 +138,18 @@ public final class SQLiteStore: Sendable {
         try analyticsSnapshot { catalog, connection in
             let programs = catalog.programs.filter { program == nil || $0.id == program }
             return try programs.map { program in
-                let enrolled = try AnalyticsQueries.enrolled(program, from: from, to: to, on: connection)
+                let enrolled = try AnalyticsQueries.enrolledCount(program, from: from, to: to, on: connection)
+                // Completers are enrolled: their completion statements' objects are the
+                // program's activities, inside the same window.
                 let completed = try AnalyticsQueries.completions(
-                    program, completionVerbs: catalog.completionVerbs, from: from, to: to, on: connection
-                ).filter { enrolled.contains($0.key) }
+                    program, completionVerbs: catalog.completionVerbs, from: from, to: to, on: connection)
                 let skills = try AnalyticsTerms.ids(of: program.skills, on: connection)
                 let changed = try completed.filter { agent, completedAt in
                     try AnalyticsQueries.showedBehavior(
                         agent: agent, skills: skills, after: completedAt,
                         until: min(to, completedAt + Int64(windowDays) * 86_400_000), on: connection)
                 }
-                return ProgramOutcome(program: program, enrolled: enrolled.count, completed: completed.count, behaviorChanged: changed.count)
+                return ProgramOutcome(program: program, enrolled: enrolled, completed: completed.count, behaviorChanged: changed.count)
             }
         }
     }

@@ -100,6 +100,12 @@ final class LearningFacts {
             pairs.append((affected.int64(0), affected.int64(1), SkillFact.Kind(rawValue: affected.int64(2))))
         }
         affected.reset()
+        let enrolments = try connection.prepared("SELECT program, agent_id FROM program_events WHERE seq = ?")
+        enrolments.bind(1, seq)
+        var enrolled: [(program: Int64, agent: Int64)] = []
+        while try enrolments.step() { enrolled.append((enrolments.int64(0), enrolments.int64(1))) }
+        enrolments.reset()
+        for (program, agent) in enrolled { try Self.countEnrolment(program, agent: agent, by: -1, on: connection) }
         var timelines: [Int: [ScorePoint]] = [:]
         for (offset, pair) in pairs.enumerated() where pair.kind.contains(.assessment) {
             timelines[offset] = try Self.timeline(pair.skill, agent: pair.agent, on: connection)
@@ -135,7 +141,7 @@ final class LearningFacts {
         days = ProficiencyDays(catalog)
         try connection.execute("""
             DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline; DELETE FROM program_events;
-            DELETE FROM proficiency_days
+            DELETE FROM program_learners; DELETE FROM proficiency_days
             """)
         // Enrolment: statements whose object, parent or grouping is a program or its activity.
         let enrolment = try connection.prepared("""
@@ -153,75 +159,129 @@ final class LearningFacts {
                 try enrolment.step()
             }
         }
-        var skillsBySeq: [Int64: Set<String>] = [:]
-        // Category activities that are skills, and the statements that carry them.
-        let activities = try connection.prepared("SELECT id, iri FROM activities")
-        var categoryIDs: [(Int64, String)] = []
-        while try activities.step() {
-            let iri = activities.text(1)
-            if index.isSkillCategory(iri) { categoryIDs.append((activities.int64(0), iri)) }
-        }
-        activities.reset()
-        let tagged = try connection.prepared("SELECT seq FROM statement_activities WHERE activity_id = ? AND role & 8 != 0")
-        for (id, skill) in categoryIDs {
-            tagged.reset()
-            tagged.bind(1, id)
-            while try tagged.step() { skillsBySeq[tagged.int64(0), default: []].insert(skill) }
-        }
-        // Statements whose object is an activity that assesses a skill.
-        let assessed = try connection.prepared("""
-            SELECT e.seq FROM learning_events e JOIN activities a ON a.id = e.activity_id WHERE a.iri = ?
+        try connection.execute("""
+            INSERT INTO program_learners (program, agent_id, events)
+            SELECT program, agent_id, COUNT(*) FROM program_events GROUP BY program, agent_id
             """)
-        for skill in catalog.skills {
-            for activity in skill.activities {
-                assessed.reset()
-                assessed.bind(1, activity)
-                while try assessed.step() { skillsBySeq[assessed.int64(0), default: []].insert(skill.id) }
-            }
-        }
-        // Behaviour statements count for their object even without a tagged skill.
-        let behaviors = try connection.prepared("""
-            SELECT e.seq FROM learning_events e JOIN verbs v ON v.id = e.verb_id WHERE v.iri = ?
-            """)
-        for verb in catalog.behaviorVerbs {
-            behaviors.reset()
-            behaviors.bind(1, verb)
-            while try behaviors.step() { skillsBySeq[behaviors.int64(0), default: []].formUnion([]) }
-        }
-        let event = try connection.prepared("""
-            SELECT e.agent_id, e.at_ms, e.score, e.success, v.iri, a.iri
-            FROM learning_events e JOIN verbs v ON v.id = e.verb_id LEFT JOIN activities a ON a.id = e.activity_id
-            WHERE e.seq = ?
-            """)
-        var proficiency: [ProficiencyKey: ProficiencyDays.Standing] = [:]
-        var baselines: [ProficiencyKey: ScorePoint] = [:]
-        for seq in skillsBySeq.keys.sorted() {
-            event.reset()
-            event.bind(1, seq)
-            guard try event.step() else { continue }  // voided: no event
-            let agent = event.int64(0), at = event.int64(1)
-            let score = event.isNull(2) ? nil : event.double(2)
-            let success = event.isNull(3) ? nil : event.int64(3) == 1
-            let facts = index.skillFacts(
-                verb: event.text(4), activity: event.isNull(5) ? nil : event.text(5), score: score, skills: skillsBySeq[seq] ?? [])
-            for fact in facts {
-                let skill = try term(fact.skill, on: connection)
-                try Self.insert(fact.kind, skill: skill, agent: agent, at: at, seq: seq, score: score, success: success, on: connection)
-                guard let score else { continue }
-                let point = ScorePoint(at: at, seq: seq, score: score)
-                let key = ProficiencyKey(skill: skill, agent: agent)
-                if fact.kind.contains(.passed) { baselines[key] = min(baselines[key] ?? point, point) }
-                guard fact.kind.contains(.assessment) else { continue }
-                let known = proficiency[key]
-                proficiency[key] = ProficiencyDays.Standing(first: min(known?.first ?? point, point), latest: max(known?.latest ?? point, point))
-            }
-        }
-        event.reset()
-        for (key, standing) in proficiency { try Self.writeProficiency(key.skill, agent: key.agent, standing, on: connection) }
-        for (key, point) in baselines { try Self.run(Self.writeBaseline, skill: key.skill, agent: key.agent, point, on: connection) }
+        try deriveSkillEvents(on: connection)
+        try deriveStandings(on: connection)
         try Self.refreshFollowUps(on: connection)
         pendingDays.discard()
         try days.rebuild(on: connection)
+    }
+
+    /// Fills `skill_events` from `learning_events` in bulk, one insert per skill source, so that
+    /// a catalog load costs a few passes rather than a lookup per statement: category skills,
+    /// activities a catalog skill assesses, then behaviours about their object. A statement's
+    /// kind comes from its verb and whether it has a score (`CatalogIndex.kind`); where two
+    /// sources give the same (skill, statement), the first wins, as in `CatalogIndex.skillFacts`.
+    private func deriveSkillEvents(on connection: SQLiteConnection) throws {
+        try connection.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS verb_kinds (verb_id INTEGER PRIMARY KEY, scored INTEGER NOT NULL, bare INTEGER NOT NULL);
+            DELETE FROM temp.verb_kinds
+            """)
+        let verbs = try connection.prepared("SELECT id, iri FROM verbs")
+        let verbKind = try connection.prepared("INSERT INTO temp.verb_kinds (verb_id, scored, bare) VALUES (?, ?, ?)")
+        var behaviorVerbIDs: [Int64] = []
+        while try verbs.step() {
+            let iri = verbs.text(1)
+            let scored = index.kind(verb: iri, scored: true), bare = index.kind(verb: iri, scored: false)
+            if scored.contains(.behavior) { behaviorVerbIDs.append(verbs.int64(0)) }
+            guard !scored.isEmpty || !bare.isEmpty else { continue }
+            verbKind.reset()
+            verbKind.bind(1, verbs.int64(0))
+            verbKind.bind(2, scored.rawValue)
+            verbKind.bind(3, bare.rawValue)
+            try verbKind.step()
+        }
+        verbs.reset()
+        let kind = "CASE WHEN e.score IS NULL THEN k.bare ELSE k.scored END"
+        let insert = "INSERT OR IGNORE INTO skill_events (skill, agent_id, at_ms, seq, kind, score, success)"
+        // Statements tagged with a category activity that is a skill.
+        let tagged = try connection.prepared("""
+            \(insert) SELECT ?1, e.agent_id, e.at_ms, e.seq, \(kind), e.score, e.success
+            FROM statement_activities sa JOIN learning_events e ON e.seq = sa.seq JOIN temp.verb_kinds k ON k.verb_id = e.verb_id
+            WHERE sa.activity_id = ?2 AND sa.role & 8 != 0 AND \(kind) != 0
+            """)
+        let activities = try connection.prepared("SELECT id, iri FROM activities")
+        var categories: [(id: Int64, iri: String)] = []
+        while try activities.step() {
+            let iri = activities.text(1)
+            if index.isSkillCategory(iri) { categories.append((activities.int64(0), iri)) }
+        }
+        activities.reset()
+        for category in categories {
+            tagged.reset()
+            tagged.bind(1, try term(category.iri, on: connection))
+            tagged.bind(2, category.id)
+            try tagged.step()
+        }
+        // Statements whose object is an activity a catalog skill assesses.
+        let assessed = try connection.prepared("""
+            \(insert) SELECT ?1, e.agent_id, e.at_ms, e.seq, \(kind), e.score, e.success
+            FROM learning_events e JOIN temp.verb_kinds k ON k.verb_id = e.verb_id
+            WHERE e.activity_id = ?2 AND \(kind) != 0
+            """)
+        for skill in index.catalog.skills {
+            for activity in try AnalyticsQueries.ids(skill.activities, in: "activities", on: connection) {
+                assessed.reset()
+                assessed.bind(1, try term(skill.id, on: connection))
+                assessed.bind(2, activity)
+                try assessed.step()
+            }
+        }
+        // Behaviours also count for their object.
+        guard !behaviorVerbIDs.isEmpty else { return }
+        let verbList = behaviorVerbIDs.map(String.init).joined(separator: ", ")
+        let objects = try connection.prepared("""
+            SELECT a.id, a.iri FROM activities a
+            WHERE EXISTS (SELECT 1 FROM learning_events e WHERE e.activity_id = a.id AND e.verb_id IN (\(verbList)))
+            """)
+        var behaviorObjects: [(id: Int64, iri: String)] = []
+        while try objects.step() { behaviorObjects.append((objects.int64(0), objects.text(1))) }
+        objects.reset()
+        let behaviors = try connection.prepared("""
+            \(insert) SELECT ?1, e.agent_id, e.at_ms, e.seq, \(SkillFact.Kind.behavior.rawValue), e.score, e.success
+            FROM learning_events e WHERE e.activity_id = ?2 AND e.verb_id IN (\(verbList))
+            """)
+        for object in behaviorObjects {
+            behaviors.reset()
+            behaviors.bind(1, try term(object.iri, on: connection))
+            behaviors.bind(2, object.id)
+            try behaviors.step()
+        }
+    }
+
+    /// Fills `proficiency` and `retention_baseline` from `skill_events` in one pass in key
+    /// order: each learner's first and latest assessment and first `passed` score per skill.
+    private func deriveStandings(on connection: SQLiteConnection) throws {
+        let select = try connection.prepared("""
+            SELECT skill, agent_id, at_ms, seq, kind, score FROM skill_events
+            WHERE kind & 3 != 0 AND score IS NOT NULL ORDER BY skill, agent_id, at_ms, seq
+            """)
+        var pair: (skill: Int64, agent: Int64) = (-1, -1)
+        var first: ScorePoint?, latest: ScorePoint?, baseline: ScorePoint?
+        func close() throws {
+            if let first, let latest {
+                try Self.writeProficiency(pair.skill, agent: pair.agent, ProficiencyDays.Standing(first: first, latest: latest), on: connection)
+            }
+            if let baseline { try Self.run(Self.writeBaseline, skill: pair.skill, agent: pair.agent, baseline, on: connection) }
+            (first, latest, baseline) = (nil, nil, nil)
+        }
+        while try select.step() {
+            if select.int64(0) != pair.skill || select.int64(1) != pair.agent {
+                try close()
+                pair = (select.int64(0), select.int64(1))
+            }
+            let point = ScorePoint(at: select.int64(2), seq: select.int64(3), score: select.double(5))
+            let kind = SkillFact.Kind(rawValue: select.int64(4))
+            if kind.contains(.assessment) {
+                if first == nil { first = point }
+                latest = point
+            }
+            if kind.contains(.passed), baseline == nil { baseline = point }
+        }
+        try close()
     }
 
     /// Brings the facts up to date at start: with analytics off, marks them incomplete; with it
@@ -237,7 +297,8 @@ final class LearningFacts {
         let derived = try connection.transaction {
             try connection.execute("""
                 DELETE FROM learning_events; DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline;
-                DELETE FROM program_events; DELETE FROM proficiency_days
+                DELETE FROM program_events; DELETE FROM program_learners;
+                DELETE FROM proficiency_days
                 """)
             let count = try deriveEvents(on: connection)
             try connection.execute("DELETE FROM settings WHERE name = 'facts_incomplete'")
@@ -282,11 +343,6 @@ final class LearningFacts {
     }
 
     // MARK: Rows
-
-    private struct ProficiencyKey: Hashable {
-        let skill: Int64
-        let agent: Int64
-    }
 
     private static func insert(
         _ kind: SkillFact.Kind, skill: Int64, agent: Int64, at: Int64, seq: Int64, score: Double?, success: Bool?,
@@ -505,6 +561,25 @@ final class LearningFacts {
         insert.bind(3, agent)
         insert.bind(4, seq)
         try insert.step()
+        if connection.changes > 0 { try countEnrolment(program, agent: agent, by: 1, on: connection) }
+    }
+
+    /// Adds `delta` to the person's enrolment events in the program (the row goes at zero).
+    private static func countEnrolment(_ program: Int64, agent: Int64, by delta: Int64, on connection: SQLiteConnection) throws {
+        let upsert = try connection.prepared("""
+            INSERT INTO program_learners (program, agent_id, events) VALUES (?1, ?2, ?3)
+            ON CONFLICT (program, agent_id) DO UPDATE SET events = events + ?3
+            """)
+        upsert.bind(1, program)
+        upsert.bind(2, agent)
+        upsert.bind(3, delta)
+        try upsert.step()
+        if delta < 0 {
+            let delete = try connection.prepared("DELETE FROM program_learners WHERE program = ? AND agent_id = ? AND events <= 0")
+            delete.bind(1, program)
+            delete.bind(2, agent)
+            try delete.step()
+        }
     }
 
     /// The learner's earliest `passed` score on the skill, read again from `skill_events`.

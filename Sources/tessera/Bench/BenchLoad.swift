@@ -49,6 +49,8 @@ struct LoadedStoreOptions: ParsableArguments {
     /// The latencies of `repeats` sends of `request` over `connections` connections.
     func time(_ server: BenchServer, _ label: String, _ request: ByteBuffer) async throws -> Latencies {
         let (repeats, connections) = (self.repeats, self.connections)
+        // One untimed request per connection first: each reads through a cold page cache.
+        _ = try await server.send(workers: connections, label: label) { _ in AnyIterator([request].makeIterator()) }
         return try await server.send(workers: connections, label: label) { worker in
             AnyIterator(stride(from: worker, to: repeats, by: connections).lazy.map { _ in request }.makeIterator())
         }
