@@ -86,3 +86,30 @@ CREATE TABLE proficiency_days (
     gain_sum       REAL NOT NULL,
     PRIMARY KEY (skill, team, level, day)
 ) WITHOUT ROWID;
+
+-- The same changes summed per span of 32 days (span = day / 32, rounded down), so that a
+-- report as of a day reads whole spans here and only the days of the last span above.
+CREATE TABLE proficiency_spans (
+    skill          INTEGER NOT NULL,
+    team           TEXT NOT NULL,
+    level          INTEGER NOT NULL,
+    span           INTEGER NOT NULL,
+    learners       INTEGER NOT NULL,
+    score_sum      REAL NOT NULL,
+    gain_learners  INTEGER NOT NULL,
+    gain_sum       REAL NOT NULL,
+    PRIMARY KEY (skill, team, level, span)
+) WITHOUT ROWID;
+
+-- The sum of every day's changes: the proficiency report over everything stored, per
+-- (skill, team, level), kept with `proficiency_days`.
+CREATE TABLE proficiency_totals (
+    skill          INTEGER NOT NULL,
+    team           TEXT NOT NULL,
+    level          INTEGER NOT NULL,
+    learners       INTEGER NOT NULL,
+    score_sum      REAL NOT NULL,
+    gain_learners  INTEGER NOT NULL,
+    gain_sum       REAL NOT NULL,
+    PRIMARY KEY (skill, team, level)
+) WITHOUT ROWID;

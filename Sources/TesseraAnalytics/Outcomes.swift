@@ -104,21 +104,33 @@ public struct EmployeeRetention: Sendable, Equatable {
         return (participating - other) * 100
     }
 
-    /// The report over (from, to] for `people`: the population is those hired at or before
-    /// `from` and not gone by then; participants completed a program at or before `from`
-    /// (`participated`); retained are those not gone by `to`. A person who left on day D is
-    /// gone from the end of D.
-    public static func report(
-        people: [Roster.Person], participated: Set<String>, from: Int64, to: Int64, byTeam: Bool
-    ) -> [EmployeeRetention] {
-        let population = people.filter { $0.hired.startMilliseconds <= from && ($0.left.map { $0.endMilliseconds > from } ?? true) }
-        func row(_ team: String?, _ members: [Roster.Person]) -> EmployeeRetention {
-            func group(_ members: [Roster.Person]) -> Group {
+    /// One person on the roster, as employee retention sees them.
+    public struct Member: Sendable {
+        public let team: String?
+        public let hired: Day
+        public let left: Day?
+        /// Completed a program (the one asked about, or any) at or before `from`.
+        public let participated: Bool
+
+        public init(team: String?, hired: Day, left: Day?, participated: Bool) {
+            self.team = team
+            self.hired = hired
+            self.left = left
+            self.participated = participated
+        }
+    }
+
+    /// The report over (from, to] for the roster's `members`: the population is those hired at
+    /// or before `from` and not gone by then; participants are the members who `participated`;
+    /// retained are those not gone by `to`. A person who left on day D is gone from the end of D.
+    public static func report(members: [Member], from: Int64, to: Int64, byTeam: Bool) -> [EmployeeRetention] {
+        let population = members.filter { $0.hired.startMilliseconds <= from && ($0.left.map { $0.endMilliseconds > from } ?? true) }
+        func row(_ team: String?, _ members: [Member]) -> EmployeeRetention {
+            func group(_ members: [Member]) -> Group {
                 Group(count: members.count, retained: members.filter { $0.left.map { $0.endMilliseconds > to } ?? true }.count)
             }
-            let participants = members.filter { participated.contains($0.agent.storageKey) }
-            let others = members.filter { !participated.contains($0.agent.storageKey) }
-            return EmployeeRetention(team: team, participants: group(participants), nonParticipants: group(others))
+            return EmployeeRetention(
+                team: team, participants: group(members.filter(\.participated)), nonParticipants: group(members.filter { !$0.participated }))
         }
         guard byTeam else { return [row(nil, population)] }
         let teams = Dictionary(grouping: population) { $0.team ?? Roster.unassignedTeam }

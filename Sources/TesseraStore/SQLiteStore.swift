@@ -173,9 +173,8 @@ public final class SQLiteStore: Sendable {
                     candidate, completionVerbs: catalog.completionVerbs, from: Int64.min, to: from, on: connection)
                 participants.formUnion(completed.keys)
             }
-            let keys = try AnalyticsQueries.agentKeys(participants, on: connection)
-            let people = try CatalogAndRoster.roster(on: connection).people
-            return EmployeeRetention.report(people: people, participated: keys, from: from, to: to, byTeam: byTeam)
+            let members = try CatalogAndRoster.members(participants: participants, on: connection)
+            return EmployeeRetention.report(members: members, from: from, to: to, byTeam: byTeam)
         }
     }
 

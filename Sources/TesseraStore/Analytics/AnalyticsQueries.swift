@@ -4,9 +4,9 @@ import XAPI
 /// Reads the analytics roll-ups (never statement JSON).
 enum AnalyticsQueries {
     /// The proficiency report as of `asOf` (nil: everything stored). Everything stored comes
-    /// from the per-learner `proficiency` roll-up; the end of a day (what a bare date means)
-    /// from the per-day `proficiency_days` roll-up; any other instant from each learner's
-    /// standing looked up in `skill_events`.
+    /// from `proficiency_totals`; the end of a day (what a bare date means) from the per-day
+    /// `proficiency_days`; any other instant from each learner's standing (`proficiency`, and
+    /// `skill_events` for learners whose latest score is later).
     static func proficiencyRows(
         asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: SQLiteConnection
     ) throws -> [ProficiencyRow] {
@@ -15,18 +15,20 @@ enum AnalyticsQueries {
             guard let known = try AnalyticsTerms.id(of: skill, on: connection) else { return [] }
             skillID = known
         }
-        if let asOf, case let day = Day(containing: asOf), day.endMilliseconds == asOf {
+        guard let asOf else { return try ProficiencyDays.rows(upTo: nil, skill: skillID, team: team, catalog: catalog, on: connection) }
+        let day = Day(containing: asOf)
+        if day.endMilliseconds == asOf {
             return try ProficiencyDays.rows(upTo: day.ordinal, skill: skillID, team: team, catalog: catalog, on: connection)
         }
         return try learnerProficiencyRows(asOf: asOf, skill: skillID, team: team, catalog: catalog, on: connection)
     }
 
     /// The proficiency report from the `proficiency` roll-up: each learner's latest score as of
-    /// `asOf` (nil: everything stored) is the roll-up's, or — when that is later than `asOf` —
+    /// `asOf` is the roll-up's, or — when that is later than `asOf` —
     /// the latest before it in `skill_events`. Rows come in (skill, learner) order with integer
     /// learner ids, and are summed per (team, skill) here rather than sorted by text in SQL.
     private static func learnerProficiencyRows(
-        asOf: Int64?, skill: Int64?, team: String?, catalog: Catalog, on connection: SQLiteConnection
+        asOf: Int64, skill: Int64?, team: String?, catalog: Catalog, on connection: SQLiteConnection
     ) throws -> [ProficiencyRow] {
         let terms = try AnalyticsTerms.all(on: connection)
         // Team slots: learners map to a slot, rows are summed per slot for one skill at a time.
@@ -50,7 +52,7 @@ enum AnalyticsQueries {
                         AND e.kind & 1 != 0 AND e.at_ms <= ?1 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1) END
             FROM proficiency p WHERE p.first_at <= ?1 AND (?2 IS NULL OR p.skill = ?2) ORDER BY p.skill
             """)
-        select.bind(1, asOf ?? Int64.max)
+        select.bind(1, asOf)
         select.bind(2, skill)
         struct Totals {
             var assessed = 0, gainLearners = 0, sumLatest = 0.0, sumGain = 0.0
@@ -238,17 +240,5 @@ extension AnalyticsQueries {
         }
         close()
         return rows.sorted { $0.skill < $1.skill }
-    }
-
-    /// The agent keys of interned agent ids.
-    static func agentKeys(_ ids: some Sequence<Int64>, on connection: SQLiteConnection) throws -> Set<String> {
-        let select = try connection.prepared("SELECT ifi FROM agents WHERE id = ?")
-        var keys = Set<String>()
-        for id in ids {
-            select.reset()
-            select.bind(1, id)
-            if try select.step() { keys.insert(select.text(0)) }
-        }
-        return keys
     }
 }

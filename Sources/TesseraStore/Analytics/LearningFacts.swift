@@ -141,7 +141,7 @@ final class LearningFacts {
         days = ProficiencyDays(catalog)
         try connection.execute("""
             DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline; DELETE FROM program_events;
-            DELETE FROM program_learners; DELETE FROM proficiency_days
+            DELETE FROM program_learners; DELETE FROM proficiency_days; DELETE FROM proficiency_spans; DELETE FROM proficiency_totals
             """)
         // Enrolment: statements whose object, parent or grouping is a program or its activity.
         let enrolment = try connection.prepared("""
@@ -298,7 +298,7 @@ final class LearningFacts {
             try connection.execute("""
                 DELETE FROM learning_events; DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline;
                 DELETE FROM program_events; DELETE FROM program_learners;
-                DELETE FROM proficiency_days
+                DELETE FROM proficiency_days; DELETE FROM proficiency_spans; DELETE FROM proficiency_totals
                 """)
             let count = try deriveEvents(on: connection)
             try connection.execute("DELETE FROM settings WHERE name = 'facts_incomplete'")

@@ -57,6 +57,14 @@ struct ProficiencyDays {
         }
     }
 
+    /// The days a span of `proficiency_spans` covers.
+    static let spanDays: Int64 = 32
+
+    /// The span `day` falls in.
+    static func span(of day: Int64) -> Int64 {
+        day >= 0 ? day / spanDays : (day - spanDays + 1) / spanDays
+    }
+
     /// The catalog's level minimums, ascending.
     let levelMinimums: [Double]
 
@@ -115,25 +123,36 @@ struct ProficiencyDays {
             rows.removeAll()
         }
 
-        /// Adds the changes to the stored rows and forgets them.
+        /// Adds the changes to the stored rows of their day, their span and the totals, and
+        /// forgets them.
         mutating func write(on connection: SQLiteConnection) throws {
-            let upsert = try connection.prepared("""
+            let sums = "learners = learners + ?5, score_sum = score_sum + ?6, gain_learners = gain_learners + ?7, gain_sum = gain_sum + ?8"
+            let day = try connection.prepared("""
                 INSERT INTO proficiency_days (skill, team, level, day, learners, score_sum, gain_learners, gain_sum)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                ON CONFLICT (skill, team, level, day) DO UPDATE SET
-                    learners = learners + ?5, score_sum = score_sum + ?6, gain_learners = gain_learners + ?7, gain_sum = gain_sum + ?8
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (skill, team, level, day) DO UPDATE SET \(sums)
+                """)
+            let span = try connection.prepared("""
+                INSERT INTO proficiency_spans (skill, team, level, span, learners, score_sum, gain_learners, gain_sum)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (skill, team, level, span) DO UPDATE SET \(sums)
+                """)
+            let total = try connection.prepared("""
+                INSERT INTO proficiency_totals (skill, team, level, learners, score_sum, gain_learners, gain_sum)
+                VALUES (?1, ?2, ?3, ?5, ?6, ?7, ?8) ON CONFLICT (skill, team, level) DO UPDATE SET \(sums)
                 """)
             for (row, change) in rows where !change.isZero {
-                upsert.reset()
-                upsert.bind(1, row.skill)
-                upsert.bind(2, row.team)
-                upsert.bind(3, Int64(row.key.level))
-                upsert.bind(4, row.key.day)
-                upsert.bind(5, change.learners)
-                upsert.bind(6, change.scoreSum)
-                upsert.bind(7, change.gainLearners)
-                upsert.bind(8, change.gainSum)
-                try upsert.step()
+                // ?4 is the day, the span, or unused for the totals.
+                for (upsert, period) in [(day, row.key.day), (span, ProficiencyDays.span(of: row.key.day)), (total, 0)] {
+                    upsert.reset()
+                    upsert.bind(1, row.skill)
+                    upsert.bind(2, row.team)
+                    upsert.bind(3, Int64(row.key.level))
+                    upsert.bind(4, period)
+                    upsert.bind(5, change.learners)
+                    upsert.bind(6, change.scoreSum)
+                    upsert.bind(7, change.gainLearners)
+                    upsert.bind(8, change.gainSum)
+                    try upsert.step()
+                }
             }
             rows.removeAll(keepingCapacity: true)
         }
@@ -142,7 +161,7 @@ struct ProficiencyDays {
     /// Replaces every row with what the assessments in `skill_events` give, learners placed in
     /// their roster team (`Roster.unassignedTeam` when absent). One pass in key order.
     func rebuild(on connection: SQLiteConnection) throws {
-        try connection.execute("DELETE FROM proficiency_days")
+        try connection.execute("DELETE FROM proficiency_days; DELETE FROM proficiency_spans; DELETE FROM proficiency_totals")
         let teams = try Self.teams(on: connection)
         let select = try connection.prepared("""
             SELECT skill, agent_id, at_ms, seq, score FROM skill_events WHERE kind & 1 != 0 ORDER BY skill, agent_id, at_ms, seq
@@ -186,18 +205,29 @@ struct ProficiencyDays {
         return teams
     }
 
-    /// The report as of the end of `day` (nil: everything stored), for one skill (by term id)
-    /// and team or all, summed from the rows.
+    /// The report as of the end of `day` (summed from the days up to it) or over everything
+    /// stored (nil: from the totals), for one skill (by term id) and team or all.
     static func rows(
         upTo day: Int64?, skill: Int64?, team: String?, catalog: Catalog, on connection: SQLiteConnection
     ) throws -> [ProficiencyRow] {
         let terms = try AnalyticsTerms.all(on: connection)
-        let select = try connection.prepared("""
-            SELECT skill, team, level, SUM(learners), SUM(score_sum), SUM(gain_learners), SUM(gain_sum) FROM proficiency_days
-            WHERE day <= ?1 AND (?2 IS NULL OR skill = ?2) AND (?3 IS NULL OR team = ?3)
+        let filters = "(?2 IS NULL OR skill = ?2) AND (?3 IS NULL OR team = ?3)"
+        let select = try connection.prepared(day == nil ? """
+            SELECT skill, team, level, learners, score_sum, gain_learners, gain_sum FROM proficiency_totals
+            WHERE \(filters) ORDER BY skill, team, level
+            """ : """
+            SELECT skill, team, level, SUM(learners), SUM(score_sum), SUM(gain_learners), SUM(gain_sum) FROM (
+                SELECT skill, team, level, learners, score_sum, gain_learners, gain_sum FROM proficiency_spans
+                WHERE span < ?4 AND \(filters)
+                UNION ALL
+                SELECT skill, team, level, learners, score_sum, gain_learners, gain_sum FROM proficiency_days
+                WHERE day >= ?4 * \(spanDays) AND day <= ?1 AND \(filters))
             GROUP BY skill, team, level ORDER BY skill, team, level
             """)
-        select.bind(1, day ?? Int64.max)
+        if let day {
+            select.bind(1, day)
+            select.bind(4, span(of: day))
+        }
         select.bind(2, skill)
         select.bind(3, team)
         var rows: [ProficiencyRow] = []
