@@ -93,45 +93,60 @@ final class LearningFacts {
     /// Removes the facts of the statement at `seq` (it was voided) and recomputes the
     /// proficiency it took part in.
     func forget(seq: Int64, on connection: SQLiteConnection) throws {
-        let affected = try connection.prepared("SELECT skill, agent_id, kind FROM skill_events WHERE seq = ? AND kind & 3 != 0")
-        affected.bind(1, seq)
-        var pairs: [(skill: Int64, agent: Int64, kind: SkillFact.Kind)] = []
-        while try affected.step() {
-            pairs.append((affected.int64(0), affected.int64(1), SkillFact.Kind(rawValue: affected.int64(2))))
+        // The facts `record` derived, derived again from the stored statement (voiding is rare,
+        // so the fact tables need no index by statement).
+        let stored = try connection.prepared("""
+            SELECT e.agent_id, e.at_ms, s.body FROM learning_events e JOIN statements s ON s.seq = e.seq WHERE e.seq = ?
+            """)
+        stored.bind(1, seq)
+        guard try stored.step(), let statement = StatementReader.readStored(stored.blob(2)), let event = LearningEvent(statement) else {
+            stored.reset()
+            return
         }
-        affected.reset()
-        let enrolments = try connection.prepared("SELECT program, agent_id FROM program_events WHERE seq = ?")
-        enrolments.bind(1, seq)
-        var enrolled: [(program: Int64, agent: Int64)] = []
-        while try enrolments.step() { enrolled.append((enrolments.int64(0), enrolments.int64(1))) }
-        enrolments.reset()
-        for (program, agent) in enrolled { try Self.countEnrolment(program, agent: agent, by: -1, on: connection) }
-        var timelines: [Int: [ScorePoint]] = [:]
-        for (offset, pair) in pairs.enumerated() where pair.kind.contains(.assessment) {
-            timelines[offset] = try Self.timeline(pair.skill, agent: pair.agent, on: connection)
+        let (agent, at) = (stored.int64(0), stored.int64(1))
+        stored.reset()
+        try Self.deleteFact("DELETE FROM learning_events WHERE seq = ?4", key: 0, agent: agent, at: at, seq: seq, on: connection)
+        for program in index.programs(of: event) {
+            let id = try term(program, on: connection)
+            try Self.deleteFact(
+                "DELETE FROM program_events WHERE program = ?1 AND at_ms = ?3 AND agent_id = ?2 AND seq = ?4",
+                key: id, agent: agent, at: at, seq: seq, on: connection)
+            if connection.changes > 0 { try Self.countEnrolment(id, agent: agent, by: -1, on: connection) }
         }
-        for sql in [
-            "DELETE FROM learning_events WHERE seq = ?", "DELETE FROM skill_events WHERE seq = ?", "DELETE FROM program_events WHERE seq = ?",
-        ] {
-            let delete = try connection.prepared(sql)
-            delete.bind(1, seq)
-            try delete.step()
-        }
-        for (offset, pair) in pairs.enumerated() {
-            if let old = timelines[offset] {
+        for fact in index.skillFacts(verb: event.verb, activity: event.activity, score: event.score, skills: event.skills(in: index)) {
+            let skill = try term(fact.skill, on: connection)
+            let scored = event.score != nil
+            let old = scored && fact.kind.contains(.assessment) ? try Self.timeline(skill, agent: agent, on: connection) : nil
+            try Self.deleteFact(
+                "DELETE FROM skill_events WHERE skill = ?1 AND agent_id = ?2 AND at_ms = ?3 AND seq = ?4",
+                key: skill, agent: agent, at: at, seq: seq, on: connection)
+            if let old {
                 let new = old.filter { $0.seq != seq }
                 var changes: [ProficiencyDays.Key: ProficiencyDays.Change] = [:]
                 days.add(timeline: old, sign: -1, to: &changes)
                 days.add(timeline: new, sign: 1, to: &changes)
-                pendingDays.add(changes, skill: pair.skill, team: try team(of: pair.agent, on: connection))
-                try Self.run("DELETE FROM proficiency WHERE skill = ?1 AND agent_id = ?2", skill: pair.skill, agent: pair.agent, on: connection)
+                pendingDays.add(changes, skill: skill, team: try team(of: agent, on: connection))
+                try Self.run("DELETE FROM proficiency WHERE skill = ?1 AND agent_id = ?2", skill: skill, agent: agent, on: connection)
                 if let first = new.first, let latest = new.last {
-                    try Self.writeProficiency(pair.skill, agent: pair.agent, ProficiencyDays.Standing(first: first, latest: latest), on: connection)
+                    try Self.writeProficiency(skill, agent: agent, ProficiencyDays.Standing(first: first, latest: latest), on: connection)
                 }
             }
-            if pair.kind.contains(.passed) { try Self.recomputeBaseline(pair.skill, agent: pair.agent, on: connection) }
-            try Self.refreshFollowUps(skill: pair.skill, agent: pair.agent, on: connection)
+            if scored && fact.kind.contains(.passed) { try Self.recomputeBaseline(skill, agent: agent, on: connection) }
+            if scored && !fact.kind.isDisjoint(with: [.assessment, .passed]) {
+                try Self.refreshFollowUps(skill: skill, agent: agent, on: connection)
+            }
         }
+    }
+
+    /// Runs a DELETE of one fact row: ?1 the skill or program, ?2 the learner, ?3 the time, ?4
+    /// the statement.
+    private static func deleteFact(_ sql: String, key: Int64, agent: Int64, at: Int64, seq: Int64, on connection: SQLiteConnection) throws {
+        let delete = try connection.prepared(sql)
+        delete.bind(1, key)
+        delete.bind(2, agent)
+        delete.bind(3, at)
+        delete.bind(4, seq)
+        try delete.step()
     }
 
     /// Switches to `catalog` and re-derives `skill_events` and `proficiency` from the
@@ -141,7 +156,7 @@ final class LearningFacts {
         days = ProficiencyDays(catalog)
         try connection.execute("""
             DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline; DELETE FROM program_events;
-            DELETE FROM program_learners; DELETE FROM proficiency_days; DELETE FROM proficiency_spans; DELETE FROM proficiency_totals
+            DELETE FROM program_learners; DELETE FROM proficiency_days; DELETE FROM proficiency_spans
             """)
         // Enrolment: statements whose object, parent or grouping is a program or its activity.
         let enrolment = try connection.prepared("""
@@ -298,7 +313,7 @@ final class LearningFacts {
             try connection.execute("""
                 DELETE FROM learning_events; DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline;
                 DELETE FROM program_events; DELETE FROM program_learners;
-                DELETE FROM proficiency_days; DELETE FROM proficiency_spans; DELETE FROM proficiency_totals
+                DELETE FROM proficiency_days; DELETE FROM proficiency_spans
                 """)
             let count = try deriveEvents(on: connection)
             try connection.execute("DELETE FROM settings WHERE name = 'facts_incomplete'")
@@ -466,24 +481,19 @@ final class LearningFacts {
     }
 
     /// Keeps the learner's earliest `passed` score on the skill; when this one becomes it, the
-    /// follow-up is looked up again.
+    /// follow-up is looked up again. Read first: a later `passed` (the usual case) writes nothing.
     private static func advanceBaseline(_ skill: Int64, agent: Int64, _ point: ScorePoint, on connection: SQLiteConnection) throws {
-        let upsert = try connection.prepared("""
+        let known = try connection.prepared("SELECT at_ms, seq FROM retention_baseline WHERE skill = ? AND agent_id = ?")
+        known.bind(1, skill)
+        known.bind(2, agent)
+        let isLater = try known.step() && (known.int64(0), known.int64(1)) <= (point.at, point.seq)
+        known.reset()
+        guard !isLater else { return }
+        try run("""
             INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)
-            ON CONFLICT (skill, agent_id) DO UPDATE SET
-                score = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?5 ELSE score END,
-                seq = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?4 ELSE seq END,
-                at_ms = CASE WHEN (?3, ?4) < (at_ms, seq) THEN ?3 ELSE at_ms END
-            RETURNING seq
-            """)
-        upsert.bind(1, skill)
-        upsert.bind(2, agent)
-        upsert.bind(3, point.at)
-        upsert.bind(4, point.seq)
-        upsert.bind(5, point.score)
-        let isBaseline = try upsert.step() && upsert.int64(0) == point.seq
-        upsert.reset()
-        if isBaseline { try refreshFollowUps(skill: skill, agent: agent, on: connection) }
+            ON CONFLICT (skill, agent_id) DO UPDATE SET at_ms = excluded.at_ms, seq = excluded.seq, score = excluded.score
+            """, skill: skill, agent: agent, point, on: connection)
+        try refreshFollowUps(skill: skill, agent: agent, on: connection)
     }
 
     /// The gap the stored follow-ups are kept for: the contract's default `minDays`.
@@ -594,8 +604,11 @@ final class LearningFacts {
     ) throws {
         let (first, latest) = (standing.first, standing.latest)
         let insert = try connection.prepared("""
-            INSERT OR REPLACE INTO proficiency (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
+            INSERT INTO proficiency (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (skill, agent_id) DO UPDATE SET
+                first_at = excluded.first_at, first_seq = excluded.first_seq, first_score = excluded.first_score,
+                latest_at = excluded.latest_at, latest_seq = excluded.latest_seq, latest_score = excluded.latest_score
             """)
         insert.bind(1, skill)
         insert.bind(2, agent)

@@ -123,8 +123,7 @@ struct ProficiencyDays {
             rows.removeAll()
         }
 
-        /// Adds the changes to the stored rows of their day, their span and the totals, and
-        /// forgets them.
+        /// Adds the changes to the stored rows of their day and their span, and forgets them.
         mutating func write(on connection: SQLiteConnection) throws {
             let sums = "learners = learners + ?5, score_sum = score_sum + ?6, gain_learners = gain_learners + ?7, gain_sum = gain_sum + ?8"
             let day = try connection.prepared("""
@@ -135,13 +134,9 @@ struct ProficiencyDays {
                 INSERT INTO proficiency_spans (skill, team, level, span, learners, score_sum, gain_learners, gain_sum)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (skill, team, level, span) DO UPDATE SET \(sums)
                 """)
-            let total = try connection.prepared("""
-                INSERT INTO proficiency_totals (skill, team, level, learners, score_sum, gain_learners, gain_sum)
-                VALUES (?1, ?2, ?3, ?5, ?6, ?7, ?8) ON CONFLICT (skill, team, level) DO UPDATE SET \(sums)
-                """)
             for (row, change) in rows where !change.isZero {
-                // ?4 is the day, the span, or unused for the totals.
-                for (upsert, period) in [(day, row.key.day), (span, ProficiencyDays.span(of: row.key.day)), (total, 0)] {
+                // ?4 is the day or the span.
+                for (upsert, period) in [(day, row.key.day), (span, ProficiencyDays.span(of: row.key.day))] {
                     upsert.reset()
                     upsert.bind(1, row.skill)
                     upsert.bind(2, row.team)
@@ -161,7 +156,7 @@ struct ProficiencyDays {
     /// Replaces every row with what the assessments in `skill_events` give, learners placed in
     /// their roster team (`Roster.unassignedTeam` when absent). One pass in key order.
     func rebuild(on connection: SQLiteConnection) throws {
-        try connection.execute("DELETE FROM proficiency_days; DELETE FROM proficiency_spans; DELETE FROM proficiency_totals")
+        try connection.execute("DELETE FROM proficiency_days; DELETE FROM proficiency_spans")
         let teams = try Self.teams(on: connection)
         let select = try connection.prepared("""
             SELECT skill, agent_id, at_ms, seq, score FROM skill_events WHERE kind & 1 != 0 ORDER BY skill, agent_id, at_ms, seq
@@ -205,16 +200,16 @@ struct ProficiencyDays {
         return teams
     }
 
-    /// The report as of the end of `day` (summed from the days up to it) or over everything
-    /// stored (nil: from the totals), for one skill (by term id) and team or all.
+    /// The report as of the end of `day` (whole spans, then the days of the last one) or over
+    /// everything stored (nil: every span), for one skill (by term id) and team or all.
     static func rows(
         upTo day: Int64?, skill: Int64?, team: String?, catalog: Catalog, on connection: SQLiteConnection
     ) throws -> [ProficiencyRow] {
         let terms = try AnalyticsTerms.all(on: connection)
         let filters = "(?2 IS NULL OR skill = ?2) AND (?3 IS NULL OR team = ?3)"
         let select = try connection.prepared(day == nil ? """
-            SELECT skill, team, level, learners, score_sum, gain_learners, gain_sum FROM proficiency_totals
-            WHERE \(filters) ORDER BY skill, team, level
+            SELECT skill, team, level, SUM(learners), SUM(score_sum), SUM(gain_learners), SUM(gain_sum) FROM proficiency_spans
+            WHERE \(filters) GROUP BY skill, team, level ORDER BY skill, team, level
             """ : """
             SELECT skill, team, level, SUM(learners), SUM(score_sum), SUM(gain_learners), SUM(gain_sum) FROM (
                 SELECT skill, team, level, learners, score_sum, gain_learners, gain_sum FROM proficiency_spans
