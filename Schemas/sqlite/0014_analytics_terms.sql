@@ -59,6 +59,18 @@ CREATE TABLE program_events (
     PRIMARY KEY (program, at_ms, agent_id, seq)
 ) WITHOUT ROWID;
 
+-- Statements with a completion verb about an activity of a program (catalog-dependent), keyed
+-- for "each person's first completion of each activity"; `learning_events` needs no index by
+-- activity for it.
+DROP INDEX learning_events_activity;
+CREATE TABLE completion_events (
+    activity_id  INTEGER NOT NULL,
+    agent_id     INTEGER NOT NULL,
+    at_ms        INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    PRIMARY KEY (activity_id, agent_id, at_ms, seq)
+) WITHOUT ROWID;
+
 -- How many of `program_events` each (program, person) has: enrolment over all time without
 -- scanning the events.
 CREATE TABLE program_learners (

@@ -60,6 +60,7 @@ public struct CatalogIndex: Sendable {
     public let completionVerbs: Set<String>
     public let behaviorVerbs: Set<String>
     private let programsByTarget: [String: [String]]
+    private let programActivities: Set<String>
 
     public init(_ catalog: Catalog) {
         self.catalog = catalog
@@ -68,6 +69,7 @@ public struct CatalogIndex: Sendable {
             for target in Set([program.id] + program.activities) { byTarget[target, default: []].append(program.id) }
         }
         programsByTarget = byTarget
+        programActivities = Set(catalog.programs.flatMap(\.activities))
         var byActivity: [String: [String]] = [:]
         for skill in catalog.skills {
             for activity in skill.activities { byActivity[activity, default: []].append(skill.id) }
@@ -86,6 +88,13 @@ public struct CatalogIndex: Sendable {
             programs.formUnion(programsByTarget[target] ?? [])
         }
         return programs
+    }
+
+    /// True when a statement with `verb` about `activity` completes an activity of a program
+    /// (what outcomes count as completion).
+    public func isCompletion(verb: String, activity: String?) -> Bool {
+        guard let activity, completionVerbs.contains(verb) else { return false }
+        return programActivities.contains(activity)
     }
 
     /// True when `id` starts with one of the skill category prefixes.

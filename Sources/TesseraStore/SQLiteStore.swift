@@ -141,8 +141,7 @@ public final class SQLiteStore: Sendable {
                 let enrolled = try AnalyticsQueries.enrolledCount(program, from: from, to: to, on: connection)
                 // Completers are enrolled: their completion statements' objects are the
                 // program's activities, inside the same window.
-                let completed = try AnalyticsQueries.completions(
-                    program, completionVerbs: catalog.completionVerbs, from: from, to: to, on: connection)
+                let completed = try AnalyticsQueries.completions(program, from: from, to: to, on: connection)
                 let skills = try AnalyticsTerms.ids(of: program.skills, on: connection)
                 let changed = try completed.filter { agent, completedAt in
                     try AnalyticsQueries.showedBehavior(
@@ -169,8 +168,7 @@ public final class SQLiteStore: Sendable {
         try analyticsSnapshot { catalog, connection in
             var participants = Set<Int64>()
             for candidate in catalog.programs where program == nil || candidate.id == program {
-                let completed = try AnalyticsQueries.completions(
-                    candidate, completionVerbs: catalog.completionVerbs, from: Int64.min, to: from, on: connection)
+                let completed = try AnalyticsQueries.completions(candidate, from: Int64.min, to: from, on: connection)
                 participants.formUnion(completed.keys)
             }
             let members = try CatalogAndRoster.members(participants: participants, on: connection)

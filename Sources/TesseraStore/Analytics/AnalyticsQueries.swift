@@ -110,23 +110,19 @@ extension AnalyticsQueries {
         Array(repeating: "?", count: max(count, 1)).joined(separator: ", ")
     }
 
-    /// When each person completed `program` within [from, to]: the latest, over the program's
-    /// activities, of each activity's first completion. People who did not complete every
-    /// activity are absent.
-    static func completions(
-        _ program: Catalog.Program, completionVerbs: [String], from: Int64, to: Int64, on connection: SQLiteConnection
-    ) throws -> [Int64: Int64] {
+    /// When each person completed `program` within [from, to] (from `completion_events`): the
+    /// latest, over the program's activities, of each activity's first completion. People who
+    /// did not complete every activity are absent.
+    static func completions(_ program: Catalog.Program, from: Int64, to: Int64, on connection: SQLiteConnection) throws -> [Int64: Int64] {
         let activities = try ids(program.activities, in: "activities", on: connection)
-        let verbs = try ids(completionVerbs, in: "verbs", on: connection)
-        guard activities.count == Set(program.activities).count, !verbs.isEmpty else { return [:] }
+        guard activities.count == Set(program.activities).count else { return [:] }
         let select = try connection.prepared("""
-            SELECT agent_id, activity_id, MIN(at_ms) FROM learning_events
-            WHERE activity_id IN (\(placeholders(activities.count))) AND verb_id IN (\(placeholders(verbs.count)))
-                AND at_ms BETWEEN ? AND ?
-            GROUP BY agent_id, activity_id
+            SELECT agent_id, activity_id, MIN(at_ms) FROM completion_events
+            WHERE activity_id IN (\(placeholders(activities.count))) AND at_ms BETWEEN ? AND ?
+            GROUP BY activity_id, agent_id
             """)
         var index: Int32 = 1
-        for id in activities + verbs + [from, to] {
+        for id in activities + [from, to] {
             select.bind(index, id)
             index += 1
         }

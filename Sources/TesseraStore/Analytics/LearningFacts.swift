@@ -58,6 +58,11 @@ final class LearningFacts {
     /// Records the facts of the statement just stored at `seq`, which happened at `at`.
     func record(_ event: LearningEvent, seq: Int64, at: Int64, ids: IDs, on connection: SQLiteConnection) throws {
         try Self.insertEvent(event, seq: seq, at: at, ids: ids, on: connection)
+        if index.isCompletion(verb: event.verb, activity: event.activity), let activity = ids.activity {
+            try Self.writeFact(
+                "INSERT OR IGNORE INTO completion_events (activity_id, agent_id, at_ms, seq) VALUES (?1, ?2, ?3, ?4)",
+                key: activity, agent: ids.agent, at: at, seq: seq, on: connection)
+        }
         for program in index.programs(of: event) {
             try Self.insertProgramEvent(try term(program, on: connection), at: at, agent: ids.agent, seq: seq, on: connection)
         }
@@ -96,19 +101,22 @@ final class LearningFacts {
         // The facts `record` derived, derived again from the stored statement (voiding is rare,
         // so the fact tables need no index by statement).
         let stored = try connection.prepared("""
-            SELECT e.agent_id, e.at_ms, s.body FROM learning_events e JOIN statements s ON s.seq = e.seq WHERE e.seq = ?
+            SELECT e.agent_id, e.at_ms, e.activity_id, s.body FROM learning_events e JOIN statements s ON s.seq = e.seq WHERE e.seq = ?
             """)
         stored.bind(1, seq)
-        guard try stored.step(), let statement = StatementReader.readStored(stored.blob(2)), let event = LearningEvent(statement) else {
+        guard try stored.step(), let statement = StatementReader.readStored(stored.blob(3)), let event = LearningEvent(statement) else {
             stored.reset()
             return
         }
-        let (agent, at) = (stored.int64(0), stored.int64(1))
+        let (agent, at, activity) = (stored.int64(0), stored.int64(1), stored.int64(2))
         stored.reset()
-        try Self.deleteFact("DELETE FROM learning_events WHERE seq = ?4", key: 0, agent: agent, at: at, seq: seq, on: connection)
+        try Self.writeFact("DELETE FROM learning_events WHERE seq = ?4", key: 0, agent: agent, at: at, seq: seq, on: connection)
+        try Self.writeFact(
+            "DELETE FROM completion_events WHERE activity_id = ?1 AND agent_id = ?2 AND at_ms = ?3 AND seq = ?4",
+            key: activity, agent: agent, at: at, seq: seq, on: connection)
         for program in index.programs(of: event) {
             let id = try term(program, on: connection)
-            try Self.deleteFact(
+            try Self.writeFact(
                 "DELETE FROM program_events WHERE program = ?1 AND at_ms = ?3 AND agent_id = ?2 AND seq = ?4",
                 key: id, agent: agent, at: at, seq: seq, on: connection)
             if connection.changes > 0 { try Self.countEnrolment(id, agent: agent, by: -1, on: connection) }
@@ -117,7 +125,7 @@ final class LearningFacts {
             let skill = try term(fact.skill, on: connection)
             let scored = event.score != nil
             let old = scored && fact.kind.contains(.assessment) ? try Self.timeline(skill, agent: agent, on: connection) : nil
-            try Self.deleteFact(
+            try Self.writeFact(
                 "DELETE FROM skill_events WHERE skill = ?1 AND agent_id = ?2 AND at_ms = ?3 AND seq = ?4",
                 key: skill, agent: agent, at: at, seq: seq, on: connection)
             if let old {
@@ -138,9 +146,9 @@ final class LearningFacts {
         }
     }
 
-    /// Runs a DELETE of one fact row: ?1 the skill or program, ?2 the learner, ?3 the time, ?4
-    /// the statement.
-    private static func deleteFact(_ sql: String, key: Int64, agent: Int64, at: Int64, seq: Int64, on connection: SQLiteConnection) throws {
+    /// Runs a statement on one fact row: ?1 the skill, program or activity, ?2 the learner, ?3
+    /// the time, ?4 the statement.
+    private static func writeFact(_ sql: String, key: Int64, agent: Int64, at: Int64, seq: Int64, on connection: SQLiteConnection) throws {
         let delete = try connection.prepared(sql)
         delete.bind(1, key)
         delete.bind(2, agent)
@@ -156,7 +164,7 @@ final class LearningFacts {
         days = ProficiencyDays(catalog)
         try connection.execute("""
             DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline; DELETE FROM program_events;
-            DELETE FROM program_learners; DELETE FROM proficiency_days; DELETE FROM proficiency_spans
+            DELETE FROM program_learners; DELETE FROM proficiency_days; DELETE FROM proficiency_spans; DELETE FROM completion_events
             """)
         // Enrolment: statements whose object, parent or grouping is a program or its activity.
         let enrolment = try connection.prepared("""
@@ -178,6 +186,7 @@ final class LearningFacts {
             INSERT INTO program_learners (program, agent_id, events)
             SELECT program, agent_id, COUNT(*) FROM program_events GROUP BY program, agent_id
             """)
+        try deriveCompletions(on: connection)
         try deriveSkillEvents(on: connection)
         try deriveStandings(on: connection)
         try Self.refreshFollowUps(on: connection)
@@ -231,40 +240,62 @@ final class LearningFacts {
             tagged.bind(2, category.id)
             try tagged.step()
         }
-        // Statements whose object is an activity a catalog skill assesses.
-        let assessed = try connection.prepared("""
-            \(insert) SELECT ?1, e.agent_id, e.at_ms, e.seq, \(kind), e.score, e.success
-            FROM learning_events e JOIN temp.verb_kinds k ON k.verb_id = e.verb_id
-            WHERE e.activity_id = ?2 AND \(kind) != 0
+        // Statements whose object is an activity a catalog skill assesses, and behaviours (which
+        // also count for their object): one scan of `learning_events` each, joined to the
+        // activities in question.
+        try connection.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS skill_activities (activity_id INTEGER NOT NULL, skill INTEGER NOT NULL, PRIMARY KEY (activity_id, skill));
+            DELETE FROM temp.skill_activities
             """)
+        let skillActivity = try connection.prepared("INSERT OR IGNORE INTO temp.skill_activities (activity_id, skill) VALUES (?, ?)")
         for skill in index.catalog.skills {
             for activity in try AnalyticsQueries.ids(skill.activities, in: "activities", on: connection) {
-                assessed.reset()
-                assessed.bind(1, try term(skill.id, on: connection))
-                assessed.bind(2, activity)
-                try assessed.step()
+                skillActivity.reset()
+                skillActivity.bind(1, activity)
+                skillActivity.bind(2, try term(skill.id, on: connection))
+                try skillActivity.step()
             }
         }
-        // Behaviours also count for their object.
+        try connection.execute("""
+            \(insert) SELECT t.skill, e.agent_id, e.at_ms, e.seq, \(kind), e.score, e.success
+            FROM learning_events e JOIN temp.skill_activities t ON t.activity_id = e.activity_id JOIN temp.verb_kinds k ON k.verb_id = e.verb_id
+            WHERE \(kind) != 0;
+            DELETE FROM temp.skill_activities
+            """)
         guard !behaviorVerbIDs.isEmpty else { return }
         let verbList = behaviorVerbIDs.map(String.init).joined(separator: ", ")
         let objects = try connection.prepared("""
             SELECT a.id, a.iri FROM activities a
-            WHERE EXISTS (SELECT 1 FROM learning_events e WHERE e.activity_id = a.id AND e.verb_id IN (\(verbList)))
+            WHERE a.id IN (SELECT DISTINCT activity_id FROM learning_events WHERE verb_id IN (\(verbList)))
             """)
         var behaviorObjects: [(id: Int64, iri: String)] = []
         while try objects.step() { behaviorObjects.append((objects.int64(0), objects.text(1))) }
         objects.reset()
-        let behaviors = try connection.prepared("""
-            \(insert) SELECT ?1, e.agent_id, e.at_ms, e.seq, \(SkillFact.Kind.behavior.rawValue), e.score, e.success
-            FROM learning_events e WHERE e.activity_id = ?2 AND e.verb_id IN (\(verbList))
-            """)
         for object in behaviorObjects {
-            behaviors.reset()
-            behaviors.bind(1, try term(object.iri, on: connection))
-            behaviors.bind(2, object.id)
-            try behaviors.step()
+            skillActivity.reset()
+            skillActivity.bind(1, object.id)
+            skillActivity.bind(2, try term(object.iri, on: connection))
+            try skillActivity.step()
         }
+        try connection.execute("""
+            \(insert) SELECT t.skill, e.agent_id, e.at_ms, e.seq, \(SkillFact.Kind.behavior.rawValue), e.score, e.success
+            FROM learning_events e JOIN temp.skill_activities t ON t.activity_id = e.activity_id WHERE e.verb_id IN (\(verbList));
+            DELETE FROM temp.skill_activities
+            """)
+    }
+
+    /// Fills `completion_events` from `learning_events` in one scan: completion verbs about the
+    /// programs' activities.
+    private func deriveCompletions(on connection: SQLiteConnection) throws {
+        let activities = try AnalyticsQueries.ids(index.catalog.programs.flatMap(\.activities), in: "activities", on: connection)
+        let verbs = try AnalyticsQueries.ids(Array(index.completionVerbs), in: "verbs", on: connection)
+        guard !activities.isEmpty, !verbs.isEmpty else { return }
+        try connection.execute("""
+            INSERT OR IGNORE INTO completion_events (activity_id, agent_id, at_ms, seq)
+            SELECT activity_id, agent_id, at_ms, seq FROM learning_events
+            WHERE activity_id IN (\(activities.map(String.init).joined(separator: ", ")))
+                AND verb_id IN (\(verbs.map(String.init).joined(separator: ", ")))
+            """)
     }
 
     /// Fills `proficiency` and `retention_baseline` from `skill_events` in one pass in key
@@ -313,7 +344,7 @@ final class LearningFacts {
             try connection.execute("""
                 DELETE FROM learning_events; DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline;
                 DELETE FROM program_events; DELETE FROM program_learners;
-                DELETE FROM proficiency_days; DELETE FROM proficiency_spans
+                DELETE FROM proficiency_days; DELETE FROM proficiency_spans; DELETE FROM completion_events
                 """)
             let count = try deriveEvents(on: connection)
             try connection.execute("DELETE FROM settings WHERE name = 'facts_incomplete'")
