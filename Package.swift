@@ -53,6 +53,7 @@ let package = Package(
                 .embedInCode("Migrations/0012_retention_baseline.sql"),
                 .embedInCode("Migrations/0013_program_events.sql"),
                 .embedInCode("Migrations/0014_analytics_terms.sql"),
+                .embedInCode("Migrations/0015_statement_chain.sql"),
             ]
         ),
         .target(
@@ -82,7 +83,7 @@ let package = Package(
         .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraTestSupport", "tessera"]),
         .testTarget(
             name: "TesseraStoreTests",
-            dependencies: ["TesseraStore", "TesseraAnalytics", "XAPI", "TesseraSamples", "TesseraTestSupport"]
+            dependencies: ["TesseraStore", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraSamples", "TesseraTestSupport", "tessera"]
         ),
         .testTarget(
             name: "TesseraServerTests",

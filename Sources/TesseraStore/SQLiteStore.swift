@@ -34,6 +34,7 @@ public final class SQLiteStore: Sendable {
         if !applied.isEmpty {
             logger.info("database migrated", metadata: ["path": "\(path)", "versions": "\(applied)"])
         }
+        if applied.contains(Migrator.statementChainVersion) { try StatementChain.extend(on: connection, logger: logger) }
         try LearningFacts.prepare(
             on: connection, analytics: analytics, justCreated: !Migrator.learningFactsVersions.isDisjoint(with: applied), logger: logger)
         let checkpointConnection = try SQLiteConnection(path: path, mode: .readWrite)
@@ -185,6 +186,14 @@ public final class SQLiteStore: Sendable {
             guard let catalog = try CatalogAndRoster.catalog(on: connection) else { return nil }
             return (catalog, try body(catalog, connection))
         }
+    }
+
+    /// Re-checks the hash chain of the database at `path`, read-only (the server may be running).
+    public static func verifyChain(path: String) throws -> ChainVerification {
+        let connection = try SQLiteConnection(path: path, mode: .readOnly)
+        try connection.execute("BEGIN")
+        defer { try? connection.execute("COMMIT") }
+        return try StatementChain.verify(on: connection)
     }
 
     /// The roster (people in agent-key order).

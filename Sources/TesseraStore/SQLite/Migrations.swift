@@ -10,6 +10,9 @@ enum Migrator {
     /// The versions that introduced fact tables; existing statements need them derived.
     static let learningFactsVersions: Set<Int> = [10, 12, 13, 14]
 
+    /// The version that introduced the hash chain; existing statements need chaining.
+    static let statementChainVersion = 15
+
     /// Every migration, in order. The SQL files live in Schemas/sqlite/.
     static let all: [Migration] = [
         Migration(version: 1, name: "statements", sql: String(decoding: PackageResources._001_statements_sql, as: UTF8.self)),
@@ -38,6 +41,8 @@ enum Migrator {
             version: 13, name: "program_events", sql: String(decoding: PackageResources._013_program_events_sql, as: UTF8.self)),
         Migration(
             version: 14, name: "analytics_terms", sql: String(decoding: PackageResources._014_analytics_terms_sql, as: UTF8.self)),
+        Migration(
+            version: 15, name: "statement_chain", sql: String(decoding: PackageResources._015_statement_chain_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.

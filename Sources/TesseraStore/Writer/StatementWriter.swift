@@ -32,6 +32,8 @@ final class StatementWriter: @unchecked Sendable {
     private var interned = Interner()
     /// Analytics' facts, kept in step with the statements (nil with analytics off).
     private let facts: LearningFacts?
+    /// The hash chain over stored statements.
+    private var chain: StatementChain
     /// The last definition JSON received per activity, so that the same definition sent again
     /// (the usual case) costs one comparison.
     private var definitionsSeen: [String: [UInt8]] = [:]
@@ -54,6 +56,7 @@ final class StatementWriter: @unchecked Sendable {
         self.checkpointer = checkpointer
         self.logger = logger
         facts = analytics ? try LearningFacts(connection: connection) : nil
+        chain = try StatementChain(connection: connection)
     }
 
     func start() {
@@ -155,6 +158,7 @@ final class StatementWriter: @unchecked Sendable {
             interned = Interner()
             definitionsSeen = [:]
             try? facts?.reload(on: connection)
+            try? chain.reload(on: connection)
             logger.error("write transaction failed", metadata: ["error": "\(error)"])
             outcomes = pending.map { _ in .failure(error) }
         }
@@ -260,9 +264,11 @@ final class StatementWriter: @unchecked Sendable {
         row.bind(9, time.milliseconds)
         row.bind(10, Int64(statement.voids == nil ? 0 : 1))
         row.bind(11, Int64(isVoided ? 1 : 0))
-        row.bind(12, statement.body(storedAt: time))
+        let body = statement.body(storedAt: time)
+        row.bind(12, body)
         try row.step()
         let seq = connection.lastInsertRowID
+        try chain.append(seq: seq, body: body, on: connection)
         try linkReferences(seq: seq, target: keys.objectStatement, referrers: referrers)
         for (iri, json) in statement.definitions { try define(iri, json) }
         if !isVoided, let facts, let event = statement.learningEvent, let actorID {

@@ -1,0 +1,125 @@
+import Logging
+import TesseraCrypto
+
+/// The hash chain over stored statements (DESIGN.md "Audit and export"): each statement's
+/// `content` is the SHA-256 of its stored body and its `chain` the SHA-256 of the previous
+/// chain followed by its content, in storage order, starting from 32 zero bytes.
+struct StatementChain {
+    /// The chain value before the first statement.
+    static let genesis = [UInt8](repeating: 0, count: 32)
+
+    /// The chain value after the last statement written.
+    private(set) var head: [UInt8]
+
+    /// The chain as stored on `connection`.
+    init(connection: SQLiteConnection) throws {
+        head = try Self.storedHead(on: connection)
+    }
+
+    /// The chain value that follows `previous` for a statement whose content hash is `content`.
+    static func link(_ previous: [UInt8], _ content: [UInt8]) -> [UInt8] {
+        Digest.sha256(previous + content)
+    }
+
+    /// Extends the chain with the statement just stored at `seq` with `body`.
+    mutating func append(seq: Int64, body: [UInt8], on connection: SQLiteConnection) throws {
+        let content = Digest.sha256(body)
+        let chain = Self.link(head, content)
+        let insert = try connection.prepared("INSERT INTO statement_chain (seq, content, chain) VALUES (?, ?, ?)")
+        insert.bind(1, seq)
+        insert.bind(2, content)
+        insert.bind(3, chain)
+        try insert.step()
+        head = chain
+    }
+
+    /// Reads the head again (after a rolled-back transaction).
+    mutating func reload(on connection: SQLiteConnection) throws {
+        head = try Self.storedHead(on: connection)
+    }
+
+    private static func storedHead(on connection: SQLiteConnection) throws -> [UInt8] {
+        let select = try connection.prepared("SELECT chain FROM statement_chain ORDER BY seq DESC LIMIT 1")
+        defer { select.reset() }
+        return try select.step() ? select.blob(0) : genesis
+    }
+
+    /// Chains the statements stored before the chain existed (right after its migration), in
+    /// storage order, in one transaction.
+    static func extend(on connection: SQLiteConnection, logger: Logger) throws {
+        try connection.transaction {
+            var chain = try StatementChain(connection: connection)
+            let last = try connection.scalar("SELECT COALESCE(MAX(seq), 0) FROM statement_chain") ?? 0
+            let statements = try connection.prepared("SELECT seq, body FROM statements WHERE seq > ? ORDER BY seq")
+            statements.bind(1, last)
+            var count = 0
+            while try statements.step() {
+                try chain.append(seq: statements.int64(0), body: statements.blob(1), on: connection)
+                count += 1
+            }
+            statements.reset()
+            if count > 0 { logger.info("hash chain extended over stored statements", metadata: ["statements": "\(count)"]) }
+        }
+    }
+}
+
+/// What checking the stored hash chain found.
+public struct ChainVerification: Sendable {
+    /// One thing wrong, at a statement's storage sequence number.
+    public struct Problem: Sendable, CustomStringConvertible {
+        public let seq: Int64
+        public let reason: String
+        public var description: String { "statement seq \(seq): \(reason)" }
+    }
+
+    /// Statements in the chain.
+    public let statements: Int
+    /// The last chain value, lower-case hexadecimal.
+    public let head: String
+    /// Everything wrong, in storage order (at most `problemLimit`).
+    public let problems: [Problem]
+
+    public var isIntact: Bool { problems.isEmpty }
+
+    /// Problems reported at most; past it, checking stops.
+    public static let problemLimit = 100
+}
+
+extension StatementChain {
+    /// Re-checks the whole chain: each chain row follows from the previous one, each statement
+    /// still has the content its chain row records, no statement is missing from the chain and
+    /// no chained statement is missing.
+    static func verify(on connection: SQLiteConnection) throws -> ChainVerification {
+        var problems: [ChainVerification.Problem] = []
+        func report(_ seq: Int64, _ reason: String) { problems.append(.init(seq: seq, reason: reason)) }
+        let rows = try connection.prepared("""
+            SELECT c.seq, c.content, c.chain, s.seq IS NOT NULL, s.body FROM statement_chain c LEFT JOIN statements s ON s.seq = c.seq
+            ORDER BY c.seq
+            """)
+        var previous = genesis
+        var count = 0
+        while try rows.step(), problems.count < ChainVerification.problemLimit {
+            let seq = rows.int64(0), content = rows.blob(1), chain = rows.blob(2)
+            count += 1
+            if link(previous, content) != chain {
+                report(seq, "its chain value does not follow from the previous one (the chain table was altered)")
+            }
+            if rows.int64(3) == 0 {
+                report(seq, "the statement is missing (its row was deleted)")
+            } else if Digest.sha256(rows.blob(4)) != content {
+                report(seq, "the stored statement differs from what was chained (its content was altered)")
+            }
+            previous = chain
+        }
+        rows.reset()
+        let unchained = try connection.prepared("""
+            SELECT s.seq FROM statements s LEFT JOIN statement_chain c ON c.seq = s.seq WHERE c.seq IS NULL ORDER BY s.seq LIMIT ?
+            """)
+        unchained.bind(1, Int64(ChainVerification.problemLimit))
+        while try unchained.step() { report(unchained.int64(0), "the statement is not in the chain (it was added outside Tessera)") }
+        unchained.reset()
+        return ChainVerification(
+            statements: count, head: Digest.hex(previous),
+            problems: Array(problems.sorted { $0.seq < $1.seq }.prefix(ChainVerification.problemLimit)))
+    }
+}
