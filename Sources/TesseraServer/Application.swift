@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import TesseraCrypto
 import TesseraStore
 
 /// What `tessera serve` needs to run.
@@ -10,12 +11,17 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// The `homePage` of credential accounts written as statement authorities.
     public var authorityHomePage: String
+    /// The key that signs export manifests; its public half is published.
+    public var signingKey: Ed25519Key?
 
     /// Creates a configuration.
-    public init(host: String = "127.0.0.1", port: Int = 8080, authorityHomePage: String = "urn:tessera:credentials") {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, authorityHomePage: String = "urn:tessera:credentials", signingKey: Ed25519Key? = nil
+    ) {
         self.host = host
         self.port = port
         self.authorityHomePage = authorityHomePage
+        self.signingKey = signingKey
     }
 }
 
@@ -38,7 +44,8 @@ public func buildApplication(
         maxAge: .seconds(3600)))
     router.add(middleware: XAPIHeadersMiddleware(logger: logger))
     router.add(middleware: BasicAuthMiddleware(credentials: credentials))
-    AboutResource().register(on: router)
+    AboutResource(publicKey: try? configuration.signingKey?.publicKey()).register(on: router)
+    ExportResource(signingKey: configuration.signingKey).register(on: router)
     StatementResource(store: store, authorityHomePage: configuration.authorityHomePage).register(on: router)
     DocumentResource(store: store).register(on: router)
     ActivitiesResource(store: store).register(on: router)

@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "on: record learning facts for the analytics; off: the LRS alone (TESSERA_ANALYTICS).")
     var analytics: String = Environment.value("TESSERA_ANALYTICS") ?? "on"
 
+    @Option(help: "Ed25519 key that signs export manifests, created (0600) on first run (TESSERA_SIGNING_KEY; default: the database path + .signing-key.pem).")
+    var signingKey: String?
+
     @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE).")
     var authorityHomePage: String = Environment.value("TESSERA_AUTHORITY_HOMEPAGE") ?? "urn:tessera:credentials"
 
@@ -40,7 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
         defer { store.close() }
         let credentials = try CredentialStore(path: db)
         try Self.ensureAdminCredential(credentials, logger: logger)
-        let configuration = ServerConfiguration(host: host, port: port, authorityHomePage: authorityHomePage)
+        let keyPath = signingKey ?? Environment.value("TESSERA_SIGNING_KEY") ?? SigningKeyFile.defaultPath(forDatabase: db)
+        let configuration = ServerConfiguration(
+            host: host, port: port, authorityHomePage: authorityHomePage, signingKey: try SigningKeyFile.loadOrCreate(at: keyPath))
         let application = buildApplication(configuration: configuration, store: store, credentials: credentials, logger: logger)
         logger.info("Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(db)"])
         try await application.runService()

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import TesseraCrypto
 import TesseraServer
 import TesseraStore
 import TesseraTestSupport
@@ -16,10 +17,13 @@ final class TestLRS: @unchecked Sendable {
     let credentials: CredentialStore
     let writer: IssuedCredential
     let reader: IssuedCredential
+    /// The server's export signing key, created beside the database.
+    let signingKey: Ed25519Key
 
     init() throws {
         directory = try TemporaryDirectory()
         let path = directory.path("lrs.sqlite")
+        signingKey = try SigningKeyFile.loadOrCreate(at: SigningKeyFile.defaultPath(forDatabase: path))
         store = try SQLiteStore(path: path, readers: 2, durability: .normal, logger: Logger(label: "test"))
         credentials = try CredentialStore(path: path)
         writer = try credentials.create(name: "course", scopes: [.statementsWrite, .statementsRead])
@@ -34,7 +38,7 @@ final class TestLRS: @unchecked Sendable {
     /// Runs `test` against the application, in-process (`.router`) or over a socket (`.live`).
     func test<Value>(_ setup: TestingSetup, _ test: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         let application = buildApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, credentials: credentials,
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, signingKey: signingKey), store: store, credentials: credentials,
             logger: Logger(label: "test"))
         return try await application.test(setup, test)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import XAPI
@@ -5,6 +6,9 @@ import XAPI
 /// `/xapi/about`: the versions this LRS speaks. A 1.0.x client is told only of 1.0.3 (some
 /// 1.0 clients fail on versions they do not know); others see both.
 struct AboutResource {
+    /// The raw public key that signs export manifests, published as an extension.
+    let publicKey: [UInt8]?
+
     func register(on router: Router<XAPIRequestContext>) {
         router.getAndHead("/xapi/about") { request, context in about(request, context) }
     }
@@ -20,6 +24,10 @@ struct AboutResource {
         writer.endArray()
         writer.key("extensions")
         writer.beginObject()
+        if let publicKey {
+            writer.key(ExportResource.publicKeyExtension)
+            writer.string(Data(publicKey).base64EncodedString())
+        }
         writer.endObject()
         writer.endObject()
         return Response.json(.ok, writer.bytes)
