@@ -7,9 +7,25 @@ public enum Digest {
         run(bytes, length: Int(SHA_DIGEST_LENGTH)) { COpenSSL.SHA1($0, $1, $2) }
     }
 
-    /// The 32-byte SHA-256 digest of `bytes`.
+    /// The 32-byte SHA-256 digest of `bytes`. With the algorithm fetched once: the one-shot
+    /// `SHA256()` looks it up in libcrypto's provider tables (under a lock) on every call, which
+    /// costs more than hashing a statement.
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        run(bytes, length: Int(SHA256_DIGEST_LENGTH)) { COpenSSL.SHA256($0, $1, $2) }
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        var length: UInt32 = 0
+        guard let algorithm = sha256Algorithm.pointer, EVP_Digest(bytes, bytes.count, &digest, &length, algorithm, nil) == 1 else {
+            return run(bytes, length: Int(SHA256_DIGEST_LENGTH)) { COpenSSL.SHA256($0, $1, $2) }
+        }
+        return digest
+    }
+
+    /// libcrypto's SHA-256, fetched once (never freed: it lives as long as the process).
+    private static let sha256Algorithm = Algorithm(EVP_MD_fetch(nil, "SHA256", nil))
+
+    private struct Algorithm: @unchecked Sendable {
+        // Immutable; libcrypto's fetched algorithms may be used from any thread.
+        let pointer: OpaquePointer?
+        init(_ pointer: OpaquePointer?) { self.pointer = pointer }
     }
 
     /// The SHA-2 digest of `bytes` of the size that `hex` (a hexadecimal SHA-256, SHA-384 or
