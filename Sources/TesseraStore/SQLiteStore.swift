@@ -188,6 +188,18 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// The seq of the last stored statement: an export's upper bound, fixed when it starts so
+    /// that it is a consistent prefix of the chain.
+    public func lastStoredSeq() throws -> Int64 {
+        try readers.withConnection { try ExportQuery.lastSeq(on: $0) }
+    }
+
+    /// Up to `limit` export records with seq in (after, through] that `filter` admits, in
+    /// storage order; an export reads them chunk by chunk, in constant memory.
+    public func exportRecords(after: Int64, through: Int64, filter: ExportFilter, limit: Int) throws -> [ExportRecord] {
+        try readers.withConnection { try ExportQuery.records(after: after, through: through, filter: filter, limit: limit, on: $0) }
+    }
+
     /// Re-checks the hash chain of the database at `path`, read-only (the server may be running).
     public static func verifyChain(path: String) throws -> ChainVerification {
         let connection = try SQLiteConnection(path: path, mode: .readOnly)

@@ -1,18 +1,68 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import NIOCore
 import TesseraCrypto
+import TesseraStore
 import XAPI
 
-/// `/export/public-key`: the public half of the key that signs export manifests, for anyone
-/// who checks them (no credential needed).
+/// `/export/statements`: every stored statement (or those a filter admits) as NDJSON, each
+/// line with its place in the hash chain, streamed chunk by chunk in constant memory (scope
+/// `all/read`). `/export/public-key`: the public half of the key that signs export manifests,
+/// for anyone who checks them (no credential needed).
 struct ExportResource {
+    let store: SQLiteStore
     let signingKey: Ed25519Key?
 
     /// The `/xapi/about` extension carrying the same key (raw, base64).
     static let publicKeyExtension = "urn:tessera:export-public-key"
 
+    /// Statements read per chunk.
+    static let chunkSize = 1_000
+
     func register(on router: Router<XAPIRequestContext>) {
         router.getAndHead("/export/public-key") { _, _ in try publicKey() }
+        router.get("/export/statements") { request, context in try statements(request, context) }
+    }
+
+    private func statements(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+        _ = try context.require(.allRead)
+        let parameters = try QueryParameters(request)
+        try Parameters.rejectUnknown(
+            parameters, known: ["since", "until", "agent", "verb", "activity", "registration", "includeVoided"], resource: "/export/statements")
+        var filter = ExportFilter()
+        filter.since = try parameters["since"].map { try Parameters.timestamp($0, "since", version: .v2_0_0).milliseconds }
+        filter.until = try parameters["until"].map { try Parameters.timestamp($0, "until", version: .v2_0_0).milliseconds }
+        filter.agent = try parameters["agent"].map { try Parameters.agent($0, version: .v2_0_0) }
+        filter.verb = try parameters["verb"].map { try Parameters.iri($0, "verb") }
+        filter.activity = try parameters["activity"].map { try Parameters.iri($0, "activity") }
+        filter.registration = try parameters["registration"].map { try Parameters.uuid($0, "registration") }
+        filter.includeVoided = try parameters["includeVoided"].map { try Parameters.bool($0, "includeVoided") } ?? true
+        let through = try store.lastStoredSeq()
+        let (store, admitted) = (self.store, filter)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-ndjson"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var after: Int64 = 0
+            while true {
+                let records = try store.exportRecords(after: after, through: through, filter: admitted, limit: Self.chunkSize)
+                guard let last = records.last else { break }
+                var buffer = ByteBuffer()
+                for record in records { Self.write(record, to: &buffer) }
+                try await writer.write(buffer)
+                after = last.seq
+                if records.count < Self.chunkSize { break }
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// `{"seq":…,"chain":"…","content":"…","voided":…,"statement":<the stored bytes>}` and a
+    /// newline: the statement is embedded verbatim, so a verifier can take its exact bytes.
+    static func write(_ record: ExportRecord, to buffer: inout ByteBuffer) {
+        buffer.writeString(#"{"seq":\#(record.seq),"chain":"\#(Digest.hex(record.chain))","content":"\#(Digest.hex(record.content))","voided":\#(record.voided),"statement":"#)
+        buffer.writeBytes(record.body)
+        buffer.writeString("}\n")
     }
 
     private func publicKey() throws -> Response {
