@@ -62,3 +62,28 @@ public enum Digest {
         return output
     }
 }
+
+/// SHA-256 of data fed in pieces (a file being written, say).
+public final class SHA256Hasher {
+    private let context: OpaquePointer
+
+    public init() {
+        context = EVP_MD_CTX_new()
+        EVP_DigestInit_ex(context, EVP_sha256(), nil)
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    /// Adds `bytes`.
+    public func update(_ bytes: [UInt8]) {
+        EVP_DigestUpdate(context, bytes, bytes.count)
+    }
+
+    /// The digest of everything added (the hasher is spent afterwards).
+    public func finish() -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(context, &digest, &length)
+        return digest
+    }
+}

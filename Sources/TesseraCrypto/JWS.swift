@@ -112,9 +112,25 @@ private final class Certificate {
     var publicKey: OpaquePointer? { X509_get_pubkey(handle) }
 }
 
-/// Base64 decoding (standard or URL-safe alphabet, padding optional).
-enum Base64 {
-    static func decode(_ text: ArraySlice<UInt8>, url: Bool) -> [UInt8]? {
+/// Base64 (standard or URL-safe alphabet; padding optional when decoding).
+public enum Base64 {
+    /// `bytes` in the standard alphabet, padded.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        for start in stride(from: 0, to: bytes.count, by: 3) {
+            let chunk = bytes[start..<min(start + 3, bytes.count)]
+            let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
+            for index in 0..<4 {
+                output.append(index <= chunk.count ? alphabet[Int(value >> (18 - 6 * UInt32(index)) & 0x3F)] : UInt8(ascii: "="))
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The bytes of `text`, or nil when it is not base64.
+    public static func decode(_ text: ArraySlice<UInt8>, url: Bool) -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(text.count * 3 / 4)
         var accumulator: UInt32 = 0

@@ -48,21 +48,13 @@ struct ExportResource {
                 let records = try store.exportRecords(after: after, through: through, filter: admitted, limit: Self.chunkSize)
                 guard let last = records.last else { break }
                 var buffer = ByteBuffer()
-                for record in records { Self.write(record, to: &buffer) }
+                for record in records { buffer.writeBytes(record.line) }
                 try await writer.write(buffer)
                 after = last.seq
                 if records.count < Self.chunkSize { break }
             }
             try await writer.finish(nil)
         })
-    }
-
-    /// `{"seq":…,"chain":"…","content":"…","voided":…,"statement":<the stored bytes>}` and a
-    /// newline: the statement is embedded verbatim, so a verifier can take its exact bytes.
-    static func write(_ record: ExportRecord, to buffer: inout ByteBuffer) {
-        buffer.writeString(#"{"seq":\#(record.seq),"chain":"\#(Digest.hex(record.chain))","content":"\#(Digest.hex(record.content))","voided":\#(record.voided),"statement":"#)
-        buffer.writeBytes(record.body)
-        buffer.writeString("}\n")
     }
 
     private func publicKey() throws -> Response {

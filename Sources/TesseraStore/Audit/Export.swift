@@ -1,3 +1,4 @@
+import TesseraCrypto
 import XAPI
 
 /// Which stored statements an export holds (all of them by default).
@@ -28,6 +29,36 @@ public struct ExportRecord: Sendable {
     public let voided: Bool
     /// The statement exactly as stored.
     public let body: [UInt8]
+
+    /// The record as an NDJSON line, newline included:
+    /// `{"seq":…,"chain":"…","content":"…","voided":…,"statement":<the stored bytes>}`. The
+    /// statement is embedded verbatim, so a verifier can take its exact bytes.
+    public var line: [UInt8] {
+        var line = Array(#"{"seq":\#(seq),"chain":"\#(Digest.hex(chain))","content":"\#(Digest.hex(content))","voided":\#(voided),"statement":"#.utf8)
+        line.append(contentsOf: body)
+        line.append(contentsOf: Array("}\n".utf8))
+        return line
+    }
+}
+
+/// Reads export records straight from a database file, read-only: `tessera export` runs beside
+/// a running server.
+public final class ExportReader {
+    private let connection: SQLiteConnection
+
+    public init(path: String) throws {
+        connection = try SQLiteConnection(path: path, mode: .readOnly)
+    }
+
+    /// The seq of the last stored statement (0 for none).
+    public func lastSeq() throws -> Int64 {
+        try ExportQuery.lastSeq(on: connection)
+    }
+
+    /// Up to `limit` records with seq in (after, through] that `filter` admits, in storage order.
+    public func records(after: Int64, through: Int64, filter: ExportFilter, limit: Int) throws -> [ExportRecord] {
+        try ExportQuery.records(after: after, through: through, filter: filter, limit: limit, on: connection)
+    }
 }
 
 enum ExportQuery {

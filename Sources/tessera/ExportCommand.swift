@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import TesseraCrypto
+import TesseraServer
+import TesseraStore
+import XAPI
+
+/// `tessera export`: the stored statements to an NDJSON file, with a signed manifest beside it
+/// (docs/audit.md).
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the stored statements (with their chain values) to FILE and a signed FILE.manifest.json.")
+
+    @Option(help: "Database file (TESSERA_DB), opened read-only: the server may be running.")
+    var db: String = Environment.database
+
+    @Option(help: "The export file to write (NDJSON).")
+    var out: String
+
+    @Option(help: "The Ed25519 signing key (TESSERA_SIGNING_KEY; default: the database path + .signing-key.pem, created if missing).")
+    var signingKey: String?
+
+    @Option(help: "Only statements stored after this timestamp.")
+    var since: String?
+
+    @Option(help: "Only statements stored at or before this timestamp.")
+    var until: String?
+
+    @Option(help: "Only statements whose verb is this IRI.")
+    var verb: String?
+
+    @Option(help: "Only statements whose object is this activity IRI.")
+    var activity: String?
+
+    @Option(help: "true (default): voided statements too, marked; false: without them.")
+    var includeVoided: Bool = true
+
+    func run() throws {
+        var filter = ExportFilter()
+        var given: [String: String] = [:]
+        if let since {
+            filter.since = try Self.milliseconds(since, "since")
+            given["since"] = since
+        }
+        if let until {
+            filter.until = try Self.milliseconds(until, "until")
+            given["until"] = until
+        }
+        filter.verb = verb
+        filter.activity = activity
+        filter.includeVoided = includeVoided
+        if let verb { given["verb"] = verb }
+        if let activity { given["activity"] = activity }
+        if !includeVoided { given["includeVoided"] = "false" }
+        let key = try SigningKeyFile.loadOrCreate(
+            at: signingKey ?? Environment.value("TESSERA_SIGNING_KEY") ?? SigningKeyFile.defaultPath(forDatabase: db))
+
+        let reader = try ExportReader(path: db)
+        let through = try reader.lastSeq()
+        guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {
+            throw ValidationError("cannot create \(out)")
+        }
+        defer { try? file.close() }
+        let hasher = SHA256Hasher()
+        var progress = ExportProgress(total: through)
+        var manifest = ExportManifest(
+            count: 0, firstSeq: 0, lastSeq: 0, chainHead: "", fileSHA256: "", filters: given, created: XAPITimestamp.now().text)
+        var after: Int64 = 0
+        while true {
+            let records = try reader.records(after: after, through: through, filter: filter, limit: 1_000)
+            guard let last = records.last else { break }
+            var chunk: [UInt8] = []
+            for record in records { chunk += record.line }
+            try file.write(contentsOf: chunk)
+            hasher.update(chunk)
+            if manifest.count == 0 { manifest.firstSeq = records[0].seq }
+            manifest.count += records.count
+            manifest.lastSeq = last.seq
+            manifest.chainHead = Digest.hex(last.chain)
+            after = last.seq
+            progress.show(seq: after, exported: manifest.count)
+        }
+        try file.synchronize()
+        manifest.fileSHA256 = Digest.hex(hasher.finish())
+        try manifest.sign(with: key)
+        try Data(manifest.json() + [0x0A]).write(to: URL(fileURLWithPath: out + ".manifest.json"))
+        progress.finish()
+        var output = StandardOutput()
+        output.writeLine(
+            "exported \(manifest.count) statements (seq \(manifest.firstSeq)–\(manifest.lastSeq)) to \(out); "
+                + "manifest \(out).manifest.json, chain head \(manifest.chainHead)")
+        output.flush()
+    }
+}
+
+extension ExportCommand {
+    /// The instant a timestamp option names, in milliseconds.
+    static func milliseconds(_ text: String, _ name: String) throws -> Int64 {
+        guard case .success(let time) = XAPITimestamp.parse(text, version: .v2_0_0) else {
+            throw ValidationError("--\(name) must be a timestamp such as 2024-05-01T10:00:00Z, got \"\(text)\"")
+        }
+        return time.milliseconds
+    }
+}
+
+/// A progress line on standard error while an export runs, when it is a terminal.
+struct ExportProgress {
+    let total: Int64
+    private let started = ContinuousClock.now
+    private var lastShown = ContinuousClock.now
+    private let onTerminal = isatty(2) == 1
+
+    init(total: Int64) {
+        self.total = total
+    }
+
+    mutating func show(seq: Int64, exported: Int) {
+        guard onTerminal, ContinuousClock.now - lastShown > .milliseconds(200) else { return }
+        lastShown = .now
+        let elapsed = Double((ContinuousClock.now - started).components.seconds) + 0.001
+        let fraction = total == 0 ? 1 : Double(seq) / Double(total)
+        let bar = String(repeating: "#", count: Int(fraction * 30)).padding(toLength: 30, withPad: ".", startingAt: 0)
+        FileHandle.standardError.write(Data("\r[\(bar)] \(Int(fraction * 100))%  \(exported) statements, \(Int(Double(exported) / elapsed))/s".utf8))
+    }
+
+    func finish() {
+        guard onTerminal else { return }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+}
