@@ -67,36 +67,30 @@ enum ExportQuery {
         try connection.scalar("SELECT COALESCE(MAX(seq), 0) FROM statements") ?? 0
     }
 
-    /// Up to `limit` records with seq in (after, through] that `filter` admits, in storage order.
+    /// Up to `limit` records with seq in (after, through] that `filter` admits, in storage
+    /// order. The agent, verb, activity and registration filters are the Statement resource's
+    /// (`StatementQueryEngine.ContentFilters`), applied to each statement itself.
     static func records(
         after: Int64, through: Int64, filter: ExportFilter, limit: Int, on connection: SQLiteConnection
     ) throws -> [ExportRecord] {
-        // Unknown agent, verb or activity: nothing matches (an id that no row has).
-        func id(_ value: String?, _ table: String, _ column: String) throws -> Int64? {
-            guard let value else { return nil }
-            let select = try connection.prepared("SELECT id FROM \(table) WHERE \(column) = ?")
-            select.bind(1, value)
-            defer { select.reset() }
-            return try select.step() ? select.int64(0) : -1
-        }
-        let select = try connection.prepared("""
-            SELECT s.seq, c.chain, c.content, s.voided, s.body FROM statements s JOIN statement_chain c ON c.seq = s.seq
-            WHERE s.seq > ?1 AND s.seq <= ?2 AND (?3 IS NULL OR s.stored_ms > ?3) AND (?4 IS NULL OR s.stored_ms <= ?4)
-                AND (?5 = 1 OR s.voided = 0) AND (?6 IS NULL OR s.verb_id = ?6) AND (?7 IS NULL OR s.object_activity_id = ?7)
-                AND (?8 IS NULL OR s.registration = ?8)
-                AND (?9 IS NULL OR EXISTS (SELECT 1 FROM statement_agents a WHERE a.agent_id = ?9 AND a.seq = s.seq AND a.role & 3 != 0))
-            ORDER BY s.seq LIMIT ?10
-            """)
-        select.bind(1, after)
-        select.bind(2, through)
-        select.bind(3, filter.since)
-        select.bind(4, filter.until)
-        select.bind(5, Int64(filter.includeVoided ? 1 : 0))
-        select.bind(6, try id(filter.verb, "verbs", "iri"))
-        select.bind(7, try id(filter.activity, "activities", "iri"))
-        select.bind(8, filter.registration)
-        select.bind(9, try id(filter.agent?.storageKey, "agents", "ifi"))
-        select.bind(10, Int64(limit))
+        typealias Clause = StatementQueryEngine.Clause
+        var content = StatementQuery()
+        content.agent = filter.agent
+        content.verb = filter.verb
+        content.activity = filter.activity
+        content.registration = filter.registration
+        // Nil when a filter names an agent, verb or activity never stored: nothing matches.
+        guard let filters = try StatementQueryEngine.ContentFilters(content, on: connection) else { return [] }
+        let direct = filters.direct
+        var clauses = direct.clauses + [Clause(direct.seq + " > ?", .integer(after)), Clause(direct.seq + " <= ?", .integer(through))]
+        if let since = filter.since { clauses.append(Clause("s.stored_ms > ?", .integer(since))) }
+        if let until = filter.until { clauses.append(Clause("s.stored_ms <= ?", .integer(until))) }
+        if !filter.includeVoided { clauses.append(Clause("s.voided = 0")) }
+        let select = try StatementQueryEngine.prepared(
+            "SELECT s.seq, c.chain, c.content, s.voided, s.body FROM " + direct.source
+                + " JOIN statement_chain c ON c.seq = s.seq WHERE " + clauses.map(\.sql).joined(separator: " AND ")
+                + " ORDER BY " + direct.seq + " LIMIT ?",
+            clauses.flatMap(\.bindings) + [.integer(Int64(limit))], on: connection)
         defer { select.reset() }
         var records: [ExportRecord] = []
         while try select.step() {

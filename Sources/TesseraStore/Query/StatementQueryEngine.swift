@@ -29,16 +29,8 @@ enum StatementQueryEngine {
                 + " ORDER BY " + seq + (query.ascending ? " ASC" : " DESC") + " LIMIT ?"
             return try fetch(connection, sql, clauses.flatMap(\.bindings) + [.integer(Int64(limit + 1))])
         }
-        // Direct matches. With an agent or activity filter, walk its link table in storage
-        // order (its key is (id, seq)) and stop at the page's end.
-        var rows: [Row]
-        if let driver = content.driver {
-            rows = try page(
-                from: driver.table + " d CROSS JOIN statements s ON s.seq = d.seq", seq: "d.seq",
-                [driver.clause] + scope + content.clauses(on: "s", skippingDriver: true))
-        } else {
-            rows = try page(from: "statements s", seq: "s.seq", scope + content.clauses(on: "s", skippingDriver: false))
-        }
+        let direct = content.direct
+        var rows = try page(from: direct.source, seq: direct.seq, direct.clauses + scope)
         if !content.isEmpty {
             let reached = content.clauses(on: "t", skippingDriver: false)
             let targeting = Clause(
@@ -57,13 +49,13 @@ enum StatementQueryEngine {
     }
 
     /// A value bound to a query parameter.
-    private enum Binding {
+    enum Binding {
         case integer(Int64)
         case uuid(XAPIUUID)
     }
 
     /// A condition with the values its parameters take, in order.
-    private struct Clause {
+    struct Clause {
         var sql: String
         var bindings: [Binding]
 
@@ -88,7 +80,7 @@ enum StatementQueryEngine {
     /// The filters on what a statement says (agent, verb, activity, registration), as SQL
     /// conditions on one `statements` row (written `@`), so they can be applied to a statement
     /// or to the statements it targets.
-    private struct ContentFilters {
+    struct ContentFilters {
         /// A link-table filter that can drive the query: rows of `table` with the key, in
         /// storage order.
         struct Driver {
@@ -140,6 +132,17 @@ enum StatementQueryEngine {
                 "EXISTS (SELECT 1 FROM \(table) WHERE \(column) = ? AND seq = @.seq\(role))", .integer(id)))
         }
 
+        /// The statements that meet the filters themselves, as `source` (naming the statement
+        /// row `s`), the column giving their storage order, and the conditions: with an agent or
+        /// activity filter, its link table is walked in storage order (its key is (id, seq)), so
+        /// that a query can stop at a page's end.
+        var direct: (source: String, seq: String, clauses: [Clause]) {
+            guard let driver else { return ("statements s", "s.seq", clauses(on: "s", skippingDriver: false)) }
+            return (
+                driver.table + " d CROSS JOIN statements s ON s.seq = d.seq", "d.seq",
+                [driver.clause] + clauses(on: "s", skippingDriver: true))
+        }
+
         /// The conditions on the `statements` row named `alias`, without the driver's own when
         /// the driver already applies it.
         func clauses(on alias: String, skippingDriver: Bool) -> [Clause] {
@@ -150,7 +153,8 @@ enum StatementQueryEngine {
         }
     }
 
-    private static func fetch(_ connection: SQLiteConnection, _ sql: String, _ bindings: [Binding]) throws -> [Row] {
+    /// `sql` prepared with `bindings` bound to its parameters in order.
+    static func prepared(_ sql: String, _ bindings: [Binding], on connection: SQLiteConnection) throws -> SQLiteStatement {
         let statement = try connection.prepared(sql)
         for (offset, binding) in bindings.enumerated() {
             switch binding {
@@ -158,6 +162,11 @@ enum StatementQueryEngine {
             case .uuid(let value): statement.bind(Int32(offset + 1), value)
             }
         }
+        return statement
+    }
+
+    private static func fetch(_ connection: SQLiteConnection, _ sql: String, _ bindings: [Binding]) throws -> [Row] {
+        let statement = try prepared(sql, bindings, on: connection)
         var rows: [Row] = []
         while try statement.step() {
             rows.append(Row(seq: statement.int64(0), body: statement.blob(1), stored: statement.int64(2)))
