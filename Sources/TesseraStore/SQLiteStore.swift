@@ -4,7 +4,7 @@ import XAPI
 
 /// The embedded store: one SQLite file in WAL mode, one writer thread with group commit, and a
 /// pool of read-only connections for queries.
-public final class SQLiteStore: Sendable {
+public final class SQLiteStore: Sendable, ExportSource {
     /// How hard a commit insists that data reached the disk.
     public enum Durability: String, Sendable {
         /// fsync on every commit: survives power loss (the default).
@@ -188,14 +188,13 @@ public final class SQLiteStore: Sendable {
         }
     }
 
-    /// The seq of the last stored statement: an export's upper bound, fixed when it starts so
-    /// that it is a consistent prefix of the chain.
+    /// The seq of the last stored statement (an export's upper bound: `ExportCursor`).
     public func lastStoredSeq() throws -> Int64 {
         try readers.withConnection { try ExportQuery.lastSeq(on: $0) }
     }
 
     /// Up to `limit` export records with seq in (after, through] that `filter` admits, in
-    /// storage order; an export reads them chunk by chunk, in constant memory.
+    /// storage order (`ExportCursor` reads them chunk by chunk).
     public func exportRecords(after: Int64, through: Int64, filter: ExportFilter, limit: Int) throws -> [ExportRecord] {
         try readers.withConnection { try ExportQuery.records(after: after, through: through, filter: filter, limit: limit, on: $0) }
     }

@@ -56,20 +56,16 @@ struct ExportCommand: ParsableCommand {
         let key = try SigningKeyFile.loadOrCreate(
             at: signingKey ?? Environment.value("TESSERA_SIGNING_KEY") ?? SigningKeyFile.defaultPath(forDatabase: db))
 
-        let reader = try ExportReader(path: db)
-        let through = try reader.lastSeq()
+        var cursor = try ExportCursor(try ExportReader(path: db), filter: filter)
         guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {
             throw ValidationError("cannot create \(out)")
         }
         defer { try? file.close() }
         let hasher = BackgroundHasher()
-        var progress = ExportProgress(total: through)
+        var progress = ExportProgress(total: cursor.through)
         var manifest = ExportManifest(
             count: 0, firstSeq: 0, lastSeq: 0, chainHead: "", fileSHA256: "", filters: given, created: XAPITimestamp.now().text)
-        var after: Int64 = 0
-        while true {
-            let records = try reader.records(after: after, through: through, filter: filter, limit: 1_000)
-            guard let last = records.last else { break }
+        while let records = try cursor.next(), let last = records.last {
             var chunk: [UInt8] = []
             for record in records { chunk += record.line }
             try file.write(contentsOf: chunk)
@@ -78,8 +74,7 @@ struct ExportCommand: ParsableCommand {
             manifest.count += records.count
             manifest.lastSeq = last.seq
             manifest.chainHead = Digest.hex(last.chain)
-            after = last.seq
-            progress.show(seq: after, exported: manifest.count)
+            progress.show(seq: last.seq, exported: manifest.count)
         }
         try file.synchronize()
         manifest.fileSHA256 = Digest.hex(hasher.finish())

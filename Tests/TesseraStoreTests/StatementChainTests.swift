@@ -86,6 +86,22 @@ struct StatementChainTests {
         _ = directory
     }
 
+    @Test func anExportCursorReadsEveryStatementOnceInWholeChunks() async throws {
+        let temporary = try TemporaryStore()
+        let count = 2 * ExportCursor<SQLiteStore>.chunkSize
+        for batch in stride(from: 0, to: count, by: 500) {
+            try await temporary.store.store(try (batch..<batch + 500).map { try prepared(statement(actor: "learner\($0 % 50)")) })
+        }
+        var cursor = try ExportCursor(temporary.store, filter: ExportFilter())
+        // Stored after the cursor began: not part of this export.
+        try await temporary.store.store([try prepared(statement(actor: "late"))])
+        var chunks: [[Int64]] = []
+        while let records = try cursor.next() { chunks.append(records.map(\.seq)) }
+        #expect(chunks.map(\.count) == [ExportCursor<SQLiteStore>.chunkSize, ExportCursor<SQLiteStore>.chunkSize])
+        #expect(chunks.flatMap { $0 } == Array(1...Int64(count)))
+        #expect(try cursor.next() == nil)
+    }
+
     @Test func theVerifyCommandSaysWhatIsWrongAndFailsWithIt() async throws {
         let (directory, path) = try await Self.storeWithStatements(5)
         _ = directory

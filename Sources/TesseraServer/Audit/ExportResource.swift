@@ -17,9 +17,6 @@ struct ExportResource {
     /// The `/xapi/about` extension carrying the same key (raw, base64).
     static let publicKeyExtension = "urn:tessera:export-public-key"
 
-    /// Statements read per chunk.
-    static let chunkSize = 1_000
-
     func register(on router: Router<XAPIRequestContext>) {
         router.getAndHead("/export/public-key") { _, _ in try publicKey() }
         router.get("/export/statements") { request, context in try statements(request, context) }
@@ -38,20 +35,15 @@ struct ExportResource {
         filter.activity = try parameters["activity"].map { try Parameters.iri($0, "activity") }
         filter.registration = try parameters["registration"].map { try Parameters.uuid($0, "registration") }
         filter.includeVoided = try parameters["includeVoided"].map { try Parameters.bool($0, "includeVoided") } ?? true
-        let through = try store.lastStoredSeq()
-        let (store, admitted) = (self.store, filter)
+        let cursor = try ExportCursor(store, filter: filter)
         var headers = HTTPFields()
         headers[.contentType] = "application/x-ndjson"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            var after: Int64 = 0
-            while true {
-                let records = try store.exportRecords(after: after, through: through, filter: admitted, limit: Self.chunkSize)
-                guard let last = records.last else { break }
+            var cursor = cursor
+            while let records = try cursor.next() {
                 var buffer = ByteBuffer()
                 for record in records { buffer.writeBytes(record.line) }
                 try await writer.write(buffer)
-                after = last.seq
-                if records.count < Self.chunkSize { break }
             }
             try await writer.finish(nil)
         })

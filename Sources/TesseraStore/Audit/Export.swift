@@ -41,25 +41,65 @@ public struct ExportRecord: Sendable {
     }
 }
 
+/// Where export records come from: the server's readers (`SQLiteStore`) or a read-only
+/// connection of its own (`ExportReader`).
+public protocol ExportSource {
+    /// The seq of the last stored statement (0 for none).
+    func lastStoredSeq() throws -> Int64
+    /// Up to `limit` records with seq in (after, through] that `filter` admits, in storage order.
+    func exportRecords(after: Int64, through: Int64, filter: ExportFilter, limit: Int) throws -> [ExportRecord]
+}
+
 /// Reads export records straight from a database file, read-only: `tessera export` runs beside
 /// a running server.
-public final class ExportReader {
+public final class ExportReader: ExportSource {
     private let connection: SQLiteConnection
 
     public init(path: String) throws {
         connection = try SQLiteConnection(path: path, mode: .readOnly)
     }
 
-    /// The seq of the last stored statement (0 for none).
-    public func lastSeq() throws -> Int64 {
+    public func lastStoredSeq() throws -> Int64 {
         try ExportQuery.lastSeq(on: connection)
     }
 
-    /// Up to `limit` records with seq in (after, through] that `filter` admits, in storage order.
-    public func records(after: Int64, through: Int64, filter: ExportFilter, limit: Int) throws -> [ExportRecord] {
+    public func exportRecords(after: Int64, through: Int64, filter: ExportFilter, limit: Int) throws -> [ExportRecord] {
         try ExportQuery.records(after: after, through: through, filter: filter, limit: limit, on: connection)
     }
 }
+
+/// Walks an export chunk by chunk in storage order, up to the last statement stored when it
+/// began (so the export is a consistent prefix of the chain), in constant memory.
+public struct ExportCursor<Source: ExportSource> {
+    /// Records read at a time.
+    public static var chunkSize: Int { 1_000 }
+
+    private let source: Source
+    private let filter: ExportFilter
+    /// The last seq the export covers.
+    public let through: Int64
+    private var after: Int64 = 0
+    private var finished = false
+
+    /// A cursor over what `source` holds now that `filter` admits.
+    public init(_ source: Source, filter: ExportFilter) throws {
+        self.source = source
+        self.filter = filter
+        through = try source.lastStoredSeq()
+    }
+
+    /// The next chunk, or nil when the export is complete.
+    public mutating func next() throws -> [ExportRecord]? {
+        guard !finished else { return nil }
+        let records = try source.exportRecords(after: after, through: through, filter: filter, limit: Self.chunkSize)
+        finished = records.count < Self.chunkSize
+        guard let last = records.last else { return nil }
+        after = last.seq
+        return records
+    }
+}
+
+extension ExportCursor: Sendable where Source: Sendable {}
 
 enum ExportQuery {
     /// The last stored statement's seq (0 for none).
