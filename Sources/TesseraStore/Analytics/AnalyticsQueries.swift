@@ -39,7 +39,7 @@ enum AnalyticsQueries {
             slotOfTeam[name] = teamNames.count - 1
             return teamNames.count - 1
         }
-        for (learner, name) in try ProficiencyDays.teams(on: connection) { slotOfLearner[learner] = slot(name) }
+        for (learner, name) in try CatalogAndRoster.teams(on: connection) { slotOfLearner[learner] = slot(name) }
         let unassigned = slot(Roster.unassignedTeam)
         let wanted = team.map(slot)
         let select = try connection.prepared("""
@@ -54,40 +54,26 @@ enum AnalyticsQueries {
             """)
         select.bind(1, asOf)
         select.bind(2, skill)
-        struct Totals {
-            var assessed = 0, gainLearners = 0, sumLatest = 0.0, sumGain = 0.0
-            var levels: [Int]
-        }
-        let mins = catalog.levels.map(\.min)
-        let empty = Totals(levels: Array(repeating: 0, count: mins.count))
+        let days = ProficiencyDays(catalog)
         var rows: [ProficiencyRow] = []
         var currentSkill: Int64 = -1
-        var totals: [Totals] = []
+        var totals: [ProficiencyTotals] = []
         func close() {
-            for (slot, entry) in totals.enumerated() where entry.assessed > 0 {
-                rows.append(ProficiencyRow(
-                    team: teamNames[slot], skill: terms[currentSkill] ?? "", assessed: entry.assessed,
-                    meanProficiency: entry.sumLatest / Double(entry.assessed),
-                    meanGain: entry.gainLearners == 0 ? nil : entry.sumGain / Double(entry.gainLearners), gainLearners: entry.gainLearners,
-                    levels: zip(catalog.levels, entry.levels).map { ($0.name, $1) }))
+            for (slot, entry) in totals.enumerated() {
+                if let row = entry.row(team: teamNames[slot], skill: terms[currentSkill] ?? "") { rows.append(row) }
             }
         }
         while try select.step() {
             if select.int64(0) != currentSkill {
                 close()
                 currentSkill = select.int64(0)
-                totals = Array(repeating: empty, count: teamNames.count)
+                totals = Array(repeating: ProficiencyTotals(catalog), count: teamNames.count)
             }
             let learnerSlot = slotOfLearner[select.int64(1)] ?? unassigned
             if let wanted, learnerSlot != wanted { continue }
             let latest = select.double(5)
-            totals[learnerSlot].assessed += 1
-            totals[learnerSlot].sumLatest += latest
-            if select.int64(4) != select.int64(2) {
-                totals[learnerSlot].gainLearners += 1
-                totals[learnerSlot].sumGain += latest - select.double(3)
-            }
-            if let level = mins.lastIndex(where: { latest >= $0 }) { totals[learnerSlot].levels[level] += 1 }
+            let first = select.int64(4) != select.int64(2) ? select.double(3) : nil
+            totals[learnerSlot].add(ProficiencyDays.Change(latest: latest, first: first), level: days.level(of: latest))
         }
         close()
         return rows.sorted { ($0.team, $0.skill) < ($1.team, $1.skill) }

@@ -33,6 +33,15 @@ enum CatalogAndRoster {
         return Roster(people: people)
     }
 
+    /// The team of each learner the roster places in one (by interned agent id).
+    static func teams(on connection: SQLiteConnection) throws -> [Int64: String] {
+        var teams: [Int64: String] = [:]
+        let select = try connection.prepared(
+            "SELECT a.id, r.team FROM roster r JOIN agents a ON a.ifi = r.agent WHERE r.team IS NOT NULL")
+        while try select.step() { teams[select.int64(0)] = select.text(1) }
+        return teams
+    }
+
     /// The roster's people for employee retention, `participants` (interned agent ids) marked.
     static func members(participants: Set<Int64>, on connection: SQLiteConnection) throws -> [EmployeeRetention.Member] {
         let select = try connection.prepared(

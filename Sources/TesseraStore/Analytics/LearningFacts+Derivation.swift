@@ -8,8 +8,7 @@ extension LearningFacts {
     /// Switches to `catalog` and re-derives `skill_events` and `proficiency` from the
     /// catalog-independent facts.
     func replace(_ catalog: Catalog, on connection: SQLiteConnection) throws {
-        index = CatalogIndex(catalog)
-        days = ProficiencyDays(catalog)
+        adopt(catalog)
         try connection.execute("""
             DELETE FROM skill_events; DELETE FROM proficiency; DELETE FROM retention_baseline; DELETE FROM program_events;
             DELETE FROM program_learners; DELETE FROM proficiency_days; DELETE FROM proficiency_spans; DELETE FROM completion_events

@@ -43,9 +43,7 @@ extension LearningFacts {
         select.bind(2, agent)
         defer { select.reset() }
         guard try select.step() else { return nil }
-        return ProficiencyDays.Standing(
-            first: ScorePoint(at: select.int64(0), seq: select.int64(1), score: select.double(2)),
-            latest: ScorePoint(at: select.int64(3), seq: select.int64(4), score: select.double(5)))
+        return ProficiencyDays.Standing(first: select.scorePoint(0), latest: select.scorePoint(3))
     }
 
     /// The learner's assessment just before (or after) `point` in the skill.
@@ -64,7 +62,7 @@ extension LearningFacts {
         select.bind(3, point.at)
         select.bind(4, point.seq)
         defer { select.reset() }
-        return try select.step() ? ScorePoint(at: select.int64(0), seq: select.int64(1), score: select.double(2)) : nil
+        return try select.step() ? select.scorePoint(0) : nil
     }
 
     /// The learner's assessments of the skill, in time order.
@@ -76,7 +74,7 @@ extension LearningFacts {
         select.bind(2, agent)
         defer { select.reset() }
         var points: [ScorePoint] = []
-        while try select.step() { points.append(ScorePoint(at: select.int64(0), seq: select.int64(1), score: select.double(2))) }
+        while try select.step() { points.append(select.scorePoint(0)) }
         return points
     }
 
@@ -89,10 +87,7 @@ extension LearningFacts {
         let isLater = try known.step() && (known.int64(0), known.int64(1)) <= (point.at, point.seq)
         known.reset()
         guard !isLater else { return }
-        try run("""
-            INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)
-            ON CONFLICT (skill, agent_id) DO UPDATE SET at_ms = excluded.at_ms, seq = excluded.seq, score = excluded.score
-            """, skill: skill, agent: agent, point, on: connection)
+        try run(writeBaseline, skill: skill, agent: agent, point, on: connection)
         try refreshFollowUps(skill: skill, agent: agent, on: connection)
     }
 
@@ -137,7 +132,12 @@ extension LearningFacts {
         try update.step()
     }
 
-    static let writeBaseline = "INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)"
+    /// Makes the point (?3–?5) the learner's (?2) baseline in the skill (?1); the follow-up stays
+    /// as it was until it is looked up again.
+    static let writeBaseline = """
+        INSERT INTO retention_baseline (skill, agent_id, at_ms, seq, score) VALUES (?1, ?2, ?3, ?4, ?5)
+        ON CONFLICT (skill, agent_id) DO UPDATE SET at_ms = excluded.at_ms, seq = excluded.seq, score = excluded.score
+        """
 
     /// Runs `sql` with ?1 the skill, ?2 the learner and, given a point, ?3 its time, ?4 its
     /// storage order and ?5 its score.
@@ -161,17 +161,13 @@ extension LearningFacts {
         select.bind(1, skill)
         select.bind(2, agent)
         defer { select.reset() }
-        return try select.step() ? ScorePoint(at: select.int64(0), seq: select.int64(1), score: select.double(2)) : nil
+        return try select.step() ? select.scorePoint(0) : nil
     }
 
     static func insertProgramEvent(_ program: Int64, at: Int64, agent: Int64, seq: Int64, on connection: SQLiteConnection) throws {
-        let insert = try connection.prepared(
-            "INSERT OR IGNORE INTO program_events (program, at_ms, agent_id, seq) VALUES (?, ?, ?, ?)")
-        insert.bind(1, program)
-        insert.bind(2, at)
-        insert.bind(3, agent)
-        insert.bind(4, seq)
-        try insert.step()
+        try writeFact(
+            "INSERT OR IGNORE INTO program_events (program, agent_id, at_ms, seq) VALUES (?1, ?2, ?3, ?4)",
+            key: program, agent: agent, at: at, seq: seq, on: connection)
         if connection.changes > 0 { try countEnrolment(program, agent: agent, by: 1, on: connection) }
     }
 

@@ -36,12 +36,16 @@ final class LearningFacts {
     /// Forgets what it holds in memory and reads the stored catalog again (after a rolled-back
     /// transaction).
     func reload(on connection: SQLiteConnection) throws {
-        let catalog = try CatalogAndRoster.catalog(on: connection) ?? Catalog()
-        index = CatalogIndex(catalog)
-        days = ProficiencyDays(catalog)
+        adopt(try CatalogAndRoster.catalog(on: connection) ?? Catalog())
         teams = [:]
         terms = [:]
         pendingDays.discard()
+    }
+
+    /// Derives facts under `catalog` from now on.
+    func adopt(_ catalog: Catalog) {
+        index = CatalogIndex(catalog)
+        days = ProficiencyDays(catalog)
     }
 
     /// Writes what the transaction's statements changed in the per-day roll-up; the writer
@@ -118,8 +122,7 @@ final class LearningFacts {
             if let old {
                 let new = old.filter { $0.seq != seq }
                 var changes: [ProficiencyDays.Key: ProficiencyDays.Change] = [:]
-                days.add(timeline: old, sign: -1, to: &changes)
-                days.add(timeline: new, sign: 1, to: &changes)
+                days.replace(timeline: old, with: new, in: &changes)
                 pendingDays.add(changes, skill: skill, team: try team(of: agent, on: connection))
                 try Self.run("DELETE FROM proficiency WHERE skill = ?1 AND agent_id = ?2", skill: skill, agent: agent, on: connection)
                 if let first = new.first, let latest = new.last {
@@ -152,8 +155,7 @@ final class LearningFacts {
                 days.replace(inserted, with: before, at: next.at, in: &changes)
             } else {
                 let timeline = try Self.timeline(skill, agent: agent, on: connection)
-                days.add(timeline: timeline.filter { $0.seq != point.seq }, sign: -1, to: &changes)
-                days.add(timeline: timeline, sign: 1, to: &changes)
+                days.replace(timeline: timeline.filter { $0.seq != point.seq }, with: timeline, in: &changes)
                 try Self.writeProficiency(skill, agent: agent, Standing(first: point, latest: known.latest), on: connection)
             }
         } else {

@@ -9,6 +9,13 @@ struct ScorePoint: Comparable {
     static func < (lhs: ScorePoint, rhs: ScorePoint) -> Bool { (lhs.at, lhs.seq) < (rhs.at, rhs.seq) }
 }
 
+extension SQLiteStatement {
+    /// The point in three columns from `column`: time, storage order, score.
+    func scorePoint(_ column: Int32) -> ScorePoint {
+        ScorePoint(at: int64(column), seq: int64(column + 1), score: double(column + 2))
+    }
+}
+
 /// The `proficiency_days` roll-up: how each day's assessments changed the proficiency report,
 /// per (skill, team, level), so that the report as of the end of a day is a sum over earlier
 /// days whatever the number of learners.
@@ -39,21 +46,18 @@ struct ProficiencyDays {
 
         /// Adds the standing (sign 1) or takes it away (sign -1).
         mutating func add(_ standing: Standing, sign: Int64) {
-            learners += sign
-            scoreSum += Double(sign) * standing.latest.score
-            guard standing.latest.seq != standing.first.seq else { return }
-            gainLearners += sign
-            gainSum += Double(sign) * (standing.latest.score - standing.first.score)
+            let first = standing.latest.seq != standing.first.seq ? standing.first.score : nil
+            add(Change(latest: standing.latest.score, first: first), sign: sign)
         }
 
         var isZero: Bool { learners == 0 && scoreSum == 0 && gainLearners == 0 && gainSum == 0 }
 
-        /// Adds another change to this one.
-        mutating func add(_ other: Change) {
-            learners += other.learners
-            scoreSum += other.scoreSum
-            gainLearners += other.gainLearners
-            gainSum += other.gainSum
+        /// Adds another change to this one (sign 1), or takes it away (sign -1).
+        mutating func add(_ other: Change, sign: Int64 = 1) {
+            learners += sign * other.learners
+            scoreSum += Double(sign) * other.scoreSum
+            gainLearners += sign * other.gainLearners
+            gainSum += Double(sign) * other.gainSum
         }
     }
 
@@ -153,11 +157,17 @@ struct ProficiencyDays {
         }
     }
 
+    /// Records that a learner's timeline of assessments went from `old` to `new`.
+    func replace(timeline old: [ScorePoint], with new: [ScorePoint], in changes: inout [Key: Change]) {
+        add(timeline: old, sign: -1, to: &changes)
+        add(timeline: new, sign: 1, to: &changes)
+    }
+
     /// Replaces every row with what the assessments in `skill_events` give, learners placed in
     /// their roster team (`Roster.unassignedTeam` when absent). One pass in key order.
     func rebuild(on connection: SQLiteConnection) throws {
         try connection.execute("DELETE FROM proficiency_days; DELETE FROM proficiency_spans")
-        let teams = try Self.teams(on: connection)
+        let teams = try CatalogAndRoster.teams(on: connection)
         let select = try connection.prepared("""
             SELECT skill, agent_id, at_ms, seq, score FROM skill_events WHERE kind & 1 != 0 ORDER BY skill, agent_id, at_ms, seq
             """)
@@ -186,18 +196,9 @@ struct ProficiencyDays {
                 closeLearner()
                 agent = select.int64(1)
             }
-            timeline.append(ScorePoint(at: select.int64(2), seq: select.int64(3), score: select.double(4)))
+            timeline.append(select.scorePoint(2))
         }
         try closeSkill()
-    }
-
-    /// The team of each learner the roster places in one (by interned agent id).
-    static func teams(on connection: SQLiteConnection) throws -> [Int64: String] {
-        var teams: [Int64: String] = [:]
-        let select = try connection.prepared(
-            "SELECT a.id, r.team FROM roster r JOIN agents a ON a.ifi = r.agent WHERE r.team IS NOT NULL")
-        while try select.step() { teams[select.int64(0)] = select.text(1) }
-        return teams
     }
 
     /// The report as of the end of `day` (whole spans, then the days of the last one) or over
@@ -227,30 +228,58 @@ struct ProficiencyDays {
         select.bind(3, team)
         var rows: [ProficiencyRow] = []
         var current: (skill: Int64, team: String)?
-        var learners = 0, gainLearners = 0, scoreSum = 0.0, gainSum = 0.0
-        var levels = Array(repeating: 0, count: catalog.levels.count)
+        var totals = ProficiencyTotals(catalog)
         func close() {
-            guard let current, learners > 0 else { return }
-            rows.append(ProficiencyRow(
-                team: current.team, skill: terms[current.skill] ?? "", assessed: learners, meanProficiency: scoreSum / Double(learners),
-                meanGain: gainLearners == 0 ? nil : gainSum / Double(gainLearners), gainLearners: gainLearners,
-                levels: zip(catalog.levels, levels).map { ($0.name, $1) }))
+            guard let current, let row = totals.row(team: current.team, skill: terms[current.skill] ?? "") else { return }
+            rows.append(row)
         }
         while try select.step() {
             if current == nil || select.int64(0) != current!.skill || !select.textEquals(1, current!.team) {
                 close()
                 current = (select.int64(0), select.text(1))
-                (learners, gainLearners, scoreSum, gainSum) = (0, 0, 0, 0)
-                levels = Array(repeating: 0, count: catalog.levels.count)
+                totals = ProficiencyTotals(catalog)
             }
-            let level = Int(select.int64(2)), count = Int(select.int64(3))
-            learners += count
-            scoreSum += select.double(4)
-            gainLearners += Int(select.int64(5))
-            gainSum += select.double(6)
-            if levels.indices.contains(level) { levels[level] += count }
+            totals.add(
+                Change(learners: select.int64(3), scoreSum: select.double(4), gainLearners: select.int64(5), gainSum: select.double(6)),
+                level: Int(select.int64(2)))
         }
         close()
         return rows.sorted { ($0.team, $0.skill) < ($1.team, $1.skill) }
+    }
+}
+
+extension ProficiencyDays.Change {
+    /// One learner whose latest score is `latest` and, with two scores or more, whose first is
+    /// `first`.
+    init(latest: Double, first: Double?) {
+        self.init(learners: 1, scoreSum: latest, gainLearners: first == nil ? 0 : 1, gainSum: first.map { latest - $0 } ?? 0)
+    }
+}
+
+/// One (team, skill) row of the proficiency report while it is summed: the figures of
+/// `ProficiencyDays.Change` and the learners per level.
+struct ProficiencyTotals {
+    private let catalog: Catalog
+    private var sums = ProficiencyDays.Change()
+    private var levels: [Int]
+
+    init(_ catalog: Catalog) {
+        self.catalog = catalog
+        levels = Array(repeating: 0, count: catalog.levels.count)
+    }
+
+    /// Adds learners whose latest scores are in the level at index `level` (-1: none).
+    mutating func add(_ change: ProficiencyDays.Change, level: Int) {
+        sums.add(change)
+        if levels.indices.contains(level) { levels[level] += Int(change.learners) }
+    }
+
+    /// The report's row, or nil when nobody is assessed.
+    func row(team: String, skill: String) -> ProficiencyRow? {
+        guard sums.learners > 0 else { return nil }
+        return ProficiencyRow(
+            team: team, skill: skill, assessed: Int(sums.learners), meanProficiency: sums.scoreSum / Double(sums.learners),
+            meanGain: sums.gainLearners == 0 ? nil : sums.gainSum / Double(sums.gainLearners), gainLearners: Int(sums.gainLearners),
+            levels: zip(catalog.levels, levels).map { ($0.name, $1) })
     }
 }
