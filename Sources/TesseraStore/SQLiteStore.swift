@@ -143,7 +143,7 @@ public final class SQLiteStore: Sendable, ExportSource {
                 // Completers are enrolled: their completion statements' objects are the
                 // program's activities, inside the same window.
                 let completed = try AnalyticsQueries.completions(program, from: from, to: to, on: connection)
-                let skills = try AnalyticsTerms.ids(of: program.skills, on: connection)
+                let skills = try AnalyticsQueries.ids(program.skills, in: "analytics_terms", on: connection)
                 let changed = try completed.filter { agent, completedAt in
                     try AnalyticsQueries.showedBehavior(
                         agent: agent, skills: skills, after: completedAt,

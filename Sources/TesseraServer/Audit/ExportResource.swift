@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -54,7 +53,7 @@ struct ExportResource {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.key("algorithm"); writer.string("Ed25519")
-        writer.key("publicKey"); writer.string(Data(try signingKey.publicKey()).base64EncodedString())
+        writer.key("publicKey"); writer.string(Base64.encode(try signingKey.publicKey()))
         writer.key("publicKeyPEM"); writer.string(String(decoding: try signingKey.publicKeyPEM(), as: UTF8.self))
         writer.endObject()
         return Response.json(.ok, writer.bytes)

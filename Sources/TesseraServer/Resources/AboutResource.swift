@@ -1,6 +1,6 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
+import TesseraCrypto
 import XAPI
 
 /// `/xapi/about`: the versions this LRS speaks. A 1.0.x client is told only of 1.0.3 (some
@@ -26,7 +26,7 @@ struct AboutResource {
         writer.beginObject()
         if let publicKey {
             writer.key(ExportResource.publicKeyExtension)
-            writer.string(Data(publicKey).base64EncodedString())
+            writer.string(Base64.encode(publicKey))
         }
         writer.endObject()
         writer.endObject()

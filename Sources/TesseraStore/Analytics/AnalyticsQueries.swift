@@ -81,7 +81,7 @@ enum AnalyticsQueries {
 }
 
 extension AnalyticsQueries {
-    /// The ids of the known `iris` in `table` (`activities` or `verbs`).
+    /// The ids of the known `iris` in `table` (`activities`, `verbs` or `analytics_terms`).
     static func ids(_ iris: [String], in table: String, on connection: SQLiteConnection) throws -> [Int64] {
         let select = try connection.prepared("SELECT id FROM \(table) WHERE iri = ?")
         return try iris.compactMap { iri in

@@ -9,11 +9,6 @@ enum AnalyticsTerms {
         return try select.step() ? select.int64(0) : nil
     }
 
-    /// The ids of those of `iris` that are known.
-    static func ids(of iris: [String], on connection: SQLiteConnection) throws -> [Int64] {
-        try iris.compactMap { try id(of: $0, on: connection) }
-    }
-
     /// Every term by id.
     static func all(on connection: SQLiteConnection) throws -> [Int64: String] {
         let select = try connection.prepared("SELECT id, iri FROM analytics_terms")
