@@ -54,6 +54,7 @@ let package = Package(
                 .embedInCode("Migrations/0013_program_events.sql"),
                 .embedInCode("Migrations/0014_analytics_terms.sql"),
                 .embedInCode("Migrations/0015_statement_chain.sql"),
+                .embedInCode("Migrations/0016_erasure.sql"),
             ]
         ),
         .target(
@@ -88,7 +89,7 @@ let package = Package(
         .testTarget(
             name: "TesseraServerTests",
             dependencies: [
-                "TesseraServer", "TesseraStore", "TesseraCrypto", "XAPI", "TesseraTestSupport",
+                "TesseraServer", "TesseraStore", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

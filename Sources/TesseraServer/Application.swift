@@ -46,6 +46,7 @@ public func buildApplication(
     router.add(middleware: BasicAuthMiddleware(credentials: credentials))
     AboutResource(publicKey: try? configuration.signingKey?.publicKey()).register(on: router)
     ExportResource(store: store, signingKey: configuration.signingKey).register(on: router)
+    ErasureResource(store: store).register(on: router)
     StatementResource(store: store, authorityHomePage: configuration.authorityHomePage).register(on: router)
     DocumentResource(store: store).register(on: router)
     ActivitiesResource(store: store).register(on: router)

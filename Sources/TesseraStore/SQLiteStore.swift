@@ -15,6 +15,8 @@ public final class SQLiteStore: Sendable, ExportSource {
 
     private let writer: StatementWriter
     private let readers: ConnectionPool
+    /// Held while the store is open: one writing process per database.
+    private let writerLock: WriterLock
 
     /// Opens (creating if needed) and migrates the database at `path`. With `analytics` off no
     /// learning facts are recorded (the LRS alone, slightly faster); the next start with it on
@@ -23,10 +25,14 @@ public final class SQLiteStore: Sendable, ExportSource {
         path: String, readers readerCount: Int = 4, durability: Durability = .full, analytics: Bool = true, logger: Logger
     ) throws {
         let connection = try SQLiteConnection(path: path, mode: .readWrite)
+        writerLock = try WriterLock(path: path)
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = \(durability.rawValue.uppercased())")
         try connection.execute("PRAGMA temp_store = MEMORY")
         try connection.execute("PRAGMA cache_size = -32768")
+        // Deleted content is overwritten with zeros: an erased person's data does not stay
+        // behind in free space (inserts, nearly all the writer does, are unaffected).
+        try connection.execute("PRAGMA secure_delete = ON")
         // The checkpointer thread keeps the log short; this is the writer's own fallback.
         try connection.execute("PRAGMA wal_autocheckpoint = 25000")
         try connection.execute("PRAGMA journal_size_limit = 67108864")
@@ -217,8 +223,27 @@ public final class SQLiteStore: Sendable, ExportSource {
         try await writer.replace(roster)
     }
 
-    /// Finishes queued writes and stops the writer.
+    /// Erases the person `agent` (docs/audit.md "Erasure"): their statements become
+    /// tombstones that keep the hash chain whole, their documents, attachment content and
+    /// roster entry are deleted, analytics forget them, and the audit log records it (with
+    /// `requestedBy`, a credential or operator name). Returns what was removed once committed.
+    public func erase(_ agent: InverseFunctionalIdentifier, requestedBy: String) async throws -> ErasureReport {
+        try await writer.erase(agentKey: agent.storageKey, requestedBy: requestedBy)
+    }
+
+    /// The audit log, oldest entry first.
+    public func auditLog() throws -> [AuditEntry] {
+        try readers.withConnection { try AuditLog.entries(on: $0) }
+    }
+
+    /// The audit log's name for `agent`: SHA-256 of their agent key, hexadecimal.
+    public static func erasureSubject(_ agent: InverseFunctionalIdentifier) -> String {
+        Erasure.subject(agent.storageKey)
+    }
+
+    /// Finishes queued writes, stops the writer and lets another process write the database.
     public func close() {
         writer.stop()
+        writerLock.release()
     }
 }

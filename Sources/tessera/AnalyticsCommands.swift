@@ -36,7 +36,7 @@ struct CatalogCommand: AsyncParsableCommand {
         var db: String = Environment.database
 
         func run() async throws {
-            let catalog = try await AnalyticsFile.withStore(db) { try $0.catalog() }
+            let catalog = try ReadOnlyStore(path: db).catalog()
             guard let catalog else { throw ValidationError("no catalog has been loaded into \(db)") }
             var output = StandardOutput()
             output.writeLine(catalog.json())
@@ -83,7 +83,7 @@ struct RosterCommand: AsyncParsableCommand {
         var db: String = Environment.database
 
         func run() async throws {
-            let roster = try await AnalyticsFile.withStore(db) { try $0.roster() }
+            let roster = try ReadOnlyStore(path: db).roster()
             var output = StandardOutput()
             output.writeLine(csv ? Array(roster.csv().dropLast(2)) : roster.json())
             output.flush()

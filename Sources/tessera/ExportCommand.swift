@@ -5,8 +5,8 @@ import TesseraServer
 import TesseraStore
 import XAPI
 
-/// `tessera export`: the stored statements to an NDJSON file, with a signed manifest beside it
-/// (docs/audit.md).
+/// `tessera export`: the stored statements to an NDJSON or CSV file, with a signed manifest
+/// beside it (docs/audit.md).
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -15,8 +15,14 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Database file (TESSERA_DB), opened read-only: the server may be running.")
     var db: String = Environment.database
 
-    @Option(help: "The export file to write (NDJSON).")
+    @Option(help: "The export file to write.")
     var out: String
+
+    @Option(help: "ndjson (default: one record per line, each statement's stored bytes verbatim) or csv.")
+    var format: String = "ndjson"
+
+    @Option(help: "CSV columns, comma-separated (default: \(ExportColumn.defaults.map(\.rawValue).joined(separator: ","))).")
+    var columns: String?
 
     @Option(help: "The Ed25519 signing key (TESSERA_SIGNING_KEY; default: the database path + .signing-key.pem, created if missing).")
     var signingKey: String?
@@ -27,36 +33,37 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Only statements stored at or before this timestamp.")
     var until: String?
 
+    @Option(help: "Only statements whose actor or object is this Agent (JSON, e.g. {\"mbox\":\"mailto:ann@example.com\"}).")
+    var agent: String?
+
     @Option(help: "Only statements whose verb is this IRI.")
     var verb: String?
 
     @Option(help: "Only statements whose object is this activity IRI.")
     var activity: String?
 
+    @Option(help: "Only statements with this context registration (UUID).")
+    var registration: String?
+
     @Option(help: "true (default): voided statements too, marked; false: without them.")
-    var includeVoided: Bool = true
+    var includeVoided: String?
 
     func run() throws {
-        var filter = ExportFilter()
-        var given: [String: String] = [:]
-        if let since {
-            filter.since = try Self.milliseconds(since, "since")
-            given["since"] = since
+        let given = [
+            "since": since, "until": until, "agent": agent, "verb": verb, "activity": activity, "registration": registration,
+            "includeVoided": includeVoided,
+        ].compactMapValues { $0 }
+        let (format, filter): (ExportFormat, ExportFilter)
+        do {
+            format = try ExportFormat.parse(format: self.format, columns: columns).get()
+            filter = try ExportFilter.parse(given).get()
+        } catch {
+            throw ValidationError("--\(error.path) \(error.message)")
         }
-        if let until {
-            filter.until = try Self.milliseconds(until, "until")
-            given["until"] = until
-        }
-        filter.verb = verb
-        filter.activity = activity
-        filter.includeVoided = includeVoided
-        if let verb { given["verb"] = verb }
-        if let activity { given["activity"] = activity }
-        if !includeVoided { given["includeVoided"] = "false" }
         let key = try SigningKeyFile.loadOrCreate(
             at: signingKey ?? Environment.value("TESSERA_SIGNING_KEY") ?? SigningKeyFile.defaultPath(forDatabase: db))
 
-        var cursor = try ExportCursor(try ExportReader(path: db), filter: filter)
+        var cursor = try ExportCursor(try ReadOnlyStore(path: db), filter: filter)
         guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {
             throw ValidationError("cannot create \(out)")
         }
@@ -64,12 +71,15 @@ struct ExportCommand: ParsableCommand {
         let hasher = BackgroundHasher()
         var progress = ExportProgress(total: cursor.through)
         var manifest = ExportManifest(
-            count: 0, firstSeq: 0, lastSeq: 0, chainHead: "", fileSHA256: "", filters: given, created: XAPITimestamp.now().text)
+            format: format, count: 0, firstSeq: 0, lastSeq: 0, chainHead: "", fileSHA256: "", filters: given,
+            created: XAPITimestamp.now().text)
+        func write(_ bytes: [UInt8]) throws {
+            try file.write(contentsOf: bytes)
+            hasher.update(bytes)
+        }
+        try write(format.header)
         while let records = try cursor.next(), let last = records.last {
-            var chunk: [UInt8] = []
-            for record in records { chunk += record.line }
-            try file.write(contentsOf: chunk)
-            hasher.update(chunk)
+            try write(format.encode(records))
             if manifest.count == 0 { manifest.firstSeq = records[0].seq }
             manifest.count += records.count
             manifest.lastSeq = last.seq
@@ -86,16 +96,6 @@ struct ExportCommand: ParsableCommand {
             "exported \(manifest.count) statements (seq \(manifest.firstSeq)–\(manifest.lastSeq)) to \(out); "
                 + "manifest \(out).manifest.json, chain head \(manifest.chainHead)")
         output.flush()
-    }
-}
-
-extension ExportCommand {
-    /// The instant a timestamp option names, in milliseconds.
-    static func milliseconds(_ text: String, _ name: String) throws -> Int64 {
-        guard case .success(let time) = XAPITimestamp.parse(text, version: .v2_0_0) else {
-            throw ValidationError("--\(name) must be a timestamp such as 2024-05-01T10:00:00Z, got \"\(text)\"")
-        }
-        return time.milliseconds
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import TesseraAnalytics
 import TesseraCrypto
 import TesseraStore
 import Testing
@@ -89,6 +90,34 @@ struct ExportTests {
             #expect(future.isEmpty)
             let untilFuture = try await Self.export(client, lrs, auditor, "?until=2999-01-01T00:00:00Z")
             #expect(untilFuture.count == 11)
+        }
+    }
+
+    @Test(arguments: [TestingSetup.router, .live])
+    func aCSVExportHasDefaultOrChosenColumns(setup: TestingSetup) async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(setup) { client in
+            let auditor = try await Self.load(lrs, client)
+            let headers = lrs.headers(auditor, version: nil)
+            let all = try await client.execute(uri: "/export/statements?format=csv", method: .get, headers: headers)
+            #expect(all.status == .ok && all.headers[.contentType] == "text/csv; charset=utf-8")
+            let rows = try CSV.parse(Array(all.body.readableBytesView)).get()
+            #expect(rows.first == ExportColumn.defaults.map(\.rawValue))
+            #expect(rows.count == 12, "a header and eleven statements")
+            let header = rows[0]
+            func column(_ name: String, _ row: Int) -> String { rows[row][header.firstIndex(of: name)!] }
+            #expect(column("id", 3) == "00000000-0000-4000-8000-000000000003" && column("voided", 3) == "true")
+            #expect(column("objectType", 11) == "StatementRef" && column("object", 11) == "00000000-0000-4000-8000-000000000003")
+            #expect(column("actor", 2) == #"{"mbox":"mailto:ann@example.com"}"#)
+
+            let chosen = try await client.execute(
+                uri: "/export/statements?format=csv&columns=seq,verb&verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Fpassed", method: .get,
+                headers: headers)
+            #expect(String(buffer: chosen.body) == "seq,verb\r\n3,http://adlnet.gov/expapi/verbs/passed\r\n6,http://adlnet.gov/expapi/verbs/passed\r\n9,http://adlnet.gov/expapi/verbs/passed\r\n")
+            for (query, named) in [("format=csv&columns=seq,password", "columns"), ("columns=seq", "columns"), ("format=xlsx", "format")] {
+                let refused = try await client.execute(uri: "/export/statements?" + query, method: .get, headers: headers)
+                #expect(refused.status == .badRequest && String(buffer: refused.body).contains(named), "\(query)")
+            }
         }
     }
 

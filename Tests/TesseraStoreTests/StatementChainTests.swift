@@ -76,7 +76,11 @@ struct StatementChainTests {
 
     @Test func statementsStoredBeforeTheChainAreChainedByItsMigration() async throws {
         let (directory, path) = try await Self.storeWithStatements(6)
-        try Self.tamper(path, "DROP TABLE statement_chain; DELETE FROM schema_migrations WHERE version = \(Migrator.statementChainVersion)")
+        // As the database was before the chain (migration 15) and what came after it.
+        try Self.tamper(path, """
+            DROP TABLE statement_chain; DROP TABLE erased_statements; DROP TABLE audit_log; DROP TABLE statement_attachments;
+            DELETE FROM schema_migrations WHERE version >= \(Migrator.statementChainVersion)
+            """)
         let reopened = try SQLiteStore(path: path, readers: 1, durability: .normal, logger: Logger(label: "test"))
         try await reopened.store([try prepared(statement(actor: "after"))])
         reopened.close()
@@ -107,7 +111,7 @@ struct StatementChainTests {
         _ = directory
         let intact = try TesseraExecutable.run(["verify", "--db", path])
         #expect(intact.status == 0)
-        #expect(intact.standardOutput.contains("hash chain intact: 5 statements, head "))
+        #expect(intact.standardOutput.contains("hash chain intact: 5 statements (0 erased), head "))
         try Self.tamper(path, "UPDATE statements SET body = replace(body, 'learner1', 'learner9') WHERE seq = 2")
         let broken = try TesseraExecutable.run(["verify", "--db", path])
         #expect(broken.status == 1)

@@ -6,8 +6,10 @@ import TesseraStore
 import XAPI
 
 /// `/export/statements`: every stored statement (or those a filter admits) as NDJSON, each
-/// line with its place in the hash chain, streamed chunk by chunk in constant memory (scope
-/// `all/read`). `/export/public-key`: the public half of the key that signs export manifests,
+/// line with its place in the hash chain, or as CSV with chosen columns (`format=csv`,
+/// `columns=…`), streamed chunk by chunk in constant memory (scope
+/// `all/read`). `/export/audit-log`: the audit log (erasures), one chained entry per line
+/// (scope `all/read`). `/export/public-key`: the public half of the key that signs export manifests,
 /// for anyone who checks them (no credential needed).
 struct ExportResource {
     let store: SQLiteStore
@@ -19,33 +21,40 @@ struct ExportResource {
     func register(on router: Router<XAPIRequestContext>) {
         router.getAndHead("/export/public-key") { _, _ in try publicKey() }
         router.get("/export/statements") { request, context in try statements(request, context) }
+        router.get("/export/audit-log") { _, context in try auditLog(context) }
     }
 
     private func statements(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
         _ = try context.require(.allRead)
         let parameters = try QueryParameters(request)
-        try Parameters.rejectUnknown(
-            parameters, known: ["since", "until", "agent", "verb", "activity", "registration", "includeVoided"], resource: "/export/statements")
-        var filter = ExportFilter()
-        filter.since = try parameters["since"].map { try Parameters.timestamp($0, "since", version: .v2_0_0).milliseconds }
-        filter.until = try parameters["until"].map { try Parameters.timestamp($0, "until", version: .v2_0_0).milliseconds }
-        filter.agent = try parameters["agent"].map { try Parameters.agent($0, version: .v2_0_0) }
-        filter.verb = try parameters["verb"].map { try Parameters.iri($0, "verb") }
-        filter.activity = try parameters["activity"].map { try Parameters.iri($0, "activity") }
-        filter.registration = try parameters["registration"].map { try Parameters.uuid($0, "registration") }
-        filter.includeVoided = try parameters["includeVoided"].map { try Parameters.bool($0, "includeVoided") } ?? true
+        try Parameters.rejectUnknown(parameters, known: ExportFilter.parameterNames.union(["format", "columns"]), resource: "/export/statements")
+        var given: [String: String] = [:]
+        for name in ExportFilter.parameterNames { given[name] = parameters[name] }
+        let (format, filter): (ExportFormat, ExportFilter)
+        do {
+            format = try ExportFormat.parse(format: parameters["format"], columns: parameters["columns"]).get()
+            filter = try ExportFilter.parse(given).get()
+        } catch {
+            throw XAPIError.badParameter(error.path, error.message)
+        }
         let cursor = try ExportCursor(store, filter: filter)
         var headers = HTTPFields()
-        headers[.contentType] = "application/x-ndjson"
+        headers[.contentType] = format.contentType
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var cursor = cursor
+            if !format.header.isEmpty { try await writer.write(ByteBuffer(bytes: format.header)) }
             while let records = try cursor.next() {
-                var buffer = ByteBuffer()
-                for record in records { buffer.writeBytes(record.line) }
-                try await writer.write(buffer)
+                try await writer.write(ByteBuffer(bytes: format.encode(records)))
             }
             try await writer.finish(nil)
         })
+    }
+
+    private func auditLog(_ context: XAPIRequestContext) throws -> Response {
+        _ = try context.require(.allRead)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-ndjson"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try store.auditLog().flatMap(\.line))))
     }
 
     private func publicKey() throws -> Response {

@@ -49,27 +49,21 @@ enum Parameters {
     static func agent(
         _ text: String, version: XAPIVersion, name: String = "agent", groups: Bool = true
     ) throws -> InverseFunctionalIdentifier {
-        let actor = try actor(text, version: version, name: name)
-        if case .group = actor, !groups { throw XAPIError.badParameter(name, "must be an Agent, not a Group") }
-        guard let identifier = actor.identifier else {
-            throw XAPIError.badParameter(name, "must identify an agent; an anonymous Group does not")
-        }
-        return identifier
+        try checked(StatementReader.readAgentIdentifier(json: text, version: version, root: name, groups: groups))
     }
 
     /// The Agent or Group given as JSON in parameter `name`, checked by the statement rules.
     static func actor(_ text: String, version: XAPIVersion, name: String) throws -> Actor {
-        let document: JSONDocument
-        do {
-            document = try JSONDocument.parse(text)
-        } catch {
-            throw XAPIError.badParameter(name, "must be an Agent as JSON: \(error)")
-        }
-        switch StatementReader.readActor(document.root, version: version, root: name) {
-        case .success(let actor):
-            return actor
+        try checked(StatementReader.readActor(json: text, version: version, root: name))
+    }
+
+    /// The value, or a 400 naming every rule broken (paths rooted at the parameter's name).
+    private static func checked<Value>(_ result: Result<Value, StatementRejection>) throws -> Value {
+        switch result {
+        case .success(let value):
+            return value
         case .failure(let rejection):
-            throw XAPIError(.badRequest, name + ": " + rejection.description,
+            throw XAPIError(.badRequest, rejection.description,
                 errors: rejection.errors.map { .init(index: nil, path: $0.path, message: $0.message) })
         }
     }

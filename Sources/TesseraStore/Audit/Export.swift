@@ -17,55 +17,85 @@ public struct ExportFilter: Sendable {
     public var includeVoided = true
 
     public init() {}
+
+    /// The filter's parameter names (`GET /export/statements`, `tessera export` options).
+    public static let parameterNames: Set<String> = ["since", "until", "agent", "verb", "activity", "registration", "includeVoided"]
+
+    /// The filter that parameters given as text name (each checked; the error's path is the
+    /// parameter's name).
+    public static func parse(_ given: [String: String]) -> Result<ExportFilter, ValidationError> {
+        var filter = ExportFilter()
+        for (name, text) in given {
+            func invalid(_ rule: String) -> Result<ExportFilter, ValidationError> {
+                .failure(ValidationError(path: name, message: rule + ", got \"\(text)\""))
+            }
+            switch name {
+            case "since", "until":
+                guard case .success(let time) = XAPITimestamp.parse(text, version: .v2_0_0) else {
+                    return invalid("must be a timestamp such as 2024-05-01T10:00:00Z")
+                }
+                if name == "since" { filter.since = time.milliseconds } else { filter.until = time.milliseconds }
+            case "agent":
+                switch StatementReader.readAgentIdentifier(json: text, version: .v2_0_0, root: name, groups: true) {
+                case .success(let agent): filter.agent = agent
+                case .failure(let rejection): return .failure(rejection.errors[0])
+                }
+            case "verb", "activity":
+                guard Formats.isIRI(text) else { return invalid("must be an absolute IRI with a scheme") }
+                if name == "verb" { filter.verb = text } else { filter.activity = text }
+            case "registration":
+                guard let uuid = XAPIUUID(text) else { return invalid("must be a UUID") }
+                filter.registration = uuid
+            case "includeVoided":
+                guard let include = Bool(text) else { return invalid("must be true or false") }
+                filter.includeVoided = include
+            default:
+                return invalid("is not an export filter; known: " + parameterNames.sorted().joined(separator: ", "))
+            }
+        }
+        return .success(filter)
+    }
+
+    /// True when the filter looks into statements' content (agent, verb, activity,
+    /// registration): an erased statement's tombstone never matches such a filter.
+    var filtersContent: Bool { agent != nil || verb != nil || activity != nil || registration != nil }
 }
 
-/// One statement of an export: its place in the chain and its stored bytes.
+/// One statement of an export: its place in the chain and its stored bytes, or the tombstone
+/// an erasure left in its place.
 public struct ExportRecord: Sendable {
     public let seq: Int64
     /// The chain value after this statement.
     public let chain: [UInt8]
-    /// SHA-256 of `body`, as chained.
+    /// SHA-256 of the stored statement, as chained.
     public let content: [UInt8]
     public let voided: Bool
-    /// The statement exactly as stored.
-    public let body: [UInt8]
+    /// The statement exactly as stored; nil when it was erased.
+    public let body: [UInt8]?
+    /// The audit log entry of the erasure that removed the statement.
+    public let erasure: Int64?
 
     /// The record as an NDJSON line, newline included:
     /// `{"seq":…,"chain":"…","content":"…","voided":…,"statement":<the stored bytes>}`. The
-    /// statement is embedded verbatim, so a verifier can take its exact bytes.
+    /// statement is embedded verbatim, so a verifier can take its exact bytes. A tombstone's
+    /// line has `"erasure":<audit log id>` before `"statement":null`.
     public var line: [UInt8] {
-        var line = Array(#"{"seq":\#(seq),"chain":"\#(Digest.hex(chain))","content":"\#(Digest.hex(content))","voided":\#(voided),"statement":"#.utf8)
-        line.append(contentsOf: body)
+        var line = Array(#"{"seq":\#(seq),"chain":"\#(Digest.hex(chain))","content":"\#(Digest.hex(content))","voided":\#(voided),"#.utf8)
+        if let erasure { line.append(contentsOf: Array(#""erasure":\#(erasure),"#.utf8)) }
+        line.append(contentsOf: Array(#""statement":"#.utf8))
+        line.append(contentsOf: body ?? Array("null".utf8))
         line.append(contentsOf: Array("}\n".utf8))
         return line
     }
 }
 
 /// Where export records come from: the server's readers (`SQLiteStore`) or a read-only
-/// connection of its own (`ExportReader`).
+/// connection of its own (`ReadOnlyStore`).
 public protocol ExportSource {
     /// The seq of the last stored statement (0 for none).
     func lastStoredSeq() throws -> Int64
     /// Up to `limit` records with seq in (after, through] that `filter` admits, in storage order.
     func exportRecords(after: Int64, through: Int64, filter: ExportFilter, limit: Int) throws -> [ExportRecord]
-}
-
-/// Reads export records straight from a database file, read-only: `tessera export` runs beside
-/// a running server.
-public final class ExportReader: ExportSource {
-    private let connection: SQLiteConnection
-
-    public init(path: String) throws {
-        connection = try SQLiteConnection(path: path, mode: .readOnly)
-    }
-
-    public func lastStoredSeq() throws -> Int64 {
-        try ExportQuery.lastSeq(on: connection)
-    }
-
-    public func exportRecords(after: Int64, through: Int64, filter: ExportFilter, limit: Int) throws -> [ExportRecord] {
-        try ExportQuery.records(after: after, through: through, filter: filter, limit: limit, on: connection)
-    }
 }
 
 /// Walks an export chunk by chunk in storage order, up to the last statement stored when it
@@ -102,15 +132,52 @@ public struct ExportCursor<Source: ExportSource> {
 extension ExportCursor: Sendable where Source: Sendable {}
 
 enum ExportQuery {
-    /// The last stored statement's seq (0 for none).
+    /// The last stored statement's seq (0 for none), erased or not.
     static func lastSeq(on connection: SQLiteConnection) throws -> Int64 {
-        try connection.scalar("SELECT COALESCE(MAX(seq), 0) FROM statements") ?? 0
+        try connection.scalar("SELECT COALESCE(MAX(seq), 0) FROM statement_chain") ?? 0
     }
 
     /// Up to `limit` records with seq in (after, through] that `filter` admits, in storage
-    /// order. The agent, verb, activity and registration filters are the Statement resource's
-    /// (`StatementQueryEngine.ContentFilters`), applied to each statement itself.
+    /// order: statements, and the tombstones of erased ones unless the filter looks into
+    /// content.
     static func records(
+        after: Int64, through: Int64, filter: ExportFilter, limit: Int, on connection: SQLiteConnection
+    ) throws -> [ExportRecord] {
+        let statements = try storedRecords(after: after, through: through, filter: filter, limit: limit, on: connection)
+        guard !filter.filtersContent else { return statements }
+        let tombstones = try tombstoneRecords(after: after, through: through, filter: filter, limit: limit, on: connection)
+        guard !tombstones.isEmpty else { return statements }
+        return Array((statements + tombstones).sorted { $0.seq < $1.seq }.prefix(limit))
+    }
+
+    /// The tombstones of erased statements with seq in (after, through], stored in the
+    /// filter's time range.
+    private static func tombstoneRecords(
+        after: Int64, through: Int64, filter: ExportFilter, limit: Int, on connection: SQLiteConnection
+    ) throws -> [ExportRecord] {
+        let select = try connection.prepared("""
+            SELECT e.seq, c.chain, c.content, e.erasure FROM erased_statements e JOIN statement_chain c ON c.seq = e.seq
+            WHERE e.seq > ?1 AND e.seq <= ?2 AND e.stored_ms > ?3 AND e.stored_ms <= ?4 ORDER BY e.seq LIMIT ?5
+            """)
+        defer { select.reset() }
+        select.bind(1, after)
+        select.bind(2, through)
+        select.bind(3, filter.since ?? Int64.min)
+        select.bind(4, filter.until ?? Int64.max)
+        select.bind(5, Int64(limit))
+        var records: [ExportRecord] = []
+        while try select.step() {
+            records.append(ExportRecord(
+                seq: select.int64(0), chain: select.blob(1), content: select.blob(2), voided: false, body: nil, erasure: select.int64(3)))
+        }
+        return records
+    }
+
+    /// Up to `limit` stored statements' records with seq in (after, through] that `filter`
+    /// admits, in storage order. The agent, verb, activity and registration filters are the
+    /// Statement resource's (`StatementQueryEngine.ContentFilters`), applied to each statement
+    /// itself.
+    private static func storedRecords(
         after: Int64, through: Int64, filter: ExportFilter, limit: Int, on connection: SQLiteConnection
     ) throws -> [ExportRecord] {
         typealias Clause = StatementQueryEngine.Clause
@@ -135,7 +202,8 @@ enum ExportQuery {
         var records: [ExportRecord] = []
         while try select.step() {
             records.append(ExportRecord(
-                seq: select.int64(0), chain: select.blob(1), content: select.blob(2), voided: select.int64(3) == 1, body: select.blob(4)))
+                seq: select.int64(0), chain: select.blob(1), content: select.blob(2), voided: select.int64(3) == 1, body: select.blob(4),
+                erasure: nil))
         }
         return records
     }

@@ -10,10 +10,13 @@ struct StatementChain {
 
     /// The chain value after the last statement written.
     private(set) var head: [UInt8]
+    /// The seq of the last statement chained (0 for none). Sequence numbers are never reused,
+    /// not even an erased statement's: the next statement gets `lastSeq + 1`.
+    private(set) var lastSeq: Int64
 
     /// The chain as stored on `connection`.
     init(connection: SQLiteConnection) throws {
-        head = try Self.storedHead(on: connection)
+        (head, lastSeq) = try Self.storedHead(on: connection)
     }
 
     /// The chain value that follows `previous` for a statement whose content hash is `content`.
@@ -21,7 +24,7 @@ struct StatementChain {
         Digest.sha256(previous + content)
     }
 
-    /// Extends the chain with the statement just stored at `seq` with `body`.
+    /// Extends the chain with the statement just stored at `seq` (after `lastSeq`) with `body`.
     mutating func append(seq: Int64, body: [UInt8], on connection: SQLiteConnection) throws {
         let content = Digest.sha256(body)
         let chain = Self.link(head, content)
@@ -31,17 +34,18 @@ struct StatementChain {
         insert.bind(3, chain)
         try insert.step()
         head = chain
+        lastSeq = seq
     }
 
     /// Reads the head again (after a rolled-back transaction).
     mutating func reload(on connection: SQLiteConnection) throws {
-        head = try Self.storedHead(on: connection)
+        (head, lastSeq) = try Self.storedHead(on: connection)
     }
 
-    private static func storedHead(on connection: SQLiteConnection) throws -> [UInt8] {
-        let select = try connection.prepared("SELECT chain FROM statement_chain ORDER BY seq DESC LIMIT 1")
+    private static func storedHead(on connection: SQLiteConnection) throws -> ([UInt8], Int64) {
+        let select = try connection.prepared("SELECT chain, seq FROM statement_chain ORDER BY seq DESC LIMIT 1")
         defer { select.reset() }
-        return try select.step() ? select.blob(0) : genesis
+        return try select.step() ? (select.blob(0), select.int64(1)) : (genesis, 0)
     }
 
     /// Chains the statements stored before the chain existed (right after its migration), in
@@ -65,15 +69,17 @@ struct StatementChain {
 
 /// What checking the stored hash chain found.
 public struct ChainVerification: Sendable {
-    /// One thing wrong, at a statement's storage sequence number.
+    /// One thing wrong, at a statement's storage sequence number (nil for the audit log).
     public struct Problem: Sendable, CustomStringConvertible {
-        public let seq: Int64
+        public let seq: Int64?
         public let reason: String
-        public var description: String { "statement seq \(seq): \(reason)" }
+        public var description: String { seq.map { "statement seq \($0): \(reason)" } ?? reason }
     }
 
-    /// Statements in the chain.
+    /// Statements in the chain (erased ones included).
     public let statements: Int
+    /// Of those, erased ones whose tombstone and chain row stand.
+    public let erased: Int
     /// The last chain value, lower-case hexadecimal.
     public let head: String
     /// Everything wrong, in storage order (at most `problemLimit`).
@@ -88,23 +94,30 @@ public struct ChainVerification: Sendable {
 extension StatementChain {
     /// Re-checks the whole chain: each chain row follows from the previous one, each statement
     /// still has the content its chain row records, no statement is missing from the chain and
-    /// no chained statement is missing.
+    /// no chained statement is missing unless an erasure recorded in the audit log left its
+    /// tombstone; and the audit log's own chain.
     static func verify(on connection: SQLiteConnection) throws -> ChainVerification {
         var problems: [ChainVerification.Problem] = []
-        func report(_ seq: Int64, _ reason: String) { problems.append(.init(seq: seq, reason: reason)) }
+        func report(_ seq: Int64?, _ reason: String) { problems.append(.init(seq: seq, reason: reason)) }
         let rows = try connection.prepared("""
-            SELECT c.seq, c.content, c.chain, s.seq IS NOT NULL, s.body FROM statement_chain c LEFT JOIN statements s ON s.seq = c.seq
+            SELECT c.seq, c.content, c.chain, s.seq IS NOT NULL, s.body, e.seq IS NOT NULL, a.id IS NOT NULL
+            FROM statement_chain c LEFT JOIN statements s ON s.seq = c.seq
+            LEFT JOIN erased_statements e ON e.seq = c.seq LEFT JOIN audit_log a ON a.id = e.erasure
             ORDER BY c.seq
             """)
         var previous = genesis
         var count = 0
+        var erased = 0
         while try rows.step(), problems.count < ChainVerification.problemLimit {
             let seq = rows.int64(0), content = rows.blob(1), chain = rows.blob(2)
             count += 1
             if link(previous, content) != chain {
                 report(seq, "its chain value does not follow from the previous one (the chain table was altered)")
             }
-            if rows.int64(3) == 0 {
+            if rows.int64(3) == 0 && rows.int64(5) == 1 {
+                erased += 1
+                if rows.int64(6) == 0 { report(seq, "the statement's tombstone names an erasure the audit log does not record") }
+            } else if rows.int64(3) == 0 {
                 report(seq, "the statement is missing (its row was deleted)")
             } else if Digest.sha256(rows.blob(4)) != content {
                 report(seq, "the stored statement differs from what was chained (its content was altered)")
@@ -118,8 +131,11 @@ extension StatementChain {
         unchained.bind(1, Int64(ChainVerification.problemLimit))
         while try unchained.step() { report(unchained.int64(0), "the statement is not in the chain (it was added outside Tessera)") }
         unchained.reset()
+        for id in try AuditLog.brokenLinks(on: connection) {
+            report(nil, "audit log entry \(id) does not follow from the previous one (the audit log was edited)")
+        }
         return ChainVerification(
-            statements: count, head: Digest.hex(previous),
-            problems: Array(problems.sorted { $0.seq < $1.seq }.prefix(ChainVerification.problemLimit)))
+            statements: count, erased: erased, head: Digest.hex(previous),
+            problems: Array(problems.sorted { ($0.seq ?? .max) < ($1.seq ?? .max) }.prefix(ChainVerification.problemLimit)))
     }
 }

@@ -11,12 +11,13 @@ public enum Scope: String, Sendable, CaseIterable, Hashable {
     case analyticsRead = "analytics/read"
     case admin
 
-    /// True when holding `self` grants `needed`: `all` grants every xAPI scope, `all/read` the
-    /// read scopes, `statements/read` also `statements/read/mine`, and `admin` everything.
+    /// True when holding `self` grants `needed`: `all` grants every xAPI scope (not Tessera's
+    /// own), `all/read` the read scopes, `statements/read` also `statements/read/mine`, and
+    /// `admin` everything.
     public func grants(_ needed: Scope) -> Bool {
         if self == needed || self == .admin { return true }
         switch self {
-        case .all: return needed != .analyticsRead
+        case .all: return needed != .analyticsRead && needed != .admin
         case .allRead: return needed == .statementsRead || needed == .statementsReadMine
         case .statementsRead: return needed == .statementsReadMine
         default: return false

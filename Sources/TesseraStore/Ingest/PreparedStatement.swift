@@ -18,6 +18,8 @@ public struct PreparedStatement: Sendable {
     /// Activity definitions to merge into the canonical ones (only from a credential that may
     /// define activities), as (activity IRI, definition JSON).
     let definitions: [(id: String, json: [UInt8])]
+    /// The SHA-256 (lower-case hex) of each of its attachments.
+    var attachmentHashes: [String] { (statement.attachments ?? []).map { $0.sha2.lowercased() } }
 
     /// The stand-in for `stored` until the writer assigns the real time (same width).
     static let storedPlaceholder = XAPITimestamp(seconds: 0, nanoseconds: 0)

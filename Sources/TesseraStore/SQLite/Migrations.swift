@@ -43,6 +43,7 @@ enum Migrator {
             version: 14, name: "analytics_terms", sql: String(decoding: PackageResources._014_analytics_terms_sql, as: UTF8.self)),
         Migration(
             version: 15, name: "statement_chain", sql: String(decoding: PackageResources._015_statement_chain_sql, as: UTF8.self)),
+        Migration(version: 16, name: "erasure", sql: String(decoding: PackageResources._016_erasure_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.

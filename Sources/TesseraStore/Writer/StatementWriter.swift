@@ -44,11 +44,30 @@ final class StatementWriter: @unchecked Sendable {
         case document(DocumentChange)
         case catalog(Catalog)
         case roster(Roster)
+        case erasure(ErasureJob)
+    }
+
+    /// An erasure to run, and what it removed once it has.
+    final class ErasureJob: @unchecked Sendable {
+        let agentKey: String
+        let requestedBy: String
+        /// Set by the writer thread before the job's continuation resumes.
+        var report: ErasureReport?
+
+        init(agentKey: String, requestedBy: String) {
+            self.agentKey = agentKey
+            self.requestedBy = requestedBy
+        }
     }
 
     private struct Pending {
         let work: Work
         let continuation: CheckedContinuation<Void, any Error>
+
+        var isErasure: Bool {
+            if case .erasure = work { return true }
+            return false
+        }
     }
 
     init(connection: SQLiteConnection, checkpointer: Checkpointer, analytics: Bool, logger: Logger) throws {
@@ -99,6 +118,14 @@ final class StatementWriter: @unchecked Sendable {
         try await enqueue(.roster(roster))
     }
 
+    /// Erases the person with `agentKey` (docs/audit.md "Erasure"); returns what was removed
+    /// once it is committed.
+    func erase(agentKey: String, requestedBy: String) async throws -> ErasureReport {
+        let job = ErasureJob(agentKey: agentKey, requestedBy: requestedBy)
+        try await enqueue(.erasure(job))
+        return job.report!
+    }
+
     private func enqueue(_ work: Work) async throws {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
@@ -141,6 +168,12 @@ final class StatementWriter: @unchecked Sendable {
                     case .roster(let roster):
                         try CatalogAndRoster.replace(roster, on: connection)
                         try facts?.rosterReplaced(on: connection)
+                    case .erasure(let job):
+                        job.report = try Erasure.erase(
+                            agentKey: job.agentKey, requestedBy: job.requestedBy, at: nextStoredTime(), on: connection
+                        ) { seq in try facts?.forget(seq: seq, on: connection) }
+                        // The agent's identifier is gone from `agents`: forget the interned id.
+                        interned = Interner()
                     }
                     outcomes.append(.success(()))
                 } catch let rejection as any WriteRejection {
@@ -150,7 +183,7 @@ final class StatementWriter: @unchecked Sendable {
             try facts?.flush(on: connection)
             connection.finishStatements()
             try connection.execute("COMMIT")
-            checkpointer.request()
+            if pending.contains(where: \.isErasure) { clearWriteAheadLog() } else { checkpointer.request() }
         } catch {
             connection.finishStatements()
             try? connection.execute("ROLLBACK")
@@ -164,6 +197,17 @@ final class StatementWriter: @unchecked Sendable {
         }
         for (item, outcome) in zip(pending, outcomes) {
             item.continuation.resume(with: outcome)
+        }
+    }
+
+    /// Copies the log into the database and empties it, so that the pages an erasure replaced
+    /// (with the person's data) do not linger in it. Deleted content in the database file is
+    /// already zeroed (`secure_delete`).
+    private func clearWriteAheadLog() {
+        do {
+            try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        } catch {
+            logger.warning("could not empty the write-ahead log after an erasure", metadata: ["error": "\(error)"])
         }
     }
 
@@ -182,17 +226,19 @@ final class StatementWriter: @unchecked Sendable {
     }
 
     /// The statements of `batch` still to insert, after checking everything that could reject
-    /// the batch: an id already stored with different content (an equivalent one is left out),
-    /// and voiding a voiding statement (stored, or earlier in the batch). Writes nothing, so a
+    /// the batch: an id already stored with different content (an equivalent one is left out,
+    /// as is an erased one), and voiding a voiding statement (stored, or earlier in the batch). Writes nothing, so a
     /// rejected batch needs no rollback.
     private func admissible(_ batch: [PreparedStatement]) throws -> [PreparedStatement] {
         var fresh: [PreparedStatement] = []
         fresh.reserveCapacity(batch.count)
         var voidingInBatch = Set<XAPIUUID>()
         let existing = try connection.prepared("SELECT body FROM statements WHERE id = ?")
+        let erased = try connection.prepared("SELECT 1 FROM erased_statements WHERE id = ?")
         let isVoiding = try connection.prepared("SELECT is_voiding FROM statements WHERE id = ?")
         defer {
             existing.reset()
+            erased.reset()
             isVoiding.reset()
         }
         for statement in batch {
@@ -205,6 +251,10 @@ final class StatementWriter: @unchecked Sendable {
                 }
                 continue
             }
+            // An erased statement sent again is not stored again: the person stays erased.
+            erased.reset()
+            erased.bind(1, statement.id)
+            if try erased.step() { continue }
             if let target = statement.voids {
                 isVoiding.reset()
                 isVoiding.bind(1, target)
@@ -250,8 +300,8 @@ final class StatementWriter: @unchecked Sendable {
         let objectActivityID = try keys.objectActivity.map { try intern(.activity, $0) }
         let row = try connection.prepared("""
             INSERT INTO statements (id, actor_id, verb_id, object_agent_id, object_activity_id, object_statement,
-                registration, authority_id, stored_ms, is_voiding, voided, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                registration, authority_id, stored_ms, is_voiding, voided, body, seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         row.bind(1, statement.id)
         row.bind(2, actorID)
@@ -266,9 +316,17 @@ final class StatementWriter: @unchecked Sendable {
         row.bind(11, Int64(isVoided ? 1 : 0))
         let body = statement.body(storedAt: time)
         row.bind(12, body)
+        // Never a reused seq (an erased statement's stays taken in the chain).
+        let seq = chain.lastSeq + 1
+        row.bind(13, seq)
         try row.step()
-        let seq = connection.lastInsertRowID
         try chain.append(seq: seq, body: body, on: connection)
+        for sha2 in statement.attachmentHashes {
+            let link = try connection.prepared("INSERT OR IGNORE INTO statement_attachments (sha2, seq) VALUES (?, ?)")
+            link.bind(1, sha2)
+            link.bind(2, seq)
+            try link.step()
+        }
         try linkReferences(seq: seq, target: keys.objectStatement, referrers: referrers)
         for (iri, json) in statement.definitions { try define(iri, json) }
         if !isVoided, let facts, let event = statement.learningEvent, let actorID {

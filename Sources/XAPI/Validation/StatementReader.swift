@@ -44,6 +44,31 @@ public struct StatementReader {
         reading(value, version: version, root: root) { reader, cursor in reader.actor(cursor, rule: .agentOrGroup) }
     }
 
+    /// Reads an Agent or Group given as JSON text on its own (an `agent` parameter or command
+    /// option); text that is not JSON is rejected at `root`.
+    public static func readActor(json text: String, version: XAPIVersion, root: String) -> Result<Actor, StatementRejection> {
+        do {
+            return readActor(try JSONDocument.parse(text).root, version: version, root: root)
+        } catch {
+            return .failure(StatementRejection(errors: [ValidationError(path: root, message: "must be an Agent as JSON: \(error)")]))
+        }
+    }
+
+    /// The identifier of the Agent (or, with `groups`, identified Group) given as JSON text.
+    public static func readAgentIdentifier(
+        json text: String, version: XAPIVersion, root: String, groups: Bool
+    ) -> Result<InverseFunctionalIdentifier, StatementRejection> {
+        readActor(json: text, version: version, root: root).flatMap { actor in
+            if case .group = actor, !groups {
+                return .failure(StatementRejection(errors: [ValidationError(path: root, message: "must be an Agent, not a Group")]))
+            }
+            guard let identifier = actor.identifier else {
+                return .failure(StatementRejection(errors: [ValidationError(path: root, message: "must identify an agent; an anonymous Group does not")]))
+            }
+            return .success(identifier)
+        }
+    }
+
     /// Runs `read` on a fresh reader: the value, or every rule it broke.
     private static func reading<T>(
         _ value: JSONValue, version: XAPIVersion, root: String, _ read: (inout StatementReader, JSONCursor) -> T?

@@ -1,0 +1,160 @@
+import TesseraCrypto
+import XAPI
+
+/// What one erasure removed, as recorded in the audit log.
+public struct ErasureReport: Sendable, Equatable {
+    /// The audit log entry that records it.
+    public let auditID: Int64
+    /// When it was done (RFC 3339).
+    public let at: String
+    /// SHA-256 of the person's agent key, hexadecimal: the only trace of who it was.
+    public let subject: String
+    /// Statements replaced by tombstones.
+    public let statements: Int
+    /// State and Agent Profile documents deleted.
+    public let documents: Int
+    /// Attachment contents deleted (those no remaining statement refers to).
+    public let attachments: Int
+    /// Roster entries deleted (0 or 1).
+    public let rosterEntries: Int
+    /// Who asked for it (a credential or an operator).
+    public let requestedBy: String
+
+    /// The audit log entry that records it (JSON): `{"id","at","action":"erase-agent",
+    /// "requestedBy","subject","statements","documents","attachments","rosterEntries"}`.
+    public var entry: [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.key("id"); writer.number(String(auditID))
+        writer.key("at"); writer.string(at)
+        writer.key("action"); writer.string("erase-agent")
+        writer.key("requestedBy"); writer.string(requestedBy)
+        writer.key("subject"); writer.string(subject)
+        writer.key("statements"); writer.number(String(statements))
+        writer.key("documents"); writer.number(String(documents))
+        writer.key("attachments"); writer.number(String(attachments))
+        writer.key("rosterEntries"); writer.number(String(rosterEntries))
+        writer.endObject()
+        return writer.bytes
+    }
+}
+
+/// Erases a person from the store, in the writer's transaction (docs/audit.md "Erasure"):
+/// every statement that mentions them anywhere (`statement_agents`: actor, object, instructor,
+/// team, group member, authority, context agents, sub-statements) becomes a tombstone that
+/// keeps its chain row; their State and Agent Profile documents, attachment content left
+/// without a statement, and their roster entry are deleted; the agent's row keeps its id but
+/// loses its identifier; the erasure is appended to the audit log.
+enum Erasure {
+    /// The SHA-256 (hexadecimal) that names the person with this agent key in the audit log.
+    static func subject(_ agentKey: String) -> String {
+        Digest.hex(Digest.sha256(Array(agentKey.utf8)))
+    }
+
+    /// Erases the person with `agentKey`. `forget` removes a statement's analytics facts while
+    /// it is still stored.
+    static func erase(
+        agentKey: String, requestedBy: String, at time: XAPITimestamp, on connection: SQLiteConnection,
+        forget: (Int64) throws -> Void
+    ) throws -> ErasureReport {
+        let auditID = (try connection.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log")) ?? 1
+        let agentID = try agentID(agentKey, on: connection)
+        var statements = 0
+        var candidates = Set<String>()
+        if let agentID {
+            for seq in try seqs(mentioning: agentID, on: connection) {
+                try forget(seq)
+                candidates.formUnion(try attachmentHashes(of: seq, on: connection))
+                try tombstone(seq, erasure: auditID, on: connection)
+                statements += 1
+            }
+            // The id stays taken (facts and caches may still name it); the identifier goes.
+            try run("UPDATE agents SET ifi = 'erased' || char(31) || id WHERE id = ?1", agentID, on: connection)
+        }
+        var attachments = 0
+        for sha2 in candidates.sorted() {
+            try run(
+                "DELETE FROM attachments WHERE sha2 = ?1 AND NOT EXISTS (SELECT 1 FROM statement_attachments WHERE sha2 = ?1)",
+                sha2, on: connection)
+            attachments += connection.changes
+        }
+        try run("DELETE FROM documents WHERE agent = ?1 AND kind IN (1, 3)", agentKey, on: connection)
+        let documents = connection.changes
+        try run("DELETE FROM roster WHERE agent = ?1", agentKey, on: connection)
+        let report = ErasureReport(
+            auditID: auditID, at: time.text, subject: subject(agentKey), statements: statements, documents: documents,
+            attachments: attachments, rosterEntries: connection.changes, requestedBy: requestedBy)
+        try AuditLog.append(report.entry, id: auditID, on: connection)
+        return report
+    }
+
+    private static func agentID(_ key: String, on connection: SQLiteConnection) throws -> Int64? {
+        let select = try connection.prepared("SELECT id FROM agents WHERE ifi = ?")
+        defer { select.reset() }
+        select.bind(1, key)
+        return try select.step() ? select.int64(0) : nil
+    }
+
+    private static func seqs(mentioning agentID: Int64, on connection: SQLiteConnection) throws -> [Int64] {
+        let select = try connection.prepared("SELECT seq FROM statement_agents WHERE agent_id = ? ORDER BY seq")
+        defer { select.reset() }
+        select.bind(1, agentID)
+        var seqs: [Int64] = []
+        while try select.step() { seqs.append(select.int64(0)) }
+        return seqs
+    }
+
+    private static func attachmentHashes(of seq: Int64, on connection: SQLiteConnection) throws -> [String] {
+        let select = try connection.prepared("SELECT sha2 FROM statement_attachments WHERE seq = ?")
+        defer { select.reset() }
+        select.bind(1, seq)
+        var hashes: [String] = []
+        while try select.step() { hashes.append(select.text(0)) }
+        return hashes
+    }
+
+    /// Moves the statement at `seq` out of `statements` and every table that indexes it,
+    /// leaving its tombstone; its chain row stays. The link rows to delete are found from the
+    /// statement's own keys (the link tables are keyed by agent and activity, not by seq).
+    private static func tombstone(_ seq: Int64, erasure: Int64, on connection: SQLiteConnection) throws {
+        let select = try connection.prepared("SELECT body FROM statements WHERE seq = ?")
+        select.bind(1, seq)
+        let body = try select.step() ? select.blob(0) : nil
+        select.reset()
+        guard let body, let statement = StatementReader.readStored(body) else { return }
+        let keys = StatementKeys(statement)
+        try run(
+            "INSERT INTO erased_statements (seq, id, stored_ms, erasure) SELECT seq, id, stored_ms, ?2 FROM statements WHERE seq = ?1",
+            seq, erasure, on: connection)
+        for agent in keys.relatedAgents {
+            try run("DELETE FROM statement_agents WHERE agent_id = (SELECT id FROM agents WHERE ifi = ?1) AND seq = ?2", agent, seq, on: connection)
+        }
+        for activity in keys.relatedActivities.keys {
+            try run(
+                "DELETE FROM statement_activities WHERE activity_id = (SELECT id FROM activities WHERE iri = ?1) AND seq = ?2",
+                activity, seq, on: connection)
+        }
+        for sql in [
+            "DELETE FROM statements WHERE seq = ?1", "DELETE FROM statement_refs WHERE referrer = ?1",
+            "DELETE FROM statement_refs WHERE target = ?1", "DELETE FROM statement_attachments WHERE seq = ?1",
+        ] {
+            try run(sql, seq, on: connection)
+        }
+    }
+
+    private static func run(_ sql: String, _ first: Int64, _ second: Int64? = nil, on connection: SQLiteConnection) throws {
+        let statement = try connection.prepared(sql)
+        defer { statement.reset() }
+        statement.bind(1, first)
+        if let second { statement.bind(2, second) }
+        try statement.step()
+    }
+
+    private static func run(_ sql: String, _ text: String, _ integer: Int64? = nil, on connection: SQLiteConnection) throws {
+        let statement = try connection.prepared(sql)
+        defer { statement.reset() }
+        statement.bind(1, text)
+        if let integer { statement.bind(2, integer) }
+        try statement.step()
+    }
+}

@@ -1,0 +1,35 @@
+import TesseraAnalytics
+
+/// A database file opened read-only, for the commands that run beside a server (`tessera
+/// export`, `audit-log`, `catalog show`, `roster show`): they take no writer lock and change
+/// nothing.
+public final class ReadOnlyStore: ExportSource {
+    private let connection: SQLiteConnection
+
+    public init(path: String) throws {
+        connection = try SQLiteConnection(path: path, mode: .readOnly)
+    }
+
+    public func lastStoredSeq() throws -> Int64 {
+        try ExportQuery.lastSeq(on: connection)
+    }
+
+    public func exportRecords(after: Int64, through: Int64, filter: ExportFilter, limit: Int) throws -> [ExportRecord] {
+        try ExportQuery.records(after: after, through: through, filter: filter, limit: limit, on: connection)
+    }
+
+    /// The audit log, oldest entry first.
+    public func auditLog() throws -> [AuditEntry] {
+        try AuditLog.entries(on: connection)
+    }
+
+    /// The analytics catalog, if one was loaded.
+    public func catalog() throws -> Catalog? {
+        try CatalogAndRoster.catalog(on: connection)
+    }
+
+    /// The roster (people in agent-key order).
+    public func roster() throws -> Roster {
+        try CatalogAndRoster.roster(on: connection)
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import TesseraStore
+import XAPI
+
+/// `tessera audit-log`: the audit log as NDJSON, as `GET /export/audit-log` returns it
+/// (docs/audit.md).
+struct AuditLogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit-log",
+        abstract: "Print the audit log (erasures), one hash-chained entry per line.")
+
+    @Option(help: "Database file (TESSERA_DB), opened read-only: the server may be running.")
+    var db: String = Environment.database
+
+    @Option(help: "Only the entries about this Agent (JSON): the log names people by a hash only, so this is how to find one.")
+    var agent: String?
+
+    func run() throws {
+        var subject: [UInt8]?
+        if let agent {
+            switch StatementReader.readAgentIdentifier(json: agent, version: .v2_0_0, root: "agent", groups: false) {
+            case .success(let identifier): subject = Array(#""subject":"\#(SQLiteStore.erasureSubject(identifier))""#.utf8)
+            case .failure(let rejection): throw ValidationError("--\(rejection.description)")
+            }
+        }
+        var output = StandardOutput()
+        for entry in try ReadOnlyStore(path: db).auditLog() {
+            if let subject, !entry.entry.contains(subject) { continue }
+            output.writeLine(Array(entry.line.dropLast()))
+        }
+        output.flush()
+    }
+}

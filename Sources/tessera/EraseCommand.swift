@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TesseraStore
+import XAPI
+
+/// `tessera erase`: erases a person from a database the server is not running on (with the
+/// server running, `DELETE /admin/agents` does the same). docs/audit.md, "Erasure".
+struct EraseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "erase",
+        abstract: "Erase a person: their statements become tombstones, their documents and attachments go, and the audit log records it.")
+
+    @Option(help: "Database file (TESSERA_DB). No server may be running on it: with one running, use DELETE /admin/agents.")
+    var db: String = Environment.database
+
+    @Option(help: "The person's Agent, as JSON, e.g. {\"mbox\":\"mailto:ann@example.com\"}.")
+    var agent: String
+
+    @Option(help: "Who asks for the erasure, recorded in the audit log (default: the operating-system user).")
+    var requestedBy: String?
+
+    func run() async throws {
+        let person: InverseFunctionalIdentifier
+        switch StatementReader.readAgentIdentifier(json: agent, version: .v2_0_0, root: "agent", groups: false) {
+        case .success(let identifier): person = identifier
+        case .failure(let rejection): throw ValidationError("--\(rejection.description)")
+        }
+        let who = requestedBy ?? "operator " + (Environment.value("USER") ?? "unknown")
+        let store = try SQLiteStore(path: db, readers: 1, logger: Logger(label: "tessera"))
+        defer { store.close() }
+        let report = try await store.erase(person, requestedBy: who)
+        var output = StandardOutput()
+        output.writeLine(
+            "erased: \(report.statements) statements (now tombstones), \(report.documents) documents, \(report.attachments) attachments, "
+                + "\(report.rosterEntries) roster entries; audit log entry \(report.auditID)")
+        output.writeLine(report.entry)
+        output.flush()
+    }
+}
