@@ -1,6 +1,5 @@
 import ArgumentParser
 import TesseraStore
-import XAPI
 
 /// `tessera audit-log`: the audit log as NDJSON, as `GET /export/audit-log` returns it
 /// (docs/audit.md).
@@ -16,13 +15,7 @@ struct AuditLogCommand: ParsableCommand {
     var agent: String?
 
     func run() throws {
-        var subject: [UInt8]?
-        if let agent {
-            switch StatementReader.readAgentIdentifier(json: agent, version: .v2_0_0, root: "agent", groups: false) {
-            case .success(let identifier): subject = Array(#""subject":"\#(SQLiteStore.erasureSubject(identifier))""#.utf8)
-            case .failure(let rejection): throw ValidationError("--\(rejection.description)")
-            }
-        }
+        let subject = try agent.map { Array(#""subject":"\#(SQLiteStore.erasureSubject(try AgentOption.identifier($0)))""#.utf8) }
         var output = StandardOutput()
         for entry in try ReadOnlyStore(path: db).auditLog() {
             if let subject, !entry.entry.contains(subject) { continue }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import TesseraStore
-import XAPI
 
 /// `tessera erase`: erases a person from a database the server is not running on (with the
 /// server running, `DELETE /admin/agents` does the same). docs/audit.md, "Erasure".
@@ -21,11 +20,7 @@ struct EraseCommand: AsyncParsableCommand {
     var requestedBy: String?
 
     func run() async throws {
-        let person: InverseFunctionalIdentifier
-        switch StatementReader.readAgentIdentifier(json: agent, version: .v2_0_0, root: "agent", groups: false) {
-        case .success(let identifier): person = identifier
-        case .failure(let rejection): throw ValidationError("--\(rejection.description)")
-        }
+        let person = try AgentOption.identifier(agent)
         let who = requestedBy ?? "operator " + (Environment.value("USER") ?? "unknown")
         let store = try SQLiteStore(path: db, readers: 1, logger: Logger(label: "tessera"))
         defer { store.close() }
