@@ -92,9 +92,21 @@ public enum CSV {
     /// with a character a spreadsheet would read as a formula (=, +, -, @), which is then
     /// prefixed with an apostrophe.
     static func escaped(_ field: String) -> [UInt8] {
-        var text = field
-        if let first = text.first, "=+-@".contains(first), Double(text) == nil { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return Array(text.utf8) }
-        return Array(("\"" + text.replacing("\"", with: "\"\"") + "\"").utf8)
+        let quote = UInt8(ascii: "\"")
+        var bytes = Array(field.utf8)
+        if let first = bytes.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first),
+            Double(field) == nil
+        {
+            bytes.insert(UInt8(ascii: "'"), at: 0)
+        }
+        guard bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == quote || $0 == 0x0A || $0 == 0x0D }) else { return bytes }
+        var quoted: [UInt8] = [quote]
+        quoted.reserveCapacity(bytes.count + 8)
+        for byte in bytes {
+            quoted.append(byte)
+            if byte == quote { quoted.append(quote) }
+        }
+        quoted.append(quote)
+        return quoted
     }
 }

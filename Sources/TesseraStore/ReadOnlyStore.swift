@@ -8,6 +8,7 @@ public final class ReadOnlyStore: ExportSource {
 
     public init(path: String) throws {
         connection = try SQLiteConnection(path: path, mode: .readOnly)
+        try Migrator.requireCurrent(connection)
     }
 
     public func lastStoredSeq() throws -> Int64 {

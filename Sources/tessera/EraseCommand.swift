@@ -16,12 +16,12 @@ struct EraseCommand: AsyncParsableCommand {
     @Option(help: "The person's Agent, as JSON, e.g. {\"mbox\":\"mailto:ann@example.com\"}.")
     var agent: String
 
-    @Option(help: "Who asks for the erasure, recorded in the audit log (default: the operating-system user).")
+    @Option(help: "Who asks for the erasure, recorded in the audit log (default: \"operator\" and the operating-system user).")
     var requestedBy: String?
 
     func run() async throws {
         let person = try AgentOption.identifier(agent)
-        let who = requestedBy ?? "operator " + (Environment.value("USER") ?? "unknown")
+        let who = requestedBy ?? "operator " + Self.userName
         let store = try SQLiteStore(path: db, readers: 1, logger: Logger(label: "tessera"))
         defer { store.close() }
         let report = try await store.erase(person, requestedBy: who)
@@ -31,5 +31,10 @@ struct EraseCommand: AsyncParsableCommand {
                 + "\(report.rosterEntries) roster entries; audit log entry \(report.auditID)")
         output.writeLine(report.entry)
         output.flush()
+    }
+
+    /// The operating-system user running the command.
+    private static var userName: String {
+        Environment.value("USER") ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "unknown"
     }
 }

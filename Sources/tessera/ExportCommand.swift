@@ -99,30 +99,6 @@ struct ExportCommand: ParsableCommand {
     }
 }
 
-/// SHA-256 of the file being written, computed on its own queue while the next chunk is read:
-/// hashing 1.85 GB is a third of an export's CPU time, and the machine has a second core.
-final class BackgroundHasher: @unchecked Sendable {
-    // `hasher` is only touched on `queue`, serially.
-    private let hasher = SHA256Hasher()
-    private let queue = DispatchQueue(label: "tessera.export.hash")
-    /// At most this many chunks wait to be hashed, so that memory stays flat.
-    private let waiting = DispatchSemaphore(value: 4)
-
-    /// Adds `bytes` to the hash, later (waits while four chunks are already waiting).
-    func update(_ bytes: [UInt8]) {
-        waiting.wait()
-        queue.async {
-            self.hasher.update(bytes)
-            self.waiting.signal()
-        }
-    }
-
-    /// The digest of everything added, once it has all been hashed.
-    func finish() -> [UInt8] {
-        queue.sync { hasher.finish() }
-    }
-}
-
 /// A progress line on standard error while an export runs, when it is a terminal.
 struct ExportProgress {
     let total: Int64

@@ -80,12 +80,28 @@ public struct ExportRecord: Sendable {
     /// statement is embedded verbatim, so a verifier can take its exact bytes. A tombstone's
     /// line has `"erasure":<audit log id>` before `"statement":null`.
     public var line: [UInt8] {
-        var line = Array(#"{"seq":\#(seq),"chain":"\#(Digest.hex(chain))","content":"\#(Digest.hex(content))","voided":\#(voided),"#.utf8)
-        if let erasure { line.append(contentsOf: Array(#""erasure":\#(erasure),"#.utf8)) }
-        line.append(contentsOf: Array(#""statement":"#.utf8))
-        line.append(contentsOf: body ?? Array("null".utf8))
-        line.append(contentsOf: Array("}\n".utf8))
+        var line: [UInt8] = []
+        appendLine(to: &line)
         return line
+    }
+
+    /// Appends `line` to `bytes` (without building it apart).
+    func appendLine(to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: #"{"seq":"#.utf8)
+        bytes.append(contentsOf: String(seq).utf8)
+        bytes.append(contentsOf: #","chain":""#.utf8)
+        Digest.appendHex(chain, to: &bytes)
+        bytes.append(contentsOf: #"","content":""#.utf8)
+        Digest.appendHex(content, to: &bytes)
+        bytes.append(contentsOf: (voided ? #"","voided":true,"# : #"","voided":false,"#).utf8)
+        if let erasure {
+            bytes.append(contentsOf: #""erasure":"#.utf8)
+            bytes.append(contentsOf: String(erasure).utf8)
+            bytes.append(UInt8(ascii: ","))
+        }
+        bytes.append(contentsOf: #""statement":"#.utf8)
+        if let body { bytes.append(contentsOf: body) } else { bytes.append(contentsOf: "null".utf8) }
+        bytes.append(contentsOf: "}\n".utf8)
     }
 }
 

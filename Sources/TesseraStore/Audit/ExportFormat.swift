@@ -45,9 +45,10 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         }
     }
 
-    /// The column's value for `record` (whose parsed statement is `statement`, nil for a
-    /// tombstone or when no column needs it).
-    func value(_ record: ExportRecord, _ statement: Statement?) -> String {
+    /// The column's value for `record`, whose stored statement is `statement` (parsed; nil for
+    /// a tombstone or when no column needs it). Read straight from the stored JSON, which
+    /// Tessera wrote and validated: no model is built.
+    func value(_ record: ExportRecord, _ statement: JSONValue?) -> String {
         switch self {
         case .seq: return String(record.seq)
         case .chain: return Digest.hex(record.chain)
@@ -59,50 +60,50 @@ public enum ExportColumn: String, CaseIterable, Sendable {
         }
     }
 
-    private func value(_ statement: Statement) -> String {
-        let score = statement.result?.score
+    private func value(_ statement: JSONValue) -> String {
+        let result = statement["result"]
         switch self {
-        case .id: return statement.id?.description ?? ""
-        case .stored: return statement.stored?.text ?? ""
-        case .timestamp: return statement.timestamp?.text ?? ""
-        case .actor: return statement.actor.identifier.map(Self.json) ?? ""
-        case .actorName:
-            switch statement.actor {
-            case .agent(let agent): return agent.name ?? ""
-            case .group(let group): return group.name ?? ""
-            }
-        case .verb: return statement.verb.id
+        case .id: return statement["id"]?.string ?? ""
+        case .stored: return statement["stored"]?.string ?? ""
+        case .timestamp: return statement["timestamp"]?.string ?? ""
+        case .actor: return statement["actor"].flatMap(Self.identifier) ?? ""
+        case .actorName: return statement["actor"]?["name"]?.string ?? ""
+        case .verb: return statement["verb"]?["id"]?.string ?? ""
         case .object:
-            switch statement.object {
-            case .activity(let activity): return activity.id
-            case .agent(let agent): return Self.json(agent.identifier)
-            case .group(let group): return group.identifier.map(Self.json) ?? ""
-            case .statementRef(let id): return id.description
-            case .subStatement: return ""
+            guard let object = statement["object"] else { return "" }
+            switch object["objectType"]?.string {
+            case "Agent", "Group": return Self.identifier(object) ?? ""
+            case "SubStatement": return ""
+            default: return object["id"]?.string ?? ""
             }
-        case .objectType:
-            switch statement.object {
-            case .activity: return "Activity"
-            case .agent: return "Agent"
-            case .group: return "Group"
-            case .statementRef: return "StatementRef"
-            case .subStatement: return "SubStatement"
-            }
-        case .registration: return statement.context?.registration?.description ?? ""
-        case .scoreScaled: return score?.scaled?.literal ?? ""
-        case .scoreRaw: return score?.raw?.literal ?? ""
-        case .success: return statement.result?.success.map { String($0) } ?? ""
-        case .completion: return statement.result?.completion.map { String($0) } ?? ""
-        case .duration: return statement.result?.duration ?? ""
+        case .objectType: return statement["object"]?["objectType"]?.string ?? "Activity"
+        case .registration: return statement["context"]?["registration"]?.string ?? ""
+        case .scoreScaled: return result?["score"]?["scaled"]?.numberLiteral ?? ""
+        case .scoreRaw: return result?["score"]?["raw"]?.numberLiteral ?? ""
+        case .success: return result?["success"]?.bool.map { String($0) } ?? ""
+        case .completion: return result?["completion"]?.bool.map { String($0) } ?? ""
+        case .duration: return result?["duration"]?.string ?? ""
         case .seq, .chain, .content, .voided, .erasure, .statement: return ""
         }
     }
 
-    /// An agent identifier as the JSON an `agent` parameter takes, e.g. `{"mbox":"mailto:…"}`.
-    private static func json(_ identifier: InverseFunctionalIdentifier) -> String {
+    /// An agent's or group's identifier as the JSON an `agent` parameter takes, e.g.
+    /// `{"mbox":"mailto:…"}`; nil for an anonymous group.
+    private static func identifier(_ actor: JSONValue) -> String? {
         var writer = JSONWriter(capacity: 96)
         writer.beginObject()
-        writer.identifier(identifier)
+        if let account = actor["account"] {
+            writer.key("account")
+            writer.beginObject()
+            writer.key("homePage"); writer.string(account["homePage"]?.string ?? "")
+            writer.key("name"); writer.string(account["name"]?.string ?? "")
+            writer.endObject()
+        } else if let (key, value) = ["mbox", "mbox_sha1sum", "openid"].lazy.compactMap({ key in actor[key]?.string.map { (key, $0) } }).first {
+            writer.key(key)
+            writer.string(value)
+        } else {
+            return nil
+        }
         writer.endObject()
         return String(decoding: writer.bytes, as: UTF8.self)
     }
@@ -157,11 +158,14 @@ public enum ExportFormat: Sendable, Equatable {
     public func encode(_ records: [ExportRecord]) -> [UInt8] {
         switch self {
         case .ndjson:
-            return records.flatMap(\.line)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(records.reduce(0) { $0 + ($1.body?.count ?? 4) + 200 })
+            for record in records { record.appendLine(to: &bytes) }
+            return bytes
         case .csv(let columns):
             let parse = columns.contains(where: \.needsStatement)
             return CSV.write(records.map { record in
-                let statement = parse ? record.body.flatMap(StatementReader.readStored) : nil
+                let statement = parse ? record.body.flatMap { try? JSONDocument.parse($0).root } : nil
                 return columns.map { $0.value(record, statement) }
             })
         }

@@ -67,7 +67,7 @@ public struct ExportVerifier {
         let database = try databasePath.map { try SQLiteConnection(path: $0, mode: .readOnly) }
         var verifier = ExportVerifier(manifest: manifest, database: database)
         verifier.checkSignature(trustedKey: trustedKey)
-        let hasher = SHA256Hasher()
+        let hasher = BackgroundHasher()
         var splitter = RecordSplitter(quoted: manifest.columns != nil)
         while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty {
             let bytes = Array(chunk)
@@ -162,11 +162,12 @@ public struct ExportVerifier {
         }
     }
 
-    /// The values of an NDJSON line `{"seq":…,"chain":"…","content":"…","voided":…,["erasure":…,]"statement":…}`;
-    /// the statement's bytes are taken verbatim from after the first `,"statement":`.
+    /// The values of an NDJSON line `{"seq":…,"chain":"…","content":"…","voided":…,["erasure":…,]"statement":…}`.
+    /// Only the members before the first `,"statement":` are parsed; the statement's bytes are
+    /// taken verbatim from after it (their content hash says whether they are the stored ones).
     private mutating func ndjsonValues(_ line: ArraySlice<UInt8>) -> Values? {
-        guard let root = try? JSONDocument.parse(Array(line)).root, root.kind == .object,
-            let marker = line.firstRange(of: Array(#","statement":"#.utf8)), line.last == UInt8(ascii: "}")
+        guard let marker = Self.range(of: Self.statementMarker, in: line), line.last == UInt8(ascii: "}"),
+            let root = try? JSONDocument.parse(Array(line[..<marker.lowerBound]) + [UInt8(ascii: "}")]).root, root.kind == .object
         else {
             report(nil, "the line is not an export record", record: records)
             return nil
@@ -176,15 +177,32 @@ public struct ExportVerifier {
         values.chain = root["chain"]?.string.flatMap(Digest.bytes(hex:))
         values.content = root["content"]?.string.flatMap(Digest.bytes(hex:))
         values.erased = root["erasure"] != nil
-        if root["statement"]?.kind == .null {
+        let statement = line[marker.upperBound..<(line.endIndex - 1)]
+        if statement.elementsEqual("null".utf8) {
             if !values.erased { report(values.seq, "it has no statement and names no erasure", record: records) }
         } else {
-            values.statement = Array(line[marker.upperBound..<(line.endIndex - 1)])
+            values.statement = Array(statement)
         }
         if values.seq == nil || values.chain == nil || values.content == nil {
             report(values.seq, "it lacks a seq, chain or content value", record: records)
         }
         return values
+    }
+
+    private static let statementMarker = Array(#","statement":"#.utf8)
+
+    /// Where `needle` first occurs in `haystack` (the marker sits near a line's start).
+    static func range(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Range<Int>? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { bytes in
+            needle.withUnsafeBufferPointer { pattern in
+                for offset in 0...(bytes.count - pattern.count)
+                where bytes[offset] == first && memcmp(bytes.baseAddress! + offset, pattern.baseAddress!, pattern.count) == 0 {
+                    return (haystack.startIndex + offset)..<(haystack.startIndex + offset + pattern.count)
+                }
+                return nil
+            }
+        }
     }
 
     /// The values of a CSV row under `columns` (those the export has).
@@ -233,17 +251,33 @@ struct RecordSplitter {
         var records: [ArraySlice<UInt8>] = []
         let buffer = pending + bytes
         var start = 0
-        for index in buffer.indices.dropFirst(pending.count) {
-            let byte = buffer[index]
-            if quoted && byte == UInt8(ascii: "\"") { insideQuotes.toggle() }
-            guard byte == 0x0A, !insideQuotes else { continue }
-            var end = index
+        var index = pending.count
+        while let lineBreak = nextLineBreak(in: buffer, from: index) {
+            var end = lineBreak
             if end > start && buffer[end - 1] == 0x0D { end -= 1 }
             records.append(buffer[start..<end])
-            start = index + 1
+            start = lineBreak + 1
+            index = start
         }
         pending = Array(buffer[start...])
         return records
+    }
+
+    /// The next line break at or after `index` that ends a record.
+    private mutating func nextLineBreak(in buffer: [UInt8], from index: Int) -> Int? {
+        guard quoted else {
+            return buffer.withUnsafeBytes { bytes in
+                guard index < bytes.count, let base = bytes.baseAddress, let found = memchr(base + index, 0x0A, bytes.count - index) else {
+                    return nil
+                }
+                return base.distance(to: UnsafeRawPointer(found))
+            }
+        }
+        for position in index..<buffer.count {
+            if buffer[position] == UInt8(ascii: "\"") { insideQuotes.toggle() }
+            if buffer[position] == 0x0A && !insideQuotes { return position }
+        }
+        return nil
     }
 
     /// What is left after the last line break, if anything.

@@ -82,4 +82,25 @@ enum Migrator {
         connection.finishStatements()
         return applied
     }
+
+    /// Thrown by read-only access to a database not yet at this Tessera's schema version.
+    struct OlderSchema: Error, CustomStringConvertible {
+        let found: Int
+        let known: Int
+        var description: String {
+            found == 0
+                ? "the file is not a Tessera database (no schema version): check --db"
+                : "the database has schema version \(found); this Tessera reads version \(known): start `tessera serve` on it once to upgrade it"
+        }
+    }
+
+    /// Checks, without changing anything, that the database is at the latest version (for
+    /// read-only access, which cannot migrate).
+    static func requireCurrent(_ connection: SQLiteConnection) throws {
+        let tracked = try connection.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_migrations'") == 1
+        let current = tracked ? Int(try connection.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") ?? 0) : 0
+        let latest = all.last?.version ?? 0
+        if current < latest { throw OlderSchema(found: current, known: latest) }
+        if current > latest { throw NewerSchema(found: current, known: latest) }
+    }
 }

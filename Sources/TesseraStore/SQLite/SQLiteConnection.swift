@@ -40,7 +40,7 @@ final class SQLiteConnection: @unchecked Sendable {
             | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, let handle else {
-            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open \(path)"
+            let message = "cannot open \(path): " + (handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory")
             if let handle { sqlite3_close_v2(handle) }
             throw SQLiteError(code: status, message: message)
         }
