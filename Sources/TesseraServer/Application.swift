@@ -26,11 +26,13 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// The HTTP application over a store and its credentials; pure construction, nothing runs
-/// until the caller runs it.
+/// until the caller runs it. `metrics` should be the store's `WriterObserver` too, so that
+/// `/metrics` reports the writer.
 public func buildApplication(
-    configuration: ServerConfiguration, store: SQLiteStore, credentials: CredentialStore, logger: Logger
+    configuration: ServerConfiguration, store: SQLiteStore, credentials: CredentialStore, metrics: ServerMetrics, logger: Logger
 ) -> some ApplicationProtocol {
     let router = Router(context: XAPIRequestContext.self)
+    router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
     // Browser content (course packages served from elsewhere) calls the LRS cross-origin.
     router.add(middleware: CORSMiddleware(
         allowOrigin: .originBased,
@@ -44,6 +46,7 @@ public func buildApplication(
         maxAge: .seconds(3600)))
     router.add(middleware: XAPIHeadersMiddleware(logger: logger))
     router.add(middleware: BasicAuthMiddleware(credentials: credentials))
+    OperationsResource(store: store, metrics: metrics).register(on: router)
     AboutResource(publicKey: try? configuration.signingKey?.publicKey()).register(on: router)
     ExportResource(store: store, signingKey: configuration.signingKey).register(on: router)
     ErasureResource(store: store).register(on: router)

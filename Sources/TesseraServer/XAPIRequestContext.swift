@@ -1,4 +1,5 @@
 import HTTPTypes
+import Synchronization
 import Hummingbird
 import TesseraStore
 import XAPI
@@ -9,7 +10,12 @@ public struct XAPIRequestContext: RequestContext {
     /// The version from `X-Experience-API-Version` (2.0.0 when a resource does not require it).
     var version: XAPIVersion = .v2_0_0
     /// The authenticated credential.
-    var credential: Credential?
+    var credential: Credential? {
+        didSet { observed.credentialName.withLock { $0 = credential?.name } }
+    }
+    /// What the request log wants to know of this request, shared with the outermost
+    /// middleware (which sees the context before authentication changed it).
+    let observed = ObservedRequest()
 
     public init(source: Source) {
         coreContext = .init(source: source)
@@ -40,4 +46,10 @@ public enum ServerLimits {
     public static let maxBodyBytes = 16 << 20
     /// Most statements in one batch.
     public static let maxBatchStatements = 5_000
+}
+
+/// Per-request facts the request log reports, filled in as the request passes inward.
+final class ObservedRequest: Sendable {
+    /// The name of the credential that authenticated the request.
+    let credentialName = Mutex<String?>(nil)
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import TesseraAnalytics
 import XAPI
@@ -17,13 +18,17 @@ public final class SQLiteStore: Sendable, ExportSource {
     private let readers: ConnectionPool
     /// Held while the store is open: one writing process per database.
     private let writerLock: WriterLock
+    /// The database file.
+    public let path: String
 
     /// Opens (creating if needed) and migrates the database at `path`. With `analytics` off no
     /// learning facts are recorded (the LRS alone, slightly faster); the next start with it on
     /// derives them again from the stored statements.
     public init(
-        path: String, readers readerCount: Int = 4, durability: Durability = .full, analytics: Bool = true, logger: Logger
+        path: String, readers readerCount: Int = 4, durability: Durability = .full, analytics: Bool = true,
+        observer: (any WriterObserver)? = nil, logger: Logger
     ) throws {
+        self.path = path
         let connection = try SQLiteConnection(path: path, mode: .readWrite)
         writerLock = try WriterLock(path: path)
         try connection.execute("PRAGMA journal_mode = WAL")
@@ -47,7 +52,7 @@ public final class SQLiteStore: Sendable, ExportSource {
         try checkpointConnection.execute("PRAGMA synchronous = \(durability.rawValue.uppercased())")
         writer = try StatementWriter(
             connection: connection, checkpointer: Checkpointer(connection: checkpointConnection, logger: logger),
-            analytics: analytics, logger: logger)
+            analytics: analytics, observer: observer, logger: logger)
         readers = ConnectionPool(try (0..<max(readerCount, 1)).map { _ in
             let reader = try SQLiteConnection(path: path, mode: .readOnly)
             try reader.execute("PRAGMA cache_size = -16384")
@@ -240,6 +245,20 @@ public final class SQLiteStore: Sendable, ExportSource {
     /// The audit log's name for `agent`: SHA-256 of their agent key, hexadecimal.
     public static func erasureSubject(_ agent: InverseFunctionalIdentifier) -> String {
         Erasure.subject(agent.storageKey)
+    }
+
+    /// The bytes the database takes on disk (the file and its write-ahead log).
+    public func sizeOnDisk() -> Int64 {
+        [path, path + "-wal"].reduce(0) { total, file in
+            var info = stat()
+            return total + (stat(file, &info) == 0 ? Int64(info.st_size) : 0)
+        }
+    }
+
+    /// True when a query can be answered and the writer is taking work.
+    public func isReady() -> Bool {
+        guard writer.isRunning else { return false }
+        return (try? readers.withConnection { try $0.scalar("SELECT 1") }) == 1
     }
 
     /// Finishes queued writes, stops the writer and lets another process write the database.

@@ -39,14 +39,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard analytics == "on" || analytics == "off" else { throw ValidationError("--analytics must be on or off") }
         let logger = Logger(label: "tessera")
-        let store = try SQLiteStore(path: db, readers: readers, durability: durability, analytics: analytics == "on", logger: logger)
+        let metrics = ServerMetrics()
+        let store = try SQLiteStore(
+            path: db, readers: readers, durability: durability, analytics: analytics == "on", observer: metrics, logger: logger)
         defer { store.close() }
         let credentials = try CredentialStore(path: db)
         try Self.ensureAdminCredential(credentials, logger: logger)
         let keyPath = signingKey ?? Environment.value("TESSERA_SIGNING_KEY") ?? SigningKeyFile.defaultPath(forDatabase: db)
         let configuration = ServerConfiguration(
             host: host, port: port, authorityHomePage: authorityHomePage, signingKey: try SigningKeyFile.loadOrCreate(at: keyPath))
-        let application = buildApplication(configuration: configuration, store: store, credentials: credentials, logger: logger)
+        let application = buildApplication(
+            configuration: configuration, store: store, credentials: credentials, metrics: metrics, logger: logger)
         logger.info("Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(db)"])
         try await application.runService()
     }

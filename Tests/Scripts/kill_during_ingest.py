@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Durability under SIGKILL: every acknowledged statement survives a killed server.
+"""Durability under SIGKILL, and graceful shutdown under SIGTERM: every acknowledged statement
+survives.
 
 Starts `tessera serve` on a new database, posts batches from several threads, records every
-statement the server acknowledged (HTTP 200), kills the server with SIGKILL mid-load, starts it
-again, and fetches each acknowledged statement: it must be there and say what was sent.
+statement the server acknowledged (HTTP 200), stops the server mid-load with SIGKILL (the
+default) or SIGTERM (`--signal TERM`: it must also exit by itself, with status 0, once it has
+answered what it accepted and drained its writer), starts it again, and fetches each
+acknowledged statement: it must be there and say what was sent.
 Prints a "N passed, N failed" line; exits non-zero on any failure.
 """
 import base64
@@ -21,6 +24,7 @@ import urllib.request
 import uuid
 
 BIN = os.environ.get("TESSERA_BIN", ".build/debug/tessera")
+SIGNAL = signal.SIGTERM if sys.argv[1:] == ["--signal", "TERM"] else signal.SIGKILL
 KEY, SECRET = "durability", "durability-secret"
 AUTH = "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
 WORKERS, BATCH, LOAD_SECONDS = 8, 10, 3.0
@@ -99,8 +103,15 @@ threads = [threading.Thread(target=worker, args=(n,)) for n in range(WORKERS)]
 for thread in threads:
     thread.start()
 time.sleep(LOAD_SECONDS)
-server.send_signal(signal.SIGKILL)
-server.wait()
+server.send_signal(SIGNAL)
+try:
+    status = server.wait(timeout=20)
+except subprocess.TimeoutExpired:
+    server.kill()
+    status = server.wait()
+    check("the server stopped by itself within 20 s of SIGTERM", False)
+if SIGNAL == signal.SIGTERM:
+    check(f"the server exited with status 0 after SIGTERM (got {status})", status == 0)
 stop.set()
 for thread in threads:
     thread.join()
@@ -123,6 +134,6 @@ finally:
     server.wait()
 check(f"every acknowledged statement is present ({missing} missing)", missing == 0)
 check(f"every acknowledged statement is intact ({altered} altered)", altered == 0)
-print(f"{len(acknowledged)} statements acknowledged before SIGKILL; {missing} missing, {altered} altered after restart")
+print(f"{len(acknowledged)} statements acknowledged before SIG{SIGNAL.name[3:]}; {missing} missing, {altered} altered after restart")
 print(f"durability: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -19,16 +19,25 @@ final class TestLRS: @unchecked Sendable {
     let reader: IssuedCredential
     /// The server's export signing key, created beside the database.
     let signingKey: Ed25519Key
+    /// The server's metrics, which the store reports to.
+    let metrics = ServerMetrics()
 
     init() throws {
         directory = try TemporaryDirectory()
         let path = directory.path("lrs.sqlite")
         signingKey = try SigningKeyFile.loadOrCreate(at: SigningKeyFile.defaultPath(forDatabase: path))
-        store = try SQLiteStore(path: path, readers: 2, durability: .normal, logger: Logger(label: "test"))
+        store = try SQLiteStore(path: path, readers: 2, durability: .normal, observer: metrics, logger: Logger(label: "test"))
         credentials = try CredentialStore(path: path)
         writer = try credentials.create(name: "course", scopes: [.statementsWrite, .statementsRead])
         reader = try credentials.create(name: "dashboard", scopes: [.analyticsRead])
     }
+
+    /// Warnings and errors only: one line per request would bury the test output.
+    let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
 
     deinit {
         // Closed before the directory goes (stored properties are released after this).
@@ -36,10 +45,12 @@ final class TestLRS: @unchecked Sendable {
     }
 
     /// Runs `test` against the application, in-process (`.router`) or over a socket (`.live`).
-    func test<Value>(_ setup: TestingSetup, _ test: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+    func test<Value>(
+        _ setup: TestingSetup, logger: Logger? = nil, _ test: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
         let application = buildApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0, signingKey: signingKey), store: store, credentials: credentials,
-            logger: Logger(label: "test"))
+            metrics: metrics, logger: logger ?? self.logger)
         return try await application.test(setup, test)
     }
 

@@ -117,4 +117,16 @@ struct StatementChainTests {
         #expect(broken.status == 1)
         #expect(broken.standardOutput.contains("statement seq 2: the stored statement differs"))
     }
+
+    @Test func readingADatabaseNotYetUpgradedOrNotTesserasSaysSo() async throws {
+        let (directory, path) = try await Self.storeWithStatements(2)
+        try Self.tamper(path, "DELETE FROM schema_migrations WHERE version = \(Migrator.all.count)")
+        #expect(throws: Migrator.OlderSchema.self) { try SQLiteStore.verifyChain(path: path) }
+        let old = try TesseraExecutable.run(["export", "--db", path, "--out", directory.path("x.ndjson")])
+        #expect(old.status != 0 && old.standardError.contains("start `tessera serve` on it once to upgrade it"), "\(old.standardError)")
+        let foreign = directory.path("other.sqlite")
+        try Self.tamper(foreign, "CREATE TABLE notes (text TEXT)")
+        let refused = try TesseraExecutable.run(["verify", "--db", foreign])
+        #expect(refused.status != 0 && refused.standardError.contains("not a Tessera database"), "\(refused.standardError)")
+    }
 }

@@ -11,7 +11,7 @@ struct BasicAuthMiddleware: RouterMiddleware {
     let credentials: CredentialStore
 
     /// Paths open without a credential.
-    private static let open: Set<String> = ["/xapi/about", "/export/public-key"]
+    private static let open: Set<String> = OperationsResource.paths.union(["/xapi/about", "/export/public-key"])
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.open.contains(request.uri.path) { return try await next(request, context) }

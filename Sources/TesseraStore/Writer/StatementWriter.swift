@@ -38,6 +38,7 @@ final class StatementWriter: @unchecked Sendable {
     /// (the usual case) costs one comparison.
     private var definitionsSeen: [String: [UInt8]] = [:]
     private var lastStoredMilliseconds: Int64 = 0
+    private let observer: (any WriterObserver)?
 
     private enum Work {
         case statements([PreparedStatement], attachments: [AttachmentContent])
@@ -70,8 +71,11 @@ final class StatementWriter: @unchecked Sendable {
         }
     }
 
-    init(connection: SQLiteConnection, checkpointer: Checkpointer, analytics: Bool, logger: Logger) throws {
+    init(
+        connection: SQLiteConnection, checkpointer: Checkpointer, analytics: Bool, observer: (any WriterObserver)?, logger: Logger
+    ) throws {
         self.connection = connection
+        self.observer = observer
         self.checkpointer = checkpointer
         self.logger = logger
         facts = analytics ? try LearningFacts(connection: connection) : nil
@@ -83,6 +87,13 @@ final class StatementWriter: @unchecked Sendable {
         let thread = Thread { [self] in run() }
         thread.start()
         self.thread = thread
+    }
+
+    /// True between `start` and `stop`.
+    var isRunning: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return thread != nil && !stopping
     }
 
     /// Finishes what is queued, then stops the thread.
@@ -130,6 +141,8 @@ final class StatementWriter: @unchecked Sendable {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             queue.append(Pending(work: work, continuation: continuation))
+            // Under the lock, so that the gauge moves in the queue's order.
+            observer?.queueDepthChanged(queue.count)
             condition.signal()
             condition.unlock()
         }
@@ -145,6 +158,7 @@ final class StatementWriter: @unchecked Sendable {
             }
             let pending = queue
             queue.removeAll(keepingCapacity: true)
+            observer?.queueDepthChanged(0)
             condition.unlock()
             commit(pending)
         }
@@ -155,12 +169,13 @@ final class StatementWriter: @unchecked Sendable {
     /// on; any other failure rolls the whole transaction back and fails everything in it.
     private func commit(_ pending: [Pending]) {
         var outcomes: [Result<Void, any Error>] = []
+        var stored = 0
         do {
             try connection.execute("BEGIN IMMEDIATE")
             for item in pending {
                 do {
                     switch item.work {
-                    case .statements(let batch, let attachments): try write(batch, attachments)
+                    case .statements(let batch, let attachments): stored += try write(batch, attachments)
                     case .document(let change): try DocumentTable.apply(change, at: nextStoredTime().milliseconds, on: connection)
                     case .catalog(let catalog):
                         try CatalogAndRoster.replace(catalog, at: nextStoredTime().milliseconds, on: connection)
@@ -184,6 +199,7 @@ final class StatementWriter: @unchecked Sendable {
             connection.finishStatements()
             try connection.execute("COMMIT")
             if pending.contains(where: \.isErasure) { clearWriteAheadLog() } else { checkpointer.request() }
+            observer?.committed(statements: stored, requests: pending.count)
         } catch {
             connection.finishStatements()
             try? connection.execute("ROLLBACK")
@@ -211,7 +227,8 @@ final class StatementWriter: @unchecked Sendable {
         }
     }
 
-    private func write(_ batch: [PreparedStatement], _ attachments: [AttachmentContent]) throws {
+    /// Writes a batch; returns how many of its statements were new.
+    private func write(_ batch: [PreparedStatement], _ attachments: [AttachmentContent]) throws -> Int {
         let fresh = try admissible(batch)
         let time = nextStoredTime()
         for statement in fresh { try insert(statement, storedAt: time) }
@@ -223,6 +240,7 @@ final class StatementWriter: @unchecked Sendable {
             insert.bind(3, attachment.content)
             try insert.step()
         }
+        return fresh.count
     }
 
     /// The statements of `batch` still to insert, after checking everything that could reject
