@@ -93,11 +93,6 @@ struct RosterCommand: AsyncParsableCommand {
 
 /// What the catalog and roster commands share.
 enum AnalyticsFile {
-    /// A file that was read but refused (printed without the usage text).
-    struct Rejected: Error, CustomStringConvertible {
-        let description: String
-    }
-
     static func bytes(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
         return Array(data)
@@ -108,7 +103,7 @@ enum AnalyticsFile {
         switch result {
         case .success(let value): return value
         case .failure(let error):
-            throw Rejected(description: "\(path) is invalid:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+            throw CommandFailure(description: "\(path) is invalid:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
         }
     }
 

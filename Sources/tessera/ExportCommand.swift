@@ -69,7 +69,7 @@ struct ExportCommand: ParsableCommand {
         }
         defer { try? file.close() }
         let hasher = BackgroundHasher()
-        var progress = ExportProgress(total: cursor.through)
+        var progress = ProgressLine(total: cursor.through)
         var manifest = ExportManifest(
             format: format, count: 0, firstSeq: 0, lastSeq: 0, chainHead: "", fileSHA256: "", filters: given,
             created: XAPITimestamp.now().text)
@@ -84,7 +84,7 @@ struct ExportCommand: ParsableCommand {
             manifest.count += records.count
             manifest.lastSeq = last.seq
             manifest.chainHead = Digest.hex(last.chain)
-            progress.show(seq: last.seq, exported: manifest.count)
+            progress.show(done: last.seq, statements: manifest.count)
         }
         try file.synchronize()
         manifest.fileSHA256 = Digest.hex(hasher.finish())
@@ -96,31 +96,5 @@ struct ExportCommand: ParsableCommand {
             "exported \(manifest.count) statements (seq \(manifest.firstSeq)–\(manifest.lastSeq)) to \(out); "
                 + "manifest \(out).manifest.json, chain head \(manifest.chainHead)")
         output.flush()
-    }
-}
-
-/// A progress line on standard error while an export runs, when it is a terminal.
-struct ExportProgress {
-    let total: Int64
-    private let started = ContinuousClock.now
-    private var lastShown = ContinuousClock.now
-    private let onTerminal = isatty(2) == 1
-
-    init(total: Int64) {
-        self.total = total
-    }
-
-    mutating func show(seq: Int64, exported: Int) {
-        guard onTerminal, ContinuousClock.now - lastShown > .milliseconds(200) else { return }
-        lastShown = .now
-        let elapsed = Double((ContinuousClock.now - started).components.seconds) + 0.001
-        let fraction = total == 0 ? 1 : Double(seq) / Double(total)
-        let bar = String(repeating: "#", count: Int(fraction * 30)).padding(toLength: 30, withPad: ".", startingAt: 0)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(Int(fraction * 100))%  \(exported) statements, \(Int(Double(exported) / elapsed))/s".utf8))
-    }
-
-    func finish() {
-        guard onTerminal else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
     }
 }
