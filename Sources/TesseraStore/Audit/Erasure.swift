@@ -142,19 +142,11 @@ enum Erasure {
         }
     }
 
-    private static func run(_ sql: String, _ first: Int64, _ second: Int64? = nil, on connection: SQLiteConnection) throws {
+    /// Runs one statement with `values` bound to ?1, ?2, … in order.
+    private static func run(_ sql: String, _ values: any SQLiteBindable..., on connection: SQLiteConnection) throws {
         let statement = try connection.prepared(sql)
         defer { statement.reset() }
-        statement.bind(1, first)
-        if let second { statement.bind(2, second) }
-        try statement.step()
-    }
-
-    private static func run(_ sql: String, _ text: String, _ integer: Int64? = nil, on connection: SQLiteConnection) throws {
-        let statement = try connection.prepared(sql)
-        defer { statement.reset() }
-        statement.bind(1, text)
-        if let integer { statement.bind(2, integer) }
+        for (index, value) in values.enumerated() { value.bind(to: statement, at: Int32(index + 1)) }
         try statement.step()
     }
 }

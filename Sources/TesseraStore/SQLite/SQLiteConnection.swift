@@ -218,3 +218,16 @@ final class SQLiteStatement {
         isNull(column) ? nil : XAPIUUID(bytes: blob(column))
     }
 }
+
+/// A value that binds to a statement parameter.
+protocol SQLiteBindable {
+    func bind(to statement: SQLiteStatement, at index: Int32)
+}
+
+extension Int64: SQLiteBindable {
+    func bind(to statement: SQLiteStatement, at index: Int32) { statement.bind(index, self) }
+}
+
+extension String: SQLiteBindable {
+    func bind(to statement: SQLiteStatement, at index: Int32) { statement.bind(index, self) }
+}
