@@ -30,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Ed25519 key that signs export manifests, created (0600) on first run (TESSERA_SIGNING_KEY; default: the database path + .signing-key.pem).")
     var signingKey: String?
 
+    @Option(help: "Least severe log level written: trace, debug, info (one line per request), notice, warning, error or critical (TESSERA_LOG_LEVEL).")
+    var logLevel: String = Environment.value("TESSERA_LOG_LEVEL") ?? "info"
+
     @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE).")
     var authorityHomePage: String = Environment.value("TESSERA_AUTHORITY_HOMEPAGE") ?? "urn:tessera:credentials"
 
@@ -38,7 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--durability must be full or normal")
         }
         guard analytics == "on" || analytics == "off" else { throw ValidationError("--analytics must be on or off") }
-        let logger = Logger(label: "tessera")
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        var logger = Logger(label: "tessera")
+        logger.logLevel = level
         let metrics = ServerMetrics()
         let store = try SQLiteStore(
             path: db, readers: readers, durability: durability, analytics: analytics == "on", observer: metrics, logger: logger)
