@@ -66,4 +66,23 @@ struct ErasureStoreTests {
         #expect(verification.problems.map(\.description).joined().contains("audit log entry 1"))
         _ = directory
     }
+
+    @Test func aReferenceChainThroughAnErasedStatementIsCut() async throws {
+        let temporary = try TemporaryStore()
+        let (first, second, third) = ("00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002", "00000000-0000-4000-8000-000000000003")
+        func reference(_ id: String, _ actor: String, to target: String) -> String {
+            #"{"id":"\#(id)","actor":{"mbox":"mailto:\#(actor)@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/liked"},"object":{"objectType":"StatementRef","id":"\#(target)"}}"#
+        }
+        // 3 (cy) refers to 2 (ann), which refers to 1 (bo).
+        try await temporary.store.store([
+            try prepared(statement(id: first, actor: "bo", verb: "completed")), try prepared(reference(second, "ann", to: first)),
+            try prepared(reference(third, "cy", to: second)),
+        ])
+        var query = StatementQuery()
+        query.verb = "http://adlnet.gov/expapi/verbs/completed"
+        #expect(try documents(try temporary.store.query(query)).count == 3, "1, and 2 and 3 through the chain")
+        _ = try await temporary.store.erase(.mbox("mailto:ann@example.com"), requestedBy: "test")
+        let ids = try documents(try temporary.store.query(query)).compactMap { $0["id"] as? String }
+        #expect(ids == [first], "3 reached 1 only through 2")
+    }
 }

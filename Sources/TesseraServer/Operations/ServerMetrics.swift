@@ -20,30 +20,36 @@ public final class ServerMetrics: WriterObserver {
     ]
 
     public init() {
-        statementsStored = registry.makeCounter(
-            name: "tessera_statements_stored_total", help: "Statements stored since the server started (same-id repeats not counted).")
-        queueDepth = registry.makeGauge(name: "tessera_writer_queue_depth", help: "Writes waiting for the writer.")
+        statementsStored = registry.makeCounter(descriptor: Self.name(
+            nil, "statements_stored", "total", "Statements stored since the server started (same-id repeats not counted)."))
+        queueDepth = registry.makeGauge(descriptor: Self.name("writer", "queue", "depth", "Writes waiting for the writer."))
         commitStatements = registry.makeValueHistogram(
-            name: "tessera_writer_commit_statements", buckets: [0, 1, 10, 100, 500, 1_000, 5_000, 10_000, 50_000],
-            help: "Statements stored per group commit.")
+            descriptor: Self.name("writer", "commit", "statements", "Statements stored per group commit."),
+            buckets: [0, 1, 10, 100, 500, 1_000, 5_000, 10_000, 50_000])
         commitRequests = registry.makeValueHistogram(
-            name: "tessera_writer_commit_requests", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-            help: "Pieces of work (batches, document changes) per group commit.")
+            descriptor: Self.name("writer", "commit", "requests", "Pieces of work (batches, document changes) per group commit."),
+            buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
         databaseSize = registry.makeGauge(
-            name: "tessera_database_size_bytes", help: "The database file and its write-ahead log, in bytes.")
+            descriptor: Self.name("database", "size", "bytes", "The database file and its write-ahead log, in bytes."))
+    }
+
+    private static var requestsName: MetricNameDescriptor { name("http", "requests", "total", "HTTP requests answered.") }
+    private static var durationName: MetricNameDescriptor {
+        name("http", "request_duration", "seconds", "Time from receiving a request to its response head.")
+    }
+
+    /// `tessera_SUBSYSTEM_METRIC_UNIT`.
+    private static func name(_ subsystem: String?, _ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "tessera", subsystem: subsystem, metricName: metric, unitName: unit, helpText: help)
     }
 
     /// Counts a request and its latency under its route (`path` is a known route or "other",
     /// so that random URLs cannot make new series).
     func request(method: String, path: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            name: "tessera_http_requests_total", labels: [("method", method), ("path", path), ("status", String(status))],
-            help: "HTTP requests answered."
-        ).increment()
-        registry.makeDurationHistogram(
-            name: "tessera_http_request_duration_seconds", labels: [("method", method), ("path", path)], buckets: Self.latencyBuckets,
-            help: "Time from receiving a request to its response head."
-        ).record(duration)
+        registry.makeCounter(descriptor: Self.requestsName, labels: [("method", method), ("path", path), ("status", String(status))])
+            .increment()
+        registry.makeDurationHistogram(descriptor: Self.durationName, labels: [("method", method), ("path", path)], buckets: Self.latencyBuckets)
+            .record(duration)
     }
 
     public func committed(statements: Int, requests: Int) {
