@@ -1,10 +1,11 @@
 import TesseraAnalytics
 
 /// A database file opened read-only, for the commands that run beside a server (`tessera
-/// export`, `audit-log`, `catalog show`, `roster show`): they take no writer lock and change
-/// nothing.
+/// export`, `verify`, `audit-log`, `catalog show`, `roster show`): they take no writer lock and
+/// change nothing. Refuses a database not at this Tessera's schema version.
 public final class ReadOnlyStore: ExportSource {
-    private let connection: SQLiteConnection
+    /// The connection, for the store's own readers (chain verification, export checks).
+    let connection: SQLiteConnection
 
     public init(path: String) throws {
         connection = try SQLiteConnection(path: path, mode: .readOnly)
@@ -32,5 +33,12 @@ public final class ReadOnlyStore: ExportSource {
     /// The roster (people in agent-key order).
     public func roster() throws -> Roster {
         try CatalogAndRoster.roster(on: connection)
+    }
+
+    /// Re-checks the hash chain, in one snapshot.
+    public func verifyChain() throws -> ChainVerification {
+        try connection.execute("BEGIN")
+        defer { try? connection.execute("COMMIT") }
+        return try StatementChain.verify(on: connection)
     }
 }

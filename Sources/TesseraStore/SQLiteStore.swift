@@ -212,11 +212,7 @@ public final class SQLiteStore: Sendable, ExportSource {
 
     /// Re-checks the hash chain of the database at `path`, read-only (the server may be running).
     public static func verifyChain(path: String) throws -> ChainVerification {
-        let connection = try SQLiteConnection(path: path, mode: .readOnly)
-        try Migrator.requireCurrent(connection)
-        try connection.execute("BEGIN")
-        defer { try? connection.execute("COMMIT") }
-        return try StatementChain.verify(on: connection)
+        try ReadOnlyStore(path: path).verifyChain()
     }
 
     /// The roster (people in agent-key order).

@@ -1,4 +1,5 @@
 import Foundation
+import TesseraServer
 
 /// Defaults that TESSERA_* environment variables may override (docs/configuration.md).
 enum Environment {
@@ -8,4 +9,10 @@ enum Environment {
 
     /// The database file: TESSERA_DB, else tessera.sqlite.
     static var database: String { value("TESSERA_DB") ?? "tessera.sqlite" }
+
+    /// The signing key file: the `--signing-key` given, else TESSERA_SIGNING_KEY, else beside
+    /// the database.
+    static func signingKeyPath(_ option: String?, database: String) -> String {
+        option ?? value("TESSERA_SIGNING_KEY") ?? SigningKeyFile.defaultPath(forDatabase: database)
+    }
 }

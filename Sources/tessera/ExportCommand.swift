@@ -60,8 +60,7 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw ValidationError("--\(error.path) \(error.message)")
         }
-        let key = try SigningKeyFile.loadOrCreate(
-            at: signingKey ?? Environment.value("TESSERA_SIGNING_KEY") ?? SigningKeyFile.defaultPath(forDatabase: db))
+        let key = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: db))
 
         var cursor = try ExportCursor(try ReadOnlyStore(path: db), filter: filter)
         guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {

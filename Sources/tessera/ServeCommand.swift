@@ -52,9 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
         defer { store.close() }
         let credentials = try CredentialStore(path: db)
         try Self.ensureAdminCredential(credentials, logger: logger)
-        let keyPath = signingKey ?? Environment.value("TESSERA_SIGNING_KEY") ?? SigningKeyFile.defaultPath(forDatabase: db)
         let configuration = ServerConfiguration(
-            host: host, port: port, authorityHomePage: authorityHomePage, signingKey: try SigningKeyFile.loadOrCreate(at: keyPath))
+            host: host, port: port, authorityHomePage: authorityHomePage,
+            signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: db)))
         let application = buildApplication(
             configuration: configuration, store: store, credentials: credentials, metrics: metrics, logger: logger)
         logger.info("Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(db)"])

@@ -58,13 +58,14 @@ enum Erasure {
         forget: (Int64) throws -> Void
     ) throws -> ErasureReport {
         let auditID = (try connection.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log")) ?? 1
-        let agentID = try agentID(agentKey, on: connection)
+        let agentID = try rows("SELECT id FROM agents WHERE ifi = ?1", [agentKey], on: connection) { $0.int64(0) }.first
         var statements = 0
         var candidates = Set<String>()
         if let agentID {
-            for seq in try seqs(mentioning: agentID, on: connection) {
+            let mentioning = try rows("SELECT seq FROM statement_agents WHERE agent_id = ?1 ORDER BY seq", [agentID], on: connection) { $0.int64(0) }
+            for seq in mentioning {
                 try forget(seq)
-                candidates.formUnion(try attachmentHashes(of: seq, on: connection))
+                candidates.formUnion(try rows("SELECT sha2 FROM statement_attachments WHERE seq = ?1", [seq], on: connection) { $0.text(0) })
                 try tombstone(seq, erasure: auditID, on: connection)
                 statements += 1
             }
@@ -88,39 +89,11 @@ enum Erasure {
         return report
     }
 
-    private static func agentID(_ key: String, on connection: SQLiteConnection) throws -> Int64? {
-        let select = try connection.prepared("SELECT id FROM agents WHERE ifi = ?")
-        defer { select.reset() }
-        select.bind(1, key)
-        return try select.step() ? select.int64(0) : nil
-    }
-
-    private static func seqs(mentioning agentID: Int64, on connection: SQLiteConnection) throws -> [Int64] {
-        let select = try connection.prepared("SELECT seq FROM statement_agents WHERE agent_id = ? ORDER BY seq")
-        defer { select.reset() }
-        select.bind(1, agentID)
-        var seqs: [Int64] = []
-        while try select.step() { seqs.append(select.int64(0)) }
-        return seqs
-    }
-
-    private static func attachmentHashes(of seq: Int64, on connection: SQLiteConnection) throws -> [String] {
-        let select = try connection.prepared("SELECT sha2 FROM statement_attachments WHERE seq = ?")
-        defer { select.reset() }
-        select.bind(1, seq)
-        var hashes: [String] = []
-        while try select.step() { hashes.append(select.text(0)) }
-        return hashes
-    }
-
     /// Moves the statement at `seq` out of `statements` and every table that indexes it,
     /// leaving its tombstone; its chain row stays. The link rows to delete are found from the
     /// statement's own keys (the link tables are keyed by agent and activity, not by seq).
     private static func tombstone(_ seq: Int64, erasure: Int64, on connection: SQLiteConnection) throws {
-        let select = try connection.prepared("SELECT body FROM statements WHERE seq = ?")
-        select.bind(1, seq)
-        let body = try select.step() ? select.blob(0) : nil
-        select.reset()
+        let body = try rows("SELECT body FROM statements WHERE seq = ?1", [seq], on: connection) { $0.blob(0) }.first
         guard let body, let statement = StatementReader.readStored(body) else { return }
         let keys = StatementKeys(statement)
         try run(
@@ -150,9 +123,18 @@ enum Erasure {
 
     /// Runs one statement with `values` bound to ?1, ?2, … in order.
     private static func run(_ sql: String, _ values: any SQLiteBindable..., on connection: SQLiteConnection) throws {
+        _ = try rows(sql, values, on: connection) { _ in () }
+    }
+
+    /// Every row of one query with `values` bound to ?1, ?2, … in order, each read by `read`.
+    private static func rows<Row>(
+        _ sql: String, _ values: [any SQLiteBindable], on connection: SQLiteConnection, _ read: (SQLiteStatement) -> Row
+    ) throws -> [Row] {
         let statement = try connection.prepared(sql)
         defer { statement.reset() }
         for (index, value) in values.enumerated() { value.bind(to: statement, at: Int32(index + 1)) }
-        try statement.step()
+        var rows: [Row] = []
+        while try statement.step() { rows.append(read(statement)) }
+        return rows
     }
 }

@@ -64,7 +64,7 @@ public struct ExportVerifier {
         guard let handle = FileHandle(forReadingAtPath: file) else { throw ExportManifest.Unreadable(description: "cannot read \(file)") }
         defer { try? handle.close() }
         let manifest = try ExportManifest.read(Array(manifestBytes))
-        let database = try databasePath.map { try SQLiteConnection(path: $0, mode: .readOnly) }
+        let database = try databasePath.map { try ReadOnlyStore(path: $0).connection }
         var verifier = ExportVerifier(manifest: manifest, database: database)
         verifier.checkSignature(trustedKey: trustedKey)
         let hasher = BackgroundHasher()
