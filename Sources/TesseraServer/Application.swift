@@ -33,8 +33,9 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = Router(context: XAPIRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
-    // Browser content (course packages served from elsewhere) calls the LRS cross-origin.
-    router.add(middleware: CORSMiddleware(
+    // Browser content (course packages served from elsewhere) calls the LRS cross-origin; the
+    // dashboard's pages are for its own origin only.
+    router.add(middleware: SkippedForDashboard(wrapped: CORSMiddleware(
         allowOrigin: .originBased,
         allowHeaders: [
             .accept, .acceptLanguage, .authorization, .contentType, .origin, .ifMatch, .ifNoneMatch,
@@ -43,7 +44,7 @@ public func buildApplication(
         allowMethods: [.get, .head, .post, .put, .delete, .options],
         allowCredentials: true,
         exposedHeaders: ["X-Experience-API-Version", "X-Experience-API-Consistent-Through", "ETag", "Last-Modified"],
-        maxAge: .seconds(3600)))
+        maxAge: .seconds(3600))))
     router.add(middleware: XAPIHeadersMiddleware(logger: logger))
     router.add(middleware: BasicAuthMiddleware(credentials: credentials))
     OperationsResource(store: store, metrics: metrics).register(on: router)
@@ -56,8 +57,21 @@ public func buildApplication(
     AgentsResource().register(on: router)
     CatalogRosterResource(store: store).register(on: router)
     AnalyticsResource(store: store).register(on: router)
+    DashboardResource(store: store, credentials: credentials, session: DashboardSession()).register(on: router)
     return Application(
         responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tessera"),
         logger: logger)
+}
+
+/// Runs `wrapped` for every path but the dashboard's.
+struct SkippedForDashboard<Wrapped: RouterMiddleware>: RouterMiddleware where Wrapped.Context == XAPIRequestContext {
+    let wrapped: Wrapped
+
+    func handle(
+        _ request: Request, context: XAPIRequestContext, next: (Request, XAPIRequestContext) async throws -> Response
+    ) async throws -> Response {
+        if DashboardResource.serves(request.uri.path) { return try await next(request, context) }
+        return try await wrapped.handle(request, context: context, next: next)
+    }
 }

@@ -144,16 +144,20 @@ public final class SQLiteStore: Sendable, ExportSource {
     }
 
     /// Completion and behaviour change per program in [from, to] (all programs, or the one
-    /// named), with the catalog; nil when no catalog is loaded. Behaviour counts in
-    /// (completedAt, completedAt + windowDays], inside [from, to].
-    public func outcomes(program: String?, from: Int64, to: Int64, windowDays: Int) throws -> (catalog: Catalog, outcomes: [ProgramOutcome])? {
+    /// named; the learners of `team`, or everyone), with the catalog; nil when no catalog is
+    /// loaded. Behaviour counts in (completedAt, completedAt + windowDays], inside [from, to].
+    public func outcomes(
+        program: String?, from: Int64, to: Int64, windowDays: Int, team: String? = nil
+    ) throws -> (catalog: Catalog, outcomes: [ProgramOutcome])? {
         try analyticsSnapshot { catalog, connection in
+            let members = try team.map { try CatalogAndRoster.members(ofTeam: $0, on: connection) }
             let programs = catalog.programs.filter { program == nil || $0.id == program }
             return try programs.map { program in
-                let enrolled = try AnalyticsQueries.enrolledCount(program, from: from, to: to, on: connection)
+                let enrolled = try AnalyticsQueries.enrolledCount(program, from: from, to: to, team: members, on: connection)
                 // Completers are enrolled: their completion statements' objects are the
                 // program's activities, inside the same window.
                 let completed = try AnalyticsQueries.completions(program, from: from, to: to, on: connection)
+                    .filter { members?.contains($0.key) ?? true }
                 let skills = try AnalyticsQueries.ids(program.skills, in: "analytics_terms", on: connection)
                 let changed = try completed.filter { agent, completedAt in
                     try AnalyticsQueries.showedBehavior(
@@ -165,12 +169,13 @@ public final class SQLiteStore: Sendable, ExportSource {
         }
     }
 
-    /// Knowledge retention per skill (all, or the one named), with the catalog; nil when no
-    /// catalog is loaded.
-    public func knowledgeRetention(skill: String?, minDays: Int) throws -> (catalog: Catalog, rows: [KnowledgeRetention])? {
+    /// Knowledge retention per skill (all, or the one named; the learners of `team`, or
+    /// everyone), with the catalog; nil when no catalog is loaded.
+    public func knowledgeRetention(skill: String?, minDays: Int, team: String? = nil) throws -> (catalog: Catalog, rows: [KnowledgeRetention])? {
         try analyticsSnapshot { catalog, connection in
             try AnalyticsQueries.knowledgeRetention(
-                skill: skill, minDays: minDays, masteryScore: catalog.masteryScore, on: connection)
+                skill: skill, minDays: minDays, masteryScore: catalog.masteryScore,
+                team: try team.map { try CatalogAndRoster.members(ofTeam: $0, on: connection) }, on: connection)
         }
     }
 
@@ -186,6 +191,28 @@ public final class SQLiteStore: Sendable, ExportSource {
             let members = try CatalogAndRoster.members(participants: participants, on: connection)
             return EmployeeRetention.report(members: members, from: from, to: to, byTeam: byTeam)
         }
+    }
+
+    /// The first and last day with a learning statement (an identified learner's, not
+    /// voided); nil when there is none.
+    public func learningDays() throws -> ClosedRange<Day>? {
+        try readers.withConnection { try LearningVolume.days(on: $0) }
+    }
+
+    /// Learning statements per day in [from, to], by timestamp: of `team`'s learners and about
+    /// `program` (enrolment's reading: object, parent or grouping) when named.
+    public func statementVolume(from: Int64, to: Int64, team: String? = nil, program: String? = nil) throws -> [DailyVolume] {
+        try readers.withConnection { connection in
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            let members = try team.map { try CatalogAndRoster.members(ofTeam: $0, on: connection) }
+            return try LearningVolume.daily(from: from, to: to, team: members, program: program, on: connection)
+        }
+    }
+
+    /// The names of the roster's teams, sorted.
+    public func teamNames() throws -> [String] {
+        try readers.withConnection { try CatalogAndRoster.teamNames(on: $0) }
     }
 
     /// Runs `body` with the catalog on one reader connection inside one read transaction, so

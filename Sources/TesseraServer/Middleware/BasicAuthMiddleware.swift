@@ -14,7 +14,8 @@ struct BasicAuthMiddleware: RouterMiddleware {
     private static let open: Set<String> = OperationsResource.paths.union(["/xapi/about", "/export/public-key"])
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Self.open.contains(request.uri.path) { return try await next(request, context) }
+        // The dashboard signs in with a form and a session cookie of its own.
+        if Self.open.contains(request.uri.path) || DashboardResource.serves(request.uri.path) { return try await next(request, context) }
         let challenge: HTTPFields = [.wwwAuthenticate: #"Basic realm="Tessera xAPI""#]
         guard let header = request.headers[.authorization] else {
             throw XAPIError(.unauthorized, "authentication required (HTTP Basic with a Tessera key and secret)", headers: challenge)

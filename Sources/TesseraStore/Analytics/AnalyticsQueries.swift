@@ -121,12 +121,14 @@ extension AnalyticsQueries {
         return progress.filter { $0.value.activities == activities.count }.mapValues(\.completedAt)
     }
 
-    /// How many people have a statement in [from, to] whose object, parent or grouping is the
-    /// program or one of its activities: from `program_learners` when the window holds all of
-    /// the program's events (the usual dashboard request), otherwise counted from
+    /// How many people (of `team`, when named) have a statement in [from, to] whose object,
+    /// parent or grouping is the program or one of its activities: from `program_learners` when
+    /// no team is named and the window holds all of the program's events, otherwise counted from
     /// `program_events` (distinct in a Set: several times cheaper than SQL's DISTINCT, which
     /// inserts every row into a temporary B-tree).
-    static func enrolledCount(_ program: Catalog.Program, from: Int64, to: Int64, on connection: SQLiteConnection) throws -> Int {
+    static func enrolledCount(
+        _ program: Catalog.Program, from: Int64, to: Int64, team: TeamMembers?, on connection: SQLiteConnection
+    ) throws -> Int {
         guard let id = try AnalyticsTerms.id(of: program.id, on: connection) else { return 0 }
         // Two subqueries: each is one index seek, where MIN and MAX together would scan.
         let span = try connection.prepared("""
@@ -136,7 +138,7 @@ extension AnalyticsQueries {
         guard try span.step(), !span.isNull(0) else { return 0 }
         let (earliest, latest) = (span.int64(0), span.int64(1))
         span.reset()
-        if from <= earliest && latest <= to {
+        if team == nil && from <= earliest && latest <= to {
             let count = try connection.prepared("SELECT COUNT(*) FROM program_learners WHERE program = ?")
             count.bind(1, id)
             defer { count.reset() }
@@ -148,7 +150,10 @@ extension AnalyticsQueries {
         select.bind(2, from)
         select.bind(3, to)
         var agents = Set<Int64>()
-        while try select.step() { agents.insert(select.int64(0)) }
+        while try select.step() {
+            let agent = select.int64(0)
+            if team?.contains(agent) ?? true { agents.insert(agent) }
+        }
         return agents.count
     }
 
@@ -179,7 +184,7 @@ extension AnalyticsQueries {
     /// least `minDays` later — kept in the roll-up for the default gap, looked up in
     /// `skill_events` for any other — summed per skill as the rows pass in skill order.
     static func knowledgeRetention(
-        skill: String?, minDays: Int, masteryScore: Double, on connection: SQLiteConnection
+        skill: String?, minDays: Int, masteryScore: Double, team: TeamMembers?, on connection: SQLiteConnection
     ) throws -> [KnowledgeRetention] {
         var skillID: Int64?
         if let skill {
@@ -190,7 +195,7 @@ extension AnalyticsQueries {
         let select = try connection.prepared("""
             SELECT b.skill, b.score, CASE WHEN ?2 = ?3 THEN b.follow_score ELSE (
                 SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
-                    AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + ?2 ORDER BY e.at_ms, e.seq LIMIT 1) END
+                    AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + ?2 ORDER BY e.at_ms, e.seq LIMIT 1) END, b.agent_id
             FROM retention_baseline b WHERE ?1 IS NULL OR b.skill = ?1 ORDER BY b.skill
             """)
         select.bind(1, skillID)
@@ -213,7 +218,7 @@ extension AnalyticsQueries {
                 current = select.int64(0)
                 (pairs, baselines, followUps, retained) = (0, 0, 0, 0)
             }
-            guard !select.isNull(2) else { continue }
+            guard !select.isNull(2), team?.contains(select.int64(3)) ?? true else { continue }
             let followUp = select.double(2)
             pairs += 1
             baselines += select.double(1)

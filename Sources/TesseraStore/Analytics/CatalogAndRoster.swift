@@ -42,6 +42,21 @@ enum CatalogAndRoster {
         return teams
     }
 
+    /// The learners of `team` (`Roster.unassignedTeam`: everyone the roster places in no team).
+    static func members(ofTeam team: String, on connection: SQLiteConnection) throws -> TeamMembers {
+        let teams = try teams(on: connection)
+        if team == Roster.unassignedTeam { return TeamMembers(ids: Set(teams.keys), excluded: true) }
+        return TeamMembers(ids: Set(teams.compactMap { $0.value == team ? $0.key : nil }), excluded: false)
+    }
+
+    /// The names of the roster's teams, sorted.
+    static func teamNames(on connection: SQLiteConnection) throws -> [String] {
+        let select = try connection.prepared("SELECT DISTINCT team FROM roster WHERE team IS NOT NULL ORDER BY team")
+        var names: [String] = []
+        while try select.step() { names.append(select.text(0)) }
+        return names
+    }
+
     /// The roster's people for employee retention, `participants` (interned agent ids) marked.
     static func members(participants: Set<Int64>, on connection: SQLiteConnection) throws -> [EmployeeRetention.Member] {
         let select = try connection.prepared(
@@ -71,4 +86,13 @@ enum CatalogAndRoster {
             try insert.step()
         }
     }
+}
+
+/// The learners of one team, by interned agent id: either the ids listed or everyone but them.
+struct TeamMembers {
+    let ids: Set<Int64>
+    /// True when the team is everyone *not* in `ids` (the unassigned learners).
+    let excluded: Bool
+
+    func contains(_ agent: Int64) -> Bool { ids.contains(agent) != excluded }
 }

@@ -54,9 +54,9 @@ public final class CredentialStore: @unchecked Sendable {
 
     /// Creates a credential; with no `key` and `secret` given, fresh random ones.
     public func create(name: String, scopes: Set<Scope>, key: String? = nil, secret: String? = nil) throws -> IssuedCredential {
-        let key = key ?? Digest.hex(SecretHasher.randomBytes(10))
-        let secret = secret ?? Digest.hex(SecretHasher.randomBytes(20))
-        let salt = SecretHasher.randomBytes(16)
+        let key = key ?? Digest.hex(Secrets.randomBytes(10))
+        let secret = secret ?? Digest.hex(Secrets.randomBytes(20))
+        let salt = Secrets.randomBytes(16)
         let now = XAPITimestamp.now()
         let hash = SecretHasher.hash(secret, salt: salt, iterations: SecretHasher.iterations)
         try locked {
@@ -109,7 +109,7 @@ public final class CredentialStore: @unchecked Sendable {
         let now = ContinuousClock.now
         return try locked {
             if let cached = verified[key], now - cached.at < Self.cacheLifetime,
-                SecretHasher.constantTimeEqual(cached.secretDigest, digest)
+                Secrets.constantTimeEqual(cached.secretDigest, digest)
             {
                 return cached.credential
             }
@@ -121,10 +121,21 @@ public final class CredentialStore: @unchecked Sendable {
             guard try select.step(), select.isNull(4) else { return nil }
             let expected = select.blob(7)
             let hash = SecretHasher.hash(secret, salt: select.blob(5), iterations: Int(select.int64(6)))
-            guard SecretHasher.constantTimeEqual(hash, expected) else { return nil }
+            guard Secrets.constantTimeEqual(hash, expected) else { return nil }
             let credential = Self.credential(select)
             verified[key] = (digest, credential, now)
             return credential
+        }
+    }
+
+    /// The credential with `key` while it is not revoked (a dashboard session names its
+    /// credential by key and ends when it is revoked).
+    public func active(key: String) throws -> Credential? {
+        try locked {
+            let select = try connection.prepared("SELECT key, name, scopes, created_ms, revoked_ms FROM credentials WHERE key = ?")
+            select.bind(1, key)
+            guard try select.step(), select.isNull(4) else { return nil }
+            return Self.credential(select)
         }
     }
 

@@ -44,6 +44,9 @@ enum Migrator {
         Migration(
             version: 15, name: "statement_chain", sql: String(decoding: PackageResources._015_statement_chain_sql, as: UTF8.self)),
         Migration(version: 16, name: "erasure", sql: String(decoding: PackageResources._016_erasure_sql, as: UTF8.self)),
+        Migration(
+            version: 17, name: "learning_time_index",
+            sql: String(decoding: PackageResources._017_learning_time_index_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.

@@ -30,12 +30,12 @@ struct AnalyticsResource: Sendable {
     }
 
     private func outcomes(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
-        let (parameters, format) = try read(request, context, known: ["program", "from", "to", "windowDays"], path: "/analytics/outcomes")
+        let (parameters, format) = try read(request, context, known: ["program", "from", "to", "windowDays", "team"], path: "/analytics/outcomes")
         let from = try parameters["from"].map { try Self.time($0, "from", endOfDay: false) }
         let to = try parameters["to"].map { try Self.time($0, "to", endOfDay: true) } ?? XAPITimestamp.now().milliseconds
         let windowDays = try Self.days(parameters["windowDays"], "windowDays", default: 90)
         let program = try parameters["program"].map { try Parameters.iri($0, "program") }
-        guard let report = try store.outcomes(program: program, from: from ?? Int64.min, to: to, windowDays: windowDays) else {
+        guard let report = try store.outcomes(program: program, from: from ?? Int64.min, to: to, windowDays: windowDays, team: parameters["team"]) else {
             throw Self.noCatalog()
         }
         if let program, !report.catalog.programs.contains(where: { $0.id == program }) {
@@ -94,10 +94,10 @@ struct AnalyticsResource: Sendable {
     }
 
     private func knowledgeRetention(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
-        let (parameters, format) = try read(request, context, known: ["skill", "minDays"], path: "/analytics/retention/knowledge")
+        let (parameters, format) = try read(request, context, known: ["skill", "minDays", "team"], path: "/analytics/retention/knowledge")
         let skill = try parameters["skill"].map { try Parameters.iri($0, "skill") }
         let minDays = try Self.days(parameters["minDays"], "minDays", default: KnowledgeRetention.defaultMinDays)
-        guard let report = try store.knowledgeRetention(skill: skill, minDays: minDays) else { throw Self.noCatalog() }
+        guard let report = try store.knowledgeRetention(skill: skill, minDays: minDays, team: parameters["team"]) else { throw Self.noCatalog() }
         let names = Dictionary(report.catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         switch format {
         case .csv:

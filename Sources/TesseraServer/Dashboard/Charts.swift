@@ -1,0 +1,178 @@
+/// Inline SVG charts for the dashboard. Each is one `<svg data-chart="…">` whose data marks
+/// carry `class="mark"` and a `<title>` with the exact figures (shown on hover, read by screen
+/// readers and by the browser test).
+enum Charts {
+    /// The two colours of paired bars, and the heat map's ends.
+    static let first = "#2563eb", second = "#f59e0b", low = (r: 239.0, g: 246.0, b: 255.0), high = (r: 30.0, g: 64.0, b: 175.0)
+
+    private static let width = 720.0
+
+    /// One data series of a bar chart.
+    struct Series {
+        let name: String
+        let color: String
+    }
+
+    /// A labelled group of bars, one per series; a nil value is drawn as "no data".
+    struct BarGroup {
+        let label: String
+        let values: [Double?]
+        /// The hover text of each bar.
+        let details: [String]
+    }
+
+    /// Horizontal grouped bars on a 0...`maximum` scale, with a legend and, optionally, a
+    /// dashed reference line (the mastery score).
+    static func bars(
+        _ name: String, label: String, series: [Series], groups: [BarGroup], maximum: Double = 1,
+        format: (Double) -> String, reference: (value: Double, label: String)? = nil, into html: inout HTML
+    ) {
+        let labelWidth = 190.0, barHeight = 16.0, groupGap = 14.0, top = 30.0
+        let plot = width - labelWidth - 60
+        let groupHeight = Double(series.count) * barHeight + groupGap
+        let height = top + Double(groups.count) * groupHeight + (reference == nil ? 6 : 22)
+        open(name, label: label, height: height, into: &html)
+        legend(series, y: 12, into: &html)
+        for (index, group) in groups.enumerated() {
+            let y = top + Double(index) * groupHeight
+            html.raw(#"<text class="axis" x="\#(HTML.unit(labelWidth - 8))" y="\#(HTML.unit(y + Double(series.count) * barHeight / 2 + 4))" text-anchor="end">"#)
+            html.escaped(shortened(group.label, to: 28))
+            html.raw("<title>"); html.escaped(group.label); html.raw("</title></text>")
+            for (slot, kind) in series.enumerated() {
+                let barY = y + Double(slot) * barHeight
+                guard slot < group.values.count, let value = group.values[slot] else {
+                    html.raw(#"<text class="none" x="\#(HTML.unit(labelWidth + 4))" y="\#(HTML.unit(barY + 12))">no data</text>"#)
+                    continue
+                }
+                let length = max(plot * min(max(value, 0), maximum) / maximum, 1.5)
+                html.raw(#"<rect class="mark" x="\#(HTML.unit(labelWidth))" y="\#(HTML.unit(barY + 1))" width="\#(HTML.unit(length))" height="\#(HTML.unit(barHeight - 3))" fill="\#(kind.color)"><title>"#)
+                html.escaped(slot < group.details.count ? group.details[slot] : format(value))
+                html.raw("</title></rect>")
+                html.raw(#"<text class="value" x="\#(HTML.unit(labelWidth + length + 4))" y="\#(HTML.unit(barY + 12))">\#(HTML.escape(format(value)))</text>"#)
+            }
+        }
+        if let reference {
+            let x = labelWidth + plot * reference.value / maximum
+            let bottom = top + Double(groups.count) * groupHeight
+            html.raw(#"<line class="reference" x1="\#(HTML.unit(x))" x2="\#(HTML.unit(x))" y1="\#(HTML.unit(top - 4))" y2="\#(HTML.unit(bottom))"/>"#)
+            html.raw(#"<text class="axis" x="\#(HTML.unit(x))" y="\#(HTML.unit(bottom + 14))" text-anchor="middle">"#)
+            html.escaped(reference.label)
+            html.raw("</text>")
+        }
+        html.raw("</svg>")
+    }
+
+    /// One cell of a heat map: its value (nil: nobody measured) and hover text.
+    struct Cell {
+        let value: Double?
+        let detail: String
+    }
+
+    /// A heat map: `rows` × `columns` cells coloured by value (`shadeRange`, clamped), with the
+    /// value written in.
+    static func heatMap(_ name: String, label: String, rows: [String], columns: [String], cells: [[Cell]], into html: inout HTML) {
+        let labelWidth = 150.0, headerHeight = 44.0, cellHeight = 34.0
+        let cellWidth = min(120, (width - labelWidth) / Double(max(columns.count, 1)))
+        let height = headerHeight + Double(rows.count) * cellHeight + 46
+        open(name, label: label, height: height, into: &html)
+        for (column, title) in columns.enumerated() {
+            let x = labelWidth + (Double(column) + 0.5) * cellWidth
+            html.raw(#"<text class="axis" x="\#(HTML.unit(x))" y="\#(HTML.unit(headerHeight - 10))" text-anchor="middle">"#)
+            html.escaped(shortened(title, to: Int(cellWidth / 7)))
+            html.raw("<title>"); html.escaped(title); html.raw("</title></text>")
+        }
+        for (row, title) in rows.enumerated() {
+            let y = headerHeight + Double(row) * cellHeight
+            html.raw(#"<text class="axis" x="\#(HTML.unit(labelWidth - 8))" y="\#(HTML.unit(y + cellHeight / 2 + 4))" text-anchor="end">"#)
+            html.escaped(shortened(title, to: 22))
+            html.raw("</text>")
+            for (column, cell) in cells[row].enumerated() {
+                let x = labelWidth + Double(column) * cellWidth
+                let geometry = #"x="\#(HTML.unit(x + 1))" y="\#(HTML.unit(y + 1))" width="\#(HTML.unit(cellWidth - 2))" height="\#(HTML.unit(cellHeight - 2))""#
+                let centre = #"x="\#(HTML.unit(x + cellWidth / 2))" y="\#(HTML.unit(y + cellHeight / 2 + 4))" text-anchor="middle""#
+                guard let value = cell.value else {
+                    html.raw(#"<rect class="empty-cell" \#(geometry)><title>\#(HTML.escape(cell.detail))</title></rect>"#)
+                    html.raw(#"<text class="none" \#(centre)>–</text>"#)
+                    continue
+                }
+                html.raw(#"<rect class="mark" \#(geometry) fill="\#(shade(value))"><title>\#(HTML.escape(cell.detail))</title></rect>"#)
+                html.raw(#"<text class="\#(value > 0.7 ? "on-dark" : "value")" \#(centre)>\#(HTML.score(value))</text>"#)
+            }
+        }
+        // The scale, in four steps.
+        let legendY = headerHeight + Double(rows.count) * cellHeight + 12
+        for step in 0...4 {
+            let value = shadeRange.lowerBound + (shadeRange.upperBound - shadeRange.lowerBound) * Double(step) / 4
+            let x = labelWidth + Double(step) * 46
+            html.raw(#"<rect x="\#(HTML.unit(x))" y="\#(HTML.unit(legendY))" width="44" height="12" fill="\#(shade(value))"/>"#)
+            html.raw(#"<text class="axis" x="\#(HTML.unit(x + 22))" y="\#(HTML.unit(legendY + 26))" text-anchor="middle">\#(step == 0 ? "≤ " : "")\#(HTML.score(value))</text>"#)
+        }
+        html.raw("</svg>")
+    }
+
+    /// One column of a column chart.
+    struct Column {
+        let label: String
+        let value: Int
+        let detail: String
+    }
+
+    /// Vertical columns (counts over time), with the largest count marked on the axis and
+    /// about eight labels along the bottom.
+    static func columns(_ name: String, label: String, columns: [Column], into html: inout HTML) {
+        let left = 56.0, top = 10.0, plotHeight = 180.0
+        let plot = width - left - 10
+        let slot = plot / Double(max(columns.count, 1))
+        let largest = max(columns.map(\.value).max() ?? 0, 1)
+        open(name, label: label, height: top + plotHeight + 30, into: &html)
+        html.raw(#"<line class="baseline" x1="\#(HTML.unit(left))" x2="\#(HTML.unit(width - 10))" y1="\#(HTML.unit(top + plotHeight))" y2="\#(HTML.unit(top + plotHeight))"/>"#)
+        html.raw(#"<text class="axis" x="\#(HTML.unit(left - 6))" y="\#(HTML.unit(top + 8))" text-anchor="end">\#(largest)</text>"#)
+        html.raw(#"<text class="axis" x="\#(HTML.unit(left - 6))" y="\#(HTML.unit(top + plotHeight))" text-anchor="end">0</text>"#)
+        let every = max(1, Int((Double(columns.count) / 8).rounded(.up)))
+        for (index, column) in columns.enumerated() {
+            let x = left + Double(index) * slot
+            if column.value > 0 {
+                let height = max(plotHeight * Double(column.value) / Double(largest), 1)
+                html.raw(#"<rect class="mark" x="\#(HTML.unit(x + slot * 0.1))" y="\#(HTML.unit(top + plotHeight - height))" width="\#(HTML.unit(max(slot * 0.8, 1)))" height="\#(HTML.unit(height))" fill="\#(first)"><title>\#(HTML.escape(column.detail))</title></rect>"#)
+            }
+            if index % every == 0 {
+                html.raw(#"<text class="axis" x="\#(HTML.unit(x + slot / 2))" y="\#(HTML.unit(top + plotHeight + 16))" text-anchor="middle">\#(HTML.escape(column.label))</text>"#)
+            }
+        }
+        html.raw("</svg>")
+    }
+
+    // MARK: Parts
+
+    private static func open(_ name: String, label: String, height: Double, into html: inout HTML) {
+        html.raw(#"<svg data-chart="\#(name)" role="img" viewBox="0 0 \#(HTML.unit(width)) \#(HTML.unit(height))" width="\#(HTML.unit(width))" height="\#(HTML.unit(height))" aria-label="\#(HTML.escape(label))">"#)
+    }
+
+    private static func legend(_ series: [Series], y: Double, into html: inout HTML) {
+        var x = 190.0
+        for kind in series {
+            html.raw(#"<rect x="\#(HTML.unit(x))" y="\#(HTML.unit(y - 9))" width="12" height="12" fill="\#(kind.color)"/>"#)
+            html.raw(#"<text class="axis" x="\#(HTML.unit(x + 17))" y="\#(HTML.unit(y + 1))">\#(HTML.escape(kind.name))</text>"#)
+            x += 26 + Double(kind.name.count) * 7
+        }
+    }
+
+    /// The scores the heat map's colours spread over: proficiency means gather between a pass
+    /// and full marks, and a scale from 0 would paint them all alike.
+    static let shadeRange = 0.4...1.0
+
+    /// The heat map's colour for `value`: light blue at the bottom of `shadeRange` (and
+    /// below) to dark blue at the top.
+    static func shade(_ value: Double) -> String {
+        let t = min(max((value - shadeRange.lowerBound) / (shadeRange.upperBound - shadeRange.lowerBound), 0), 1)
+        func channel(_ a: Double, _ b: Double) -> String {
+            let byte = Int((a + (b - a) * t).rounded())
+            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        }
+        return "#" + channel(low.r, high.r) + channel(low.g, high.g) + channel(low.b, high.b)
+    }
+
+    private static func shortened(_ text: String, to length: Int) -> String {
+        text.count <= length ? text : String(text.prefix(max(length - 1, 1))) + "…"
+    }
+}

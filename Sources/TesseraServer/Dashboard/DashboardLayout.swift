@@ -1,0 +1,54 @@
+/// The dashboard's page frame, style sheet and sign-in form (no script, no external resource).
+enum DashboardLayout {
+    /// `body` inside the page frame, titled `title`.
+    static func page(title: String, body: (inout HTML) -> Void) -> String {
+        var html = HTML()
+        html.raw(#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">"#)
+        html.raw("<title>"); html.escaped(title); html.raw("</title><style>\(style)</style></head><body>")
+        body(&html)
+        html.raw("</body></html>")
+        return html.text
+    }
+
+    /// The sign-in page, with `message` (why the last attempt failed) when there is one.
+    static func signIn(message: String?) -> String {
+        page(title: "Sign in · Tessera") { html in
+            html.raw(#"<main class="sign-in"><h1>Tessera</h1><p>Sign in with a credential that has the scope <code>analytics/read</code>.</p>"#)
+            if let message {
+                html.raw(#"<p class="error" role="alert">"#); html.escaped(message); html.raw("</p>")
+            }
+            html.raw(#"""
+                <form method="post" action="/dashboard/login">
+                <label>Key <input name="key" autocomplete="username" required autofocus></label>
+                <label>Secret <input name="secret" type="password" autocomplete="current-password" required></label>
+                <button type="submit">Sign in</button>
+                </form>
+                <p class="hint">An administrator creates one with <code>tessera credentials create --name "L&amp;D team" --scopes analytics/read</code>.</p>
+                </main>
+                """#)
+        }
+    }
+
+    private static let style = """
+        :root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2937;background:#f8fafc}
+        body{margin:0}header{display:flex;align-items:center;gap:1rem;padding:.8rem 1.5rem;background:#1e3a8a;color:#fff}
+        header h1{font-size:1.2rem;margin:0;flex:1}header form{margin:0}header button{background:#fff;color:#1e3a8a}
+        main{max-width:1180px;margin:0 auto;padding:1rem 1.5rem}
+        .filters{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end;background:#fff;padding:.8rem 1rem;border:1px solid #e5e7eb;border-radius:8px}
+        label{display:flex;flex-direction:column;font-size:.8rem;color:#4b5563;gap:.2rem}
+        input,select{font:inherit;padding:.35rem .5rem;border:1px solid #cbd5e1;border-radius:5px;background:#fff}
+        button{font:inherit;padding:.4rem .9rem;border:0;border-radius:5px;background:#1d4ed8;color:#fff;cursor:pointer}
+        .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:.8rem;margin:1rem 0}
+        .tile{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.7rem 1rem}
+        .tile b{display:block;font-size:1.6rem;color:#1e3a8a}.tile span{font-size:.8rem;color:#4b5563}
+        .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:1rem}
+        section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.8rem 1rem;overflow-x:auto}
+        section h2{font-size:1.05rem;margin:.2rem 0}.caption{font-size:.82rem;color:#4b5563;margin:.2rem 0 .6rem}
+        svg{max-width:100%;height:auto;font-size:12px}svg text{fill:#374151}svg .value{fill:#111827}svg .on-dark{fill:#fff}
+        svg .none{fill:#9ca3af;font-style:italic}svg .empty-cell{fill:#f3f4f6}svg .reference{stroke:#dc2626;stroke-dasharray:4 3}
+        svg .baseline{stroke:#9ca3af}.empty{background:#f8fafc;border:1px dashed #cbd5e1;border-radius:6px;padding:.8rem;color:#4b5563;font-size:.9rem}
+        .gap{font-size:1.1rem;margin:.4rem 0}.error{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;padding:.6rem .8rem;border-radius:6px}
+        .sign-in{max-width:360px;margin:4rem auto;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:1.5rem}
+        .sign-in form{display:flex;flex-direction:column;gap:.8rem}.hint{font-size:.8rem;color:#4b5563}code{font-size:.85em}
+        """
+}

@@ -1,0 +1,104 @@
+import TesseraAnalytics
+import TesseraStore
+import XAPI
+
+/// What the dashboard's filters ask for: `from`, `to` and `cohort` are dates (YYYY-MM-DD);
+/// an empty value (as a form sends) means "not set".
+struct DashboardFilters: Equatable {
+    var from: Day?
+    var to: Day?
+    var team: String?
+    var program: String?
+    var cohort: Day?
+
+    /// A filter the dashboard cannot use: which one, and why.
+    struct Invalid: Error {
+        let field: String
+        let reason: String
+    }
+
+    /// The filters of a query string; unknown parameters are ignored (a page, not an API).
+    static func parse(_ parameters: QueryParameters) throws(Invalid) -> DashboardFilters {
+        func text(_ name: String) -> String? {
+            guard let value = parameters[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            return value
+        }
+        func day(_ name: String) throws(Invalid) -> Day? {
+            guard let value = text(name) else { return nil }
+            guard let day = Day(value) else { throw Invalid(field: name, reason: "must be a date like 2024-06-30, got \"\(value)\"") }
+            return day
+        }
+        let filters = DashboardFilters(
+            from: try day("from"), to: try day("to"), team: text("team"), program: text("program"), cohort: try day("cohort"))
+        if let from = filters.from, let to = filters.to, to < from {
+            throw Invalid(field: "to", reason: "must be on or after from (\(from))")
+        }
+        return filters
+    }
+}
+
+/// Everything one dashboard page shows, read from the store for one set of filters.
+struct DashboardReport {
+    /// The period the charts cover: the filters' dates, else the stored data's first and last day.
+    let from: Day
+    let to: Day
+    /// The day employee retention looks from: the filter's, else the middle of the period.
+    let cohort: Day
+    let filters: DashboardFilters
+    let teams: [String]
+    /// The loaded catalog (nil: none, and the analytics charts explain how to load one).
+    let catalog: Catalog?
+    let hasRoster: Bool
+    let volume: [DailyVolume]
+    let proficiency: [ProficiencyRow]
+    let outcomes: [ProgramOutcome]
+    let knowledge: [KnowledgeRetention]
+    /// Employee retention of the team filtered on, or of everyone (nil when the cohort date is
+    /// not before the end of the period).
+    let employees: EmployeeRetention?
+
+    /// Behaviour change is looked for this long after completion (the outcomes' default).
+    static let behaviorWindowDays = 90
+
+    /// Reads the report; a program filter that the catalog does not know is an `Invalid`.
+    static func load(_ filters: DashboardFilters, from store: SQLiteStore, today: Day) throws -> DashboardReport {
+        let stored = try store.learningDays()
+        let to = filters.to ?? stored?.upperBound ?? today
+        let from = filters.from ?? min(stored?.lowerBound ?? Day(ordinal: to.ordinal - 29), to)
+        let cohort = filters.cohort ?? Day(ordinal: from.ordinal + (to.ordinal - from.ordinal) / 2)
+        let team = filters.team, program = filters.program
+        let proficiency = try store.proficiencyReport(asOf: to.endMilliseconds, skill: nil, team: team)
+        let catalog = proficiency?.catalog
+        let programSkills: Set<String>?
+        if let program {
+            guard let known = catalog?.programs.first(where: { $0.id == program }) else {
+                throw DashboardFilters.Invalid(field: "program", reason: "is not a program of the catalog: \(program)")
+            }
+            programSkills = Set(known.skills)
+        } else {
+            programSkills = nil
+        }
+        let outcomes = try store.outcomes(
+            program: program, from: from.startMilliseconds, to: to.endMilliseconds, windowDays: behaviorWindowDays, team: team)
+        let knowledge = try store.knowledgeRetention(skill: nil, minDays: KnowledgeRetention.defaultMinDays, team: team)
+        var employees: EmployeeRetention?
+        if cohort < to, let report = try store.employeeRetention(
+            program: program, from: cohort.endMilliseconds, to: to.endMilliseconds, byTeam: team != nil) {
+            employees = team == nil ? report.rows.first : report.rows.first { $0.team == team }
+        }
+        let roster = try store.teamNames()
+        return DashboardReport(
+            from: from, to: to, cohort: cohort, filters: filters, teams: roster + [Roster.unassignedTeam], catalog: catalog,
+            hasRoster: !roster.isEmpty,
+            volume: try store.statementVolume(from: from.startMilliseconds, to: to.endMilliseconds, team: team, program: program),
+            proficiency: (proficiency?.rows ?? []).filter { programSkills?.contains($0.skill) ?? true },
+            outcomes: outcomes?.outcomes ?? [],
+            knowledge: (knowledge?.rows ?? []).filter { programSkills?.contains($0.skill) ?? true },
+            employees: employees)
+    }
+
+    /// The name the catalog gives `skill`, else its id.
+    func skillName(_ skill: String) -> String {
+        catalog?.skills.first { $0.id == skill }?.name ?? skill
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TesseraAnalytics
+import TesseraStore
+import XAPI
+
+/// The L&D dashboard (docs/dashboard.md): `GET /dashboard` (the page; filters `from`, `to`,
+/// `team`, `program`, `cohort`), `GET`/`POST /dashboard/login` (a form, then a signed session
+/// cookie) and `POST /dashboard/logout`. The credential must allow `analytics/read`; these
+/// paths skip Basic authentication and the JSON error bodies, and answer HTML.
+struct DashboardResource: Sendable {
+    let store: SQLiteStore
+    let credentials: CredentialStore
+    let session: DashboardSession
+
+    /// The paths this resource serves, which authenticate by session cookie.
+    static func serves(_ path: String) -> Bool { path == "/dashboard" || path.hasPrefix("/dashboard/") }
+
+    func register(on router: Router<XAPIRequestContext>) {
+        router.getAndHead("/dashboard") { request, context in try page(request, context) }
+        router.getAndHead("/dashboard/login") { _, _ in Self.html(.ok, DashboardLayout.signIn(message: nil)) }
+        router.post("/dashboard/login") { request, context in try await signIn(request, context) }
+        router.post("/dashboard/logout") { request, _ in
+            Self.redirect(to: "/dashboard/login", cookie: DashboardSession.setCookie(nil, secure: Self.isHTTPS(request)))
+        }
+    }
+
+    private func page(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+        guard let credential = try signedIn(request) else {
+            let stale = DashboardSession.cookie(in: request.headers[.cookie]) != nil
+            return Self.redirect(to: "/dashboard/login", cookie: stale ? DashboardSession.setCookie(nil, secure: Self.isHTTPS(request)) : nil)
+        }
+        var context = context
+        context.credential = credential
+        let filters: DashboardFilters
+        do {
+            filters = try DashboardFilters.parse(QueryParameters(request))
+        } catch let invalid as DashboardFilters.Invalid {
+            return Self.html(.badRequest, DashboardPage.render(nil, filters: DashboardFilters(), credentialName: credential.name, problem: invalid))
+        }
+        do {
+            let report = try DashboardReport.load(filters, from: store, today: Day(containing: XAPITimestamp.now().milliseconds))
+            return Self.html(.ok, DashboardPage.render(report, filters: filters, credentialName: credential.name, problem: nil))
+        } catch let invalid as DashboardFilters.Invalid {
+            return Self.html(.badRequest, DashboardPage.render(nil, filters: filters, credentialName: credential.name, problem: invalid))
+        }
+    }
+
+    /// The credential of a valid session cookie, while it is active and may read analytics.
+    private func signedIn(_ request: Request) throws -> Credential? {
+        guard let value = DashboardSession.cookie(in: request.headers[.cookie]),
+            let key = session.credentialKey(from: value, now: XAPITimestamp.now().seconds),
+            let credential = try credentials.active(key: key), Self.mayRead(credential)
+        else { return nil }
+        return credential
+    }
+
+    private func signIn(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        // A sign-in posted by another site's page is refused (login cross-site request forgery).
+        if let origin = request.headers[.origin], let authority = request.head.authority,
+            origin != "http://\(authority)" && origin != "https://\(authority)" {
+            return Self.html(.forbidden, DashboardLayout.signIn(message: "This sign-in came from another site (\(origin)) and was refused."))
+        }
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            return Self.html(.unsupportedMediaType, DashboardLayout.signIn(message: "Sign in with the form on this page."))
+        }
+        let body = try await request.body.collect(upTo: 8192)
+        guard let text = body.getString(at: body.readerIndex, length: body.readableBytes),
+            let form = try? QueryParameters(query: text), let key = form["key"], let secret = form["secret"], !key.isEmpty
+        else {
+            return Self.html(.badRequest, DashboardLayout.signIn(message: "Enter a key and a secret."))
+        }
+        guard let credential = try credentials.authenticate(key: key, secret: secret) else {
+            return Self.html(.unauthorized, DashboardLayout.signIn(message: "The key or secret is wrong, or the credential was revoked."))
+        }
+        var context = context
+        context.credential = credential
+        guard Self.mayRead(credential) else {
+            return Self.html(.forbidden, DashboardLayout.signIn(
+                message: "The credential \"\(credential.name)\" lacks the scope analytics/read, which the dashboard needs."))
+        }
+        let value = session.value(credentialKey: credential.key, now: XAPITimestamp.now().seconds)
+        return Self.redirect(to: "/dashboard", cookie: DashboardSession.setCookie(value, secure: Self.isHTTPS(request)))
+    }
+
+    private static func mayRead(_ credential: Credential) -> Bool {
+        credential.allows(.analyticsRead) || credential.allows(.admin)
+    }
+
+    /// True when a proxy in front says the browser used HTTPS (the cookie is then `Secure`).
+    private static func isHTTPS(_ request: Request) -> Bool {
+        request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+    }
+
+    /// Headers every dashboard answer carries: nothing is cached, nothing may frame or script it.
+    private static func headers() -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.cacheControl] = "no-store"
+        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        return headers
+    }
+
+    private static func html(_ status: HTTPResponse.Status, _ page: String) -> Response {
+        var headers = headers()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    private static func redirect(to location: String, cookie: String?) -> Response {
+        var headers = headers()
+        headers[.location] = location
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: .seeOther, headers: headers)
+    }
+}

@@ -1,0 +1,57 @@
+import TesseraCrypto
+
+/// The dashboard's session cookie: the credential's key and an expiry, signed with
+/// HMAC-SHA256 under a key the server draws at start (restarting signs everyone out). It holds
+/// no secret; each page load checks the signature, the expiry, and that the credential is
+/// still active and still allowed to read analytics.
+struct DashboardSession: Sendable {
+    /// The cookie's name.
+    static let cookieName = "tessera_session"
+    /// How long a sign-in lasts.
+    static let lifetimeSeconds: Int64 = 8 * 3600
+
+    private let key: [UInt8]
+
+    /// A session signer with `key` (32 random bytes unless a test chooses).
+    init(key: [UInt8] = Secrets.randomBytes(32)) {
+        self.key = key
+    }
+
+    /// The cookie value for `credentialKey`, valid until `now` + the lifetime:
+    /// `hex(key).expiry.hex(mac)`.
+    func value(credentialKey: String, now: Int64) -> String {
+        let payload = Digest.hex(Array(credentialKey.utf8)) + "." + String(now + Self.lifetimeSeconds)
+        return payload + "." + Digest.hex(mac(payload))
+    }
+
+    /// The credential key a cookie value names, when its signature holds and it has not expired.
+    func credentialKey(from value: String, now: Int64) -> String? {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let expiry = Int64(parts[1]), let signature = Digest.bytes(hex: String(parts[2])),
+            let keyBytes = Digest.bytes(hex: String(parts[0]))
+        else { return nil }
+        guard Secrets.constantTimeEqual(signature, mac(parts[0] + "." + parts[1])), now < expiry else { return nil }
+        return String(decoding: keyBytes, as: UTF8.self)
+    }
+
+    /// The `Set-Cookie` value that stores `value` (`Secure` when the browser reached the server
+    /// over HTTPS through a proxy), or that clears the cookie when `value` is nil.
+    static func setCookie(_ value: String?, secure: Bool) -> String {
+        let lifetime = value == nil ? 0 : lifetimeSeconds
+        return "\(cookieName)=\(value ?? ""); Path=/dashboard; Max-Age=\(lifetime); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+
+    /// The session cookie's value in a `Cookie` header, if present.
+    static func cookie(in header: String?) -> String? {
+        guard let header else { return nil }
+        for pair in header.split(separator: ";") {
+            let trimmed = pair.drop { $0 == " " }
+            if trimmed.hasPrefix(cookieName + "=") { return String(trimmed.dropFirst(cookieName.count + 1)) }
+        }
+        return nil
+    }
+
+    private func mac(_ payload: some StringProtocol) -> [UInt8] {
+        Secrets.hmacSHA256(key: key, message: Array(payload.utf8))
+    }
+}

@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""The dashboard in a real browser: headless Chromium, driven over the DevTools protocol, signs
+in to a Tessera holding the sample organisation (Fixtures/analytics), checks that every chart is
+drawn with data, applies filters, shows an empty state, signs out, and saves screenshots.
+
+    python3 Tests/Scripts/dashboard_browser.py [--screenshots DIR]
+
+Needs `chromium` (Debian package) and the `websocket-client` module. Starts `tessera serve`
+(TESSERA_BIN, default .build/debug/tessera) on a new database; prints one line per check and a
+"N passed, N failed" summary; exits non-zero on any failure.
+"""
+import argparse
+import base64
+import glob
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+BIN = os.environ.get("TESSERA_BIN", ".build/debug/tessera")
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAMPLE = os.path.join(HERE, "..", "..", "Fixtures", "analytics", "load_sample.py")
+CHARTS = ["volume", "proficiency", "outcomes", "outcome-totals", "knowledge", "employees"]
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--screenshots", default=".build/dashboard-screenshots")
+parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
+arguments = parser.parse_args()
+os.makedirs(arguments.screenshots, exist_ok=True)
+
+directory = tempfile.mkdtemp(prefix="tessera-dashboard-")
+port = random.randint(20000, 40000)
+base = f"http://127.0.0.1:{port}"
+processes = []
+passed, failed = 0, 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def finish():
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    shutil.rmtree(directory, ignore_errors=True)
+    print(f"dashboard in a browser: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+def wait_for(condition, seconds=30, what="condition"):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+# The server, with the sample organisation and an analytics/read credential.
+server = subprocess.Popen(
+    [BIN, "serve", "--db", os.path.join(directory, "dashboard.sqlite"), "--port", str(port)],
+    env=dict(os.environ, TESSERA_ADMIN_KEY="admin", TESSERA_ADMIN_SECRET="admin-secret"),
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+processes.append(server)
+
+
+def server_up():
+    try:
+        return urllib.request.urlopen(base + "/health", timeout=1).status == 200
+    except OSError:
+        return False
+
+
+wait_for(server_up, what="the server")
+subprocess.run([sys.executable, SAMPLE, "--url", base, "--key", "admin", "--secret", "admin-secret"],
+               check=True, stdout=subprocess.DEVNULL)
+created = subprocess.run(
+    [BIN, "credentials", "create", "--db", os.path.join(directory, "dashboard.sqlite"), "--name", "L&D team",
+     "--scopes", "analytics/read"], check=True, capture_output=True, text=True).stdout
+reader = dict(line.split(":", 1) for line in created.splitlines() if ":" in line)
+key, secret = reader["key"].strip(), reader["secret"].strip()
+
+# The browser.
+profile = os.path.join(directory, "profile")
+browser = subprocess.Popen(
+    [arguments.chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+     "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0", f"--user-data-dir={profile}",
+     "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+processes.append(browser)
+active_port = os.path.join(profile, "DevToolsActivePort")
+wait_for(lambda: os.path.exists(active_port) and open(active_port).read().count("\n") >= 1, what="Chromium's DevTools port")
+devtools_port = open(active_port).read().split("\n")[0]
+targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list"))
+page_target = next(target for target in targets if target["type"] == "page")
+socket = websocket.create_connection(page_target["webSocketDebuggerUrl"], suppress_origin=True, timeout=60)
+next_id = 0
+console_errors = []
+
+
+def call(method, **params):
+    """Sends one DevTools command and returns its result, keeping the events that pass by."""
+    global next_id
+    next_id += 1
+    socket.send(json.dumps({"id": next_id, "method": method, "params": params}))
+    while True:
+        message = json.loads(socket.recv())
+        # Refused sign-ins and bad filters answer 4xx on purpose ("network" entries); any
+        # other error (a blocked resource, a script) is a fault.
+        entry = message.get("params", {}).get("entry", {}) if message.get("method") == "Log.entryAdded" else {}
+        if entry.get("level") == "error" and entry.get("source") != "network":
+            console_errors.append(message["params"]["entry"]["text"])
+        if message.get("id") == next_id:
+            if "error" in message:
+                raise RuntimeError(f"{method}: {message['error']}")
+            return message["result"]
+
+
+def evaluate(expression):
+    result = call("Runtime.evaluate", expression=expression, returnByValue=True)
+    if "exceptionDetails" in result:
+        raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+    return result["result"].get("value")
+
+
+def loaded(path):
+    """Waits until the page at `path` has loaded; returns its location."""
+    return wait_for(lambda: evaluate(
+        f"document.readyState === 'complete' && location.pathname === {json.dumps(path)} ? location.href : ''"),
+        what=f"{path} to load")
+
+
+def go(url, path):
+    call("Page.navigate", url=url)
+    return loaded(path)
+
+
+def submit(fields, form="form"):
+    """Fills a form's fields (name → value) and submits it as a person would."""
+    script = "".join(
+        f"document.querySelector({json.dumps(form)}).elements[{json.dumps(name)}].value = {json.dumps(value)};"
+        for name, value in fields.items())
+    evaluate(script + f"document.querySelector({json.dumps(form)}).requestSubmit(); true")
+
+
+def screenshot(name):
+    height = evaluate("Math.ceil(document.documentElement.scrollHeight)")
+    call("Emulation.setDeviceMetricsOverride", width=1280, height=height, deviceScaleFactor=1, mobile=False)
+    data = call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
+    path = os.path.join(arguments.screenshots, name)
+    with open(path, "wb") as file:
+        file.write(base64.b64decode(data))
+    call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+    return path
+
+
+def charts():
+    """For each chart on the page: how many data marks it has, and how many are drawn with area."""
+    return evaluate("""Object.fromEntries([...document.querySelectorAll('svg[data-chart]')].map(svg => [
+        svg.dataset.chart,
+        {marks: svg.querySelectorAll('.mark').length,
+         drawn: [...svg.querySelectorAll('.mark')].filter(m => { const b = m.getBBox(); return b.width > 0 && b.height > 0; }).length}]))""")
+
+
+def texts(selector):
+    return evaluate(f"[...document.querySelectorAll({json.dumps(selector)})].map(e => e.textContent.trim())")
+
+
+try:
+    call("Page.enable")
+    call("Runtime.enable")
+    call("Log.enable")
+    call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+
+    # Signing in.
+    location = go(base + "/dashboard", "/dashboard/login")
+    check("an unsigned visit to /dashboard lands on the sign-in form", location.endswith("/dashboard/login"), location)
+    submit({"key": key, "secret": "not-the-secret"})
+    wait_for(lambda: texts(".error"), what="the sign-in error")
+    check("a wrong secret is refused with a message", "wrong" in " ".join(texts(".error")), str(texts(".error")))
+    screenshot("dashboard-sign-in-refused.png")
+    submit({"key": key, "secret": secret})
+    location = loaded("/dashboard")
+    check("the right secret opens the dashboard", location.endswith("/dashboard"), location)
+    check("the session cookie is out of scripts' reach (HttpOnly)", evaluate("document.cookie") == "")
+    cookies = call("Network.getCookies", urls=[base + "/dashboard"])["cookies"] if call("Network.enable") == {} else []
+    session = next((cookie for cookie in cookies if cookie["name"] == "tessera_session"), None)
+    check("the session cookie is HttpOnly and SameSite=Strict", session is not None and session["httpOnly"]
+          and session.get("sameSite") == "Strict", str(session))
+
+    # Every chart drawn, with data.
+    drawn = charts()
+    for chart in CHARTS:
+        figures = drawn.get(chart, {"marks": 0, "drawn": 0})
+        check(f"chart {chart} is drawn with data ({figures['marks']} marks)",
+              figures["marks"] > 0 and figures["drawn"] == figures["marks"], str(figures))
+    check("no chart shows an empty state on the sample organisation", texts("[data-empty]") == [], str(texts("[data-empty]")))
+    teams = evaluate("[...document.querySelector('select[name=team]').options].map(o => o.value).filter(v => v)")
+    skills = evaluate("document.querySelectorAll('svg[data-chart=proficiency] > text[text-anchor=middle] > title').length")
+    cells = evaluate("document.querySelectorAll('svg[data-chart=proficiency] rect.mark, svg[data-chart=proficiency] rect.empty-cell').length")
+    check(f"the heat map has a cell for each team and skill ({cells})", cells > 0 and cells % max(skills, 1) == 0, f"{cells} cells, {skills} skills")
+    gap_script = "document.querySelector('[data-gap]') && Number(document.querySelector('[data-gap]').dataset.gap)"
+    check(f"employee retention shows a gap ({evaluate(gap_script)} points)", isinstance(evaluate(gap_script), (int, float)))
+    headline = texts(".tile b")
+    screenshot("dashboard.png")
+    go(base + "/dashboard?cohort=2024-05-31&to=2024-12-31", "/dashboard")
+    request = urllib.request.Request(base + "/analytics/retention/employees?from=2024-05-31&to=2024-12-31", headers={
+        "Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()})
+    expected = json.load(urllib.request.urlopen(request))["rows"][0]["differencePoints"]
+    check(f"the gap for a chosen cohort date is the API's ({evaluate(gap_script)} and {expected:.1f} points)",
+          abs(evaluate(gap_script) - expected) < 0.05)
+
+    # Filters, through the form.
+    submit({"team": "Warehouse", "from": "2024-03-01", "to": "2024-10-31"}, "form.filters")
+    location = wait_for(lambda: evaluate("document.readyState === 'complete' && location.search.includes('team=Warehouse') ? location.href : ''"),
+                        what="the filtered page")
+    check("the filter form puts team and dates in the address", "from=2024-03-01" in location and "to=2024-10-31" in location, location)
+    check("the filtered figures differ from the whole organisation's", texts(".tile b") != headline, str(texts(".tile b")))
+    check("the heat map shows the chosen team only",
+          evaluate("[...document.querySelectorAll('svg[data-chart=proficiency] text[text-anchor=end]')].map(t => t.textContent)") == ["Warehouse"])
+    check("the form keeps the chosen team selected", evaluate("document.querySelector('select[name=team]').value") == "Warehouse")
+    screenshot("dashboard-warehouse.png")
+
+    # Empty states.
+    go(base + "/dashboard?from=2020-01-01&to=2020-01-31", "/dashboard")
+    empty = evaluate("[...document.querySelectorAll('[data-empty]')].map(e => e.dataset.empty)")
+    check(f"a period before any data explains each empty chart ({', '.join(empty)})",
+          {"volume", "proficiency", "outcomes"} <= set(empty) and all(len(text) > 40 for text in texts("[data-empty]")), str(empty))
+    screenshot("dashboard-empty.png")
+    go(base + "/dashboard?from=2024-13-01", "/dashboard")
+    check("an impossible date names the field", "from must be a date" in " ".join(texts(".error")), str(texts(".error")))
+
+    # Signing out.
+    evaluate("document.querySelector('header form').requestSubmit(); true")
+    loaded("/dashboard/login")
+    location = go(base + "/dashboard", "/dashboard/login")
+    check("after signing out, /dashboard asks to sign in again", location.endswith("/dashboard/login"), location)
+    check("no errors in the browser console (no blocked resource, no script)", console_errors == [], str(console_errors))
+except Exception as error:  # a broken step fails the run with its reason
+    check("the browser session ran to the end", False, repr(error))
+finally:
+    socket.close()
+    print("screenshots: " + ", ".join(sorted(os.path.basename(p) for p in glob.glob(os.path.join(arguments.screenshots, "*.png")))))
+    finish()

@@ -1,0 +1,308 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import TesseraAnalytics
+@testable import TesseraServer
+import TesseraStore
+import Testing
+
+/// The `/dashboard` page: signing in with a form and a signed session cookie, the charts drawn
+/// from the same figures as the analytics API, filters, empty states, and bad input.
+struct DashboardTests {
+    // MARK: Signing in
+
+    @Test(arguments: [TestingSetup.router, .live])
+    func signingInSetsAStrictHttpOnlyCookieAndOpensThePage(_ setup: TestingSetup) async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(setup) { client in
+            let unsigned = try await client.execute(uri: "/dashboard", method: .get)
+            #expect(unsigned.status == .seeOther)
+            #expect(unsigned.headers[.location] == "/dashboard/login")
+
+            let form = try await client.execute(uri: "/dashboard/login", method: .get)
+            #expect(form.status == .ok)
+            #expect(form.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(String(buffer: form.body).contains(#"<form method="post" action="/dashboard/login">"#))
+
+            let wrong = try await Self.signIn(client, key: lrs.reader.credential.key, secret: "wrong")
+            #expect(wrong.status == .unauthorized)
+            #expect(String(buffer: wrong.body).contains("The key or secret is wrong"))
+            #expect(wrong.headers[.setCookie] == nil)
+
+            let writer = try await Self.signIn(client, key: lrs.writer.credential.key, secret: lrs.writer.secret)
+            #expect(writer.status == .forbidden, "statements/write does not open the dashboard")
+            #expect(String(buffer: writer.body).contains("lacks the scope analytics/read"))
+
+            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let page = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie])
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains("Signed in as dashboard"))
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true, "no script, no outside resource")
+            #expect(page.headers[.cacheControl] == "no-store")
+
+            let signedOut = try await client.execute(uri: "/dashboard/logout", method: .post, headers: [.cookie: cookie])
+            #expect(signedOut.status == .seeOther)
+            #expect(signedOut.headers[.setCookie]?.hasPrefix("tessera_session=; Path=/dashboard; Max-Age=0") == true)
+        }
+    }
+
+    @Test func theSessionCookieIsHttpOnlyStrictAndHoldsNoSecret() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let response = try await Self.signIn(client, key: lrs.reader.credential.key, secret: lrs.reader.secret)
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/dashboard")
+            let header = try #require(response.headers[.setCookie])
+            let attributes = Set(header.split(separator: ";").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) })
+            #expect(attributes == ["Path=/dashboard", "Max-Age=28800", "HttpOnly", "SameSite=Strict"])
+            #expect(!header.contains(lrs.reader.secret))
+
+            var proxied = Self.formHeaders
+            proxied[HTTPField.Name("X-Forwarded-Proto")!] = "https"
+            let overHTTPS = try await client.execute(
+                uri: "/dashboard/login", method: .post, headers: proxied,
+                body: Self.form(key: lrs.reader.credential.key, secret: lrs.reader.secret))
+            #expect(overHTTPS.headers[.setCookie]?.hasSuffix("; Secure") == true, "behind an HTTPS proxy the cookie is Secure")
+        }
+    }
+
+    @Test func aTamperedForeignOrRevokedSessionIsRefused() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            // The last hex digit of the signature, changed.
+            let last = cookie.last == "0" ? "1" : "0"
+            let tampered = String(cookie.dropLast()) + last
+            let refused = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: tampered])
+            #expect(refused.status == .seeOther)
+            #expect(refused.headers[.setCookie]?.contains("Max-Age=0") == true, "a bad cookie is cleared")
+
+            // Another server's key (as after a restart) signs a cookie this one does not accept.
+            let foreign = DashboardSession().value(credentialKey: lrs.reader.credential.key, now: Int64(Date().timeIntervalSince1970))
+            let other = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: "tessera_session=\(foreign)"])
+            #expect(other.status == .seeOther)
+
+            // A cookie naming another credential's key, with this cookie's signature.
+            let parts = cookie.dropFirst("tessera_session=".count).split(separator: ".")
+            let swapped = "tessera_session=" + Array(lrs.writer.credential.key.utf8).map { String(format: "%02x", $0) }.joined()
+                + "." + parts[1] + "." + parts[2]
+            #expect(try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: swapped]).status == .seeOther)
+
+            #expect(try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).status == .ok)
+            _ = try lrs.credentials.revoke(key: lrs.reader.credential.key)
+            let revoked = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie])
+            #expect(revoked.status == .seeOther, "revoking the credential ends its sessions")
+        }
+    }
+
+    @Test func sessionsExpireAfterTheirLifetime() throws {
+        let session = DashboardSession(key: Array(repeating: 7, count: 32))
+        let value = session.value(credentialKey: "reader", now: 1_000)
+        #expect(session.credentialKey(from: value, now: 1_000) == "reader")
+        #expect(session.credentialKey(from: value, now: 1_000 + DashboardSession.lifetimeSeconds - 1) == "reader")
+        #expect(session.credentialKey(from: value, now: 1_000 + DashboardSession.lifetimeSeconds) == nil)
+        #expect(session.credentialKey(from: "garbage", now: 1_000) == nil)
+        #expect(session.credentialKey(from: value + "0", now: 1_000) == nil)
+        #expect(DashboardSession.cookie(in: "theme=dark; tessera_session=abc.1.ff; other=1") == "abc.1.ff")
+    }
+
+    @Test func aCrossSiteOrMalformedSignInIsRefused() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            var crossSite = Self.formHeaders
+            crossSite[.origin] = "https://attacker.example"
+            let forged = try await client.execute(
+                uri: "/dashboard/login", method: .post, headers: crossSite, body: Self.form(key: lrs.reader.credential.key, secret: lrs.reader.secret))
+            #expect(forged.status == .forbidden)
+            #expect(forged.headers[.setCookie] == nil)
+
+            let json = try await client.execute(
+                uri: "/dashboard/login", method: .post, headers: [.contentType: "application/json"], body: buffer(#"{"key":"a","secret":"b"}"#))
+            #expect(json.status == .unsupportedMediaType)
+
+            let missing = try await client.execute(uri: "/dashboard/login", method: .post, headers: Self.formHeaders, body: buffer("key=&secret="))
+            #expect(missing.status == .badRequest)
+            let broken = try await client.execute(uri: "/dashboard/login", method: .post, headers: Self.formHeaders, body: buffer("key=%ZZ&secret=x"))
+            #expect(broken.status == .badRequest)
+        }
+    }
+
+    // MARK: The page
+
+    @Test func theSampleOrganisationIsDrawnWithTheAPIsFigures() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            try await Self.loadSample(lrs, client)
+            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let html = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
+            for chart in ["volume", "proficiency", "outcomes", "outcome-totals", "knowledge", "employees"] {
+                let svg = try #require(Self.chart(chart, in: html), "chart \(chart) is on the page")
+                #expect(svg.components(separatedBy: #"class="mark""#).count > 1, "chart \(chart) has data marks")
+            }
+            #expect(!html.contains("data-empty"), "the sample organisation leaves no chart empty")
+            // The figures of docs/analytics.md and the README, in the charts' hover texts.
+            #expect(html.contains("GDPR essentials: 89 of 113 enrolled completed"))
+            #expect(html.contains("GDPR essentials: 37 of 89 completers applied it"))
+            #expect(html.contains("Customer care · Coaching: mean 0.76, 7 assessed"))
+            #expect(html.contains("Data protection (GDPR): mean first pass 0.79 over 74 learners"))
+            // Every statement of the sample counts once in the volume chart.
+            let volume = try #require(Self.chart("volume", in: html))
+            let counted = volume.components(separatedBy: ": ").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }.reduce(0, +)
+            #expect(counted == 1301)
+            #expect(html.contains("<b>1,301</b>"))
+
+            let cohort = String(buffer: try await client.execute(
+                uri: "/dashboard?cohort=2024-05-31&to=2024-12-31", method: .get, headers: [.cookie: cookie]).body)
+            #expect(cohort.contains(#"data-gap="15.2""#), "the documented employee retention gap")
+            #expect(cohort.contains("Trained: 86 of 91 still employed"))
+        }
+    }
+
+    @Test func aTeamFilterAgreesWithTheAPIAndTeamsAddUp() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            try await Self.loadSample(lrs, client)
+            let api = lrs.headers(lrs.reader, version: nil)
+            func programs(_ query: String) async throws -> [[Int]] {
+                let body = try #require(try json(try await client.execute(uri: "/analytics/outcomes\(query)", method: .get, headers: api)) as? [String: Any])
+                return try #require(body["programs"] as? [[String: Any]]).map { [$0["enrolled"] as? Int ?? -1, $0["completed"] as? Int ?? -1, $0["behaviorChanged"] as? Int ?? -1] }
+            }
+            func pairs(_ query: String) async throws -> Int {
+                let body = try #require(try json(try await client.execute(uri: "/analytics/retention/knowledge\(query)", method: .get, headers: api)) as? [String: Any])
+                return try #require(body["rows"] as? [[String: Any]]).reduce(0) { $0 + ($1["pairs"] as? Int ?? 0) }
+            }
+            let whole = try await programs("")
+            let teams = try lrs.store.teamNames() + [Roster.unassignedTeam]
+            #expect(teams.count == 6)
+            var summed = Array(repeating: [0, 0, 0], count: whole.count)
+            var pairsSummed = 0
+            for team in teams {
+                let query = "?team=" + (team.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+                for (index, row) in try await programs(query).enumerated() { summed[index] = zip(summed[index], row).map(+) }
+                pairsSummed += try await pairs(query)
+            }
+            #expect(summed == whole, "every learner is in exactly one team")
+            #expect(pairsSummed == (try await pairs("")))
+
+            let warehouse = try await programs("?team=Warehouse")
+            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let html = String(buffer: try await client.execute(uri: "/dashboard?team=Warehouse", method: .get, headers: [.cookie: cookie]).body)
+            let forklift = try #require(warehouse.first)
+            #expect(html.contains("Forklift certification: \(forklift[1]) of \(forklift[0]) enrolled completed"))
+            #expect(html.contains(#"<option value="Warehouse" selected>Warehouse</option>"#))
+            let heatMap = try #require(Self.chart("proficiency", in: html))
+            #expect(!heatMap.contains("Customer care"), "other teams are not drawn")
+        }
+    }
+
+    @Test func emptyStatesSayWhatIsMissing() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let bare = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
+            for chart in ["volume", "proficiency", "outcomes", "knowledge", "employees"] {
+                #expect(bare.contains(#"data-empty="\#(chart)""#), "chart \(chart) explains itself")
+            }
+            #expect(bare.contains("No catalog is loaded"))
+            #expect(!bare.contains("<svg"))
+
+            let operatorCredential = try lrs.credentials.create(name: "operator", scopes: [.admin])
+            var headers = lrs.headers(operatorCredential, version: nil)
+            headers[.contentType] = "application/json"
+            let catalog = try Data(contentsOf: SampleOrganisationTests.fixtures.appendingPathComponent("catalog.json"))
+            _ = try await client.execute(uri: "/analytics/catalog", method: .put, headers: headers, body: ByteBuffer(data: catalog))
+            let catalogOnly = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
+            #expect(catalogOnly.contains("No roster is loaded"))
+            #expect(catalogOnly.contains("Nobody enrolled in any program"))
+            #expect(!catalogOnly.contains("No catalog is loaded"))
+        }
+    }
+
+    @Test func badFiltersAreNamedAndHostileTextIsEscaped() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            try await Self.loadSample(lrs, client)
+            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            for (query, field) in [
+                ("from=2024-13-01", "from"), ("to=yesterday", "to"), ("from=2024-06-01&to=2024-05-01", "to"), ("cohort=2024-02-30", "cohort"),
+                ("program=https%3A%2F%2Fnowhere.example%2Fprogram", "program"),
+            ] {
+                let response = try await client.execute(uri: "/dashboard?\(query)", method: .get, headers: [.cookie: cookie])
+                #expect(response.status == .badRequest, "\(query)")
+                #expect(String(buffer: response.body).contains(#"data-field="\#(field)""#), "\(query) names \(field)")
+            }
+            let hostile = "<script>alert(1)</script>"
+            let encoded = hostile.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let response = try await client.execute(uri: "/dashboard?team=\(encoded)", method: .get, headers: [.cookie: cookie])
+            #expect(response.status == .ok, "an unknown team is a team with nobody in it")
+            let html = String(buffer: response.body)
+            #expect(!html.contains(hostile))
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(html.contains(#"data-empty="volume""#))
+        }
+    }
+
+    // MARK: Statement volume
+
+    @Test func volumeCountsLearnersStatementsPerDayWithoutVoided() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            let ids = (0..<4).map { _ in UUID().uuidString.lowercased() }
+            let days = ["2024-03-01T09:00:00Z", "2024-03-01T17:00:00Z", "2024-03-03T08:00:00Z", "2024-03-03T09:00:00Z"]
+            let statements = zip(ids, days).map { id, day in statementJSON(id: id, extra: #""timestamp":"\#(day)""#) }
+            let posted = try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer("[" + statements.joined(separator: ",") + "]"))
+            #expect(posted.status == .ok)
+            let voiding = #"{"actor":{"mbox":"mailto:ann@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"\#(ids[3])"}}"#
+            #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(voiding)).status == .ok)
+
+            let march = (Day("2024-03-01")!, Day("2024-03-31")!)
+            let volume = try lrs.store.statementVolume(from: march.0.startMilliseconds, to: march.1.endMilliseconds)
+            #expect(volume == [DailyVolume(day: Day("2024-03-01")!, statements: 2), DailyVolume(day: Day("2024-03-03")!, statements: 1)])
+            let span = try #require(try lrs.store.learningDays())
+            #expect(span.lowerBound == Day("2024-03-01")! && span.upperBound.ordinal >= Day("2024-03-03")!.ordinal)
+            #expect(try lrs.store.statementVolume(from: march.0.startMilliseconds, to: march.0.endMilliseconds, team: "Nobody's team").isEmpty)
+            let unassigned = try lrs.store.statementVolume(from: march.0.startMilliseconds, to: march.1.endMilliseconds, team: Roster.unassignedTeam)
+            #expect(unassigned == volume, "learners not on a roster are unassigned")
+        }
+    }
+
+    // MARK: Helpers
+
+    static let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    static func form(key: String, secret: String) -> ByteBuffer {
+        let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+        return buffer("key=\(encode(key))&secret=\(encode(secret))")
+    }
+
+    static func signIn(_ client: any TestClientProtocol, key: String, secret: String) async throws -> TestResponse {
+        try await client.execute(uri: "/dashboard/login", method: .post, headers: formHeaders, body: form(key: key, secret: secret))
+    }
+
+    /// Signs in as `credential` and returns the `Cookie` header value the browser would send.
+    static func sessionCookie(_ client: any TestClientProtocol, _ credential: IssuedCredential) async throws -> String {
+        let response = try await signIn(client, key: credential.credential.key, secret: credential.secret)
+        #expect(response.status == .seeOther)
+        let header = try #require(response.headers[.setCookie])
+        return String(header.prefix { $0 != ";" })
+    }
+
+    static func loadSample(_ lrs: TestLRS, _ client: any TestClientProtocol) async throws {
+        let fixtures = SampleOrganisationTests.fixtures
+        _ = try await lrs.loadAnalytics(
+            client, catalog: ByteBuffer(data: try Data(contentsOf: fixtures.appendingPathComponent("catalog.json"))),
+            roster: ByteBuffer(data: try Data(contentsOf: fixtures.appendingPathComponent("roster.csv"))),
+            statements: ByteBuffer(data: try Data(contentsOf: fixtures.appendingPathComponent("statements.json"))))
+    }
+
+    /// The `<svg data-chart="name">…</svg>` element of `html`.
+    static func chart(_ name: String, in html: String) -> String? {
+        guard let start = html.range(of: #"<svg data-chart="\#(name)""#),
+            let end = html.range(of: "</svg>", range: start.upperBound..<html.endIndex)
+        else { return nil }
+        return String(html[start.lowerBound..<end.upperBound])
+    }
+}
