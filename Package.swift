@@ -56,7 +56,7 @@ let package = Package(
                 .embedInCode("Migrations/0014_analytics_terms.sql"),
                 .embedInCode("Migrations/0015_statement_chain.sql"),
                 .embedInCode("Migrations/0016_erasure.sql"),
-                .embedInCode("Migrations/0017_learning_time_index.sql"),
+                .embedInCode("Migrations/0017_learning_days.sql"),
             ]
         ),
         .target(

@@ -46,6 +46,7 @@ public final class SQLiteStore: Sendable, ExportSource {
             logger.info("database migrated", metadata: ["path": "\(path)", "versions": "\(applied)"])
         }
         if applied.contains(Migrator.statementChainVersion) { try StatementChain.extend(on: connection, logger: logger) }
+        if applied.contains(Migrator.learningDaysVersion) { try connection.transaction { try LearningVolume.rebuild(on: connection) } }
         try LearningFacts.prepare(
             on: connection, analytics: analytics, justCreated: !Migrator.learningFactsVersions.isDisjoint(with: applied), logger: logger)
         let checkpointConnection = try SQLiteConnection(path: path, mode: .readWrite)
@@ -199,14 +200,15 @@ public final class SQLiteStore: Sendable, ExportSource {
         try readers.withConnection { try LearningVolume.days(on: $0) }
     }
 
-    /// Learning statements per day in [from, to], by timestamp: of `team`'s learners and about
-    /// `program` (enrolment's reading: object, parent or grouping) when named.
-    public func statementVolume(from: Int64, to: Int64, team: String? = nil, program: String? = nil) throws -> [DailyVolume] {
+    /// Learning statements per day from `from` to `to`, by timestamp: of `team`'s learners
+    /// and about `program` (enrolment's reading: object, parent or grouping) when named.
+    public func statementVolume(from: Day, to: Day, team: String? = nil, program: String? = nil) throws -> [DailyVolume] {
         try readers.withConnection { connection in
+            guard let program else { return try LearningVolume.daily(from: from, to: to, team: team, on: connection) }
             try connection.execute("BEGIN")
             defer { try? connection.execute("COMMIT") }
             let members = try team.map { try CatalogAndRoster.members(ofTeam: $0, on: connection) }
-            return try LearningVolume.daily(from: from, to: to, team: members, program: program, on: connection)
+            return try LearningVolume.daily(from: from, to: to, program: program, team: members, on: connection)
         }
     }
 

@@ -24,6 +24,8 @@ import urllib.request
 
 import websocket
 
+from checks import Checks
+
 BIN = os.environ.get("TESSERA_BIN", ".build/debug/tessera")
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "..", "..", "Fixtures", "analytics", "load_sample.py")
@@ -39,17 +41,7 @@ directory = tempfile.mkdtemp(prefix="tessera-dashboard-")
 port = random.randint(20000, 40000)
 base = f"http://127.0.0.1:{port}"
 processes = []
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+check = Checks()
 
 
 def finish():
@@ -60,8 +52,7 @@ def finish():
         except subprocess.TimeoutExpired:
             process.kill()
     shutil.rmtree(directory, ignore_errors=True)
-    print(f"dashboard in a browser: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    check.finish("dashboard in a browser")
 
 
 def wait_for(condition, seconds=30, what="condition"):

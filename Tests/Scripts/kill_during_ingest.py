@@ -23,6 +23,8 @@ import urllib.error
 import urllib.request
 import uuid
 
+from checks import Checks
+
 BIN = os.environ.get("TESSERA_BIN", ".build/debug/tessera")
 SIGNAL = signal.SIGTERM if sys.argv[1:] == ["--signal", "TERM"] else signal.SIGKILL
 KEY, SECRET = "durability", "durability-secret"
@@ -86,16 +88,7 @@ def worker(number):
                     acknowledged[statement["id"]] = statement
 
 
-passed = failed = 0
-
-
-def check(name, condition):
-    global passed, failed
-    if condition:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", name)
+check = Checks()
 
 
 server = start()
@@ -135,5 +128,4 @@ finally:
 check(f"every acknowledged statement is present ({missing} missing)", missing == 0)
 check(f"every acknowledged statement is intact ({altered} altered)", altered == 0)
 print(f"{len(acknowledged)} statements acknowledged before SIG{SIGNAL.name[3:]}; {missing} missing, {altered} altered after restart")
-print(f"durability: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish("durability")

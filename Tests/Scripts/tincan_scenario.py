@@ -15,6 +15,8 @@ import time
 import urllib.request
 import uuid
 
+from checks import Checks
+
 from tincan import (Activity, ActivityDefinition, ActivityProfileDocument, Agent, AgentProfileDocument,
                     LanguageMap, RemoteLRS, StateDocument, Statement, StatementRef, Verb)
 from tincan.statements_result import StatementsResult
@@ -35,7 +37,7 @@ for _ in range(150):
     except Exception:
         time.sleep(0.2)
 
-passed, failed = 0, 0
+check = Checks()
 
 
 def with_etag(response):
@@ -43,16 +45,6 @@ def with_etag(response):
     header in a list of tuples and never finds it, so the script reads it itself."""
     response.content.etag = response.response.getheader("ETag")
     return response.content
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 try:
@@ -130,5 +122,4 @@ finally:
     server.terminate()
     server.wait()
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish("TinCanPython")

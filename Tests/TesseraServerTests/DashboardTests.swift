@@ -259,12 +259,12 @@ struct DashboardTests {
             #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(voiding)).status == .ok)
 
             let march = (Day("2024-03-01")!, Day("2024-03-31")!)
-            let volume = try lrs.store.statementVolume(from: march.0.startMilliseconds, to: march.1.endMilliseconds)
+            let volume = try lrs.store.statementVolume(from: march.0, to: march.1)
             #expect(volume == [DailyVolume(day: Day("2024-03-01")!, statements: 2), DailyVolume(day: Day("2024-03-03")!, statements: 1)])
             let span = try #require(try lrs.store.learningDays())
             #expect(span.lowerBound == Day("2024-03-01")! && span.upperBound.ordinal >= Day("2024-03-03")!.ordinal)
-            #expect(try lrs.store.statementVolume(from: march.0.startMilliseconds, to: march.0.endMilliseconds, team: "Nobody's team").isEmpty)
-            let unassigned = try lrs.store.statementVolume(from: march.0.startMilliseconds, to: march.1.endMilliseconds, team: Roster.unassignedTeam)
+            #expect(try lrs.store.statementVolume(from: march.0, to: march.1, team: "Nobody's team").isEmpty)
+            let unassigned = try lrs.store.statementVolume(from: march.0, to: march.1, team: Roster.unassignedTeam)
             #expect(unassigned == volume, "learners not on a roster are unassigned")
         }
     }

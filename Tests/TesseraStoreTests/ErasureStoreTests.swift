@@ -26,7 +26,7 @@ struct ErasureStoreTests {
             attachments: [AttachmentContent(sha2: sha2, contentType: "text/plain", content: Self.certificate)])
         store.close()
         try StatementChainTests.tamper(path, """
-            DROP TABLE erased_statements; DROP TABLE audit_log; DROP TABLE statement_attachments; DROP INDEX learning_events_at;
+            DROP TABLE erased_statements; DROP TABLE audit_log; DROP TABLE statement_attachments; DROP TABLE learning_days;
             DELETE FROM schema_migrations WHERE version >= 16
             """)
         let reopened = try SQLiteStore(path: path, readers: 1, durability: .normal, logger: Logger(label: "test"))

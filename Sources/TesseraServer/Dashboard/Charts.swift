@@ -13,12 +13,14 @@ enum Charts {
         let color: String
     }
 
-    /// A labelled group of bars, one per series; a nil value is drawn as "no data".
+    /// A labelled group of bars, one per series; a nil value is drawn as its `missing` text.
     struct BarGroup {
         let label: String
         let values: [Double?]
         /// The hover text of each bar.
         let details: [String]
+        /// What a nil value means, written where its bar would be.
+        var missing: [String] = []
     }
 
     /// Horizontal grouped bars on a 0...`maximum` scale, with a legend and, optionally, a
@@ -41,7 +43,8 @@ enum Charts {
             for (slot, kind) in series.enumerated() {
                 let barY = y + Double(slot) * barHeight
                 guard slot < group.values.count, let value = group.values[slot] else {
-                    html.raw(#"<text class="none" x="\#(HTML.unit(labelWidth + 4))" y="\#(HTML.unit(barY + 12))">no data</text>"#)
+                    let missing = slot < group.missing.count ? group.missing[slot] : "no data"
+                    html.raw(#"<text class="none" x="\#(HTML.unit(labelWidth + 4))" y="\#(HTML.unit(barY + 12))">\#(HTML.escape(missing))</text>"#)
                     continue
                 }
                 let length = max(plot * min(max(value, 0), maximum) / maximum, 1.5)

@@ -117,7 +117,7 @@ struct DashboardPage {
 
     private func volume(into html: inout HTML) {
         let buckets = VolumeBuckets(from: report.from, to: report.to, days: report.volume)
-        open("volume", "Statement volume", caption: "Statements from identified learners per \(buckets.unit), by their timestamp, voided ones not counted"
+        open("volume", "Statement volume", caption: "Statements from identified learners per \(buckets.unit), by their timestamp; voided statements are not counted"
             + (scope.isEmpty ? "." : " (\(scope)).") , into: &html)
         guard !report.volume.isEmpty else {
             Self.empty("volume", "No statements from identified learners between \(report.from) and \(report.to)"
@@ -168,7 +168,7 @@ struct DashboardPage {
             Charts.BarGroup(label: label, values: [completionRate, changeRate], details: [
                 "\(label): \(completed) of \(enrolled) enrolled completed",
                 "\(label): \(changed) of \(completed) completers applied it",
-            ])
+            ], missing: ["nobody enrolled", enrolled == 0 ? "" : "nobody completed"])
         }
         Charts.bars("outcomes", label: "Completion and behaviour change per program", series: series, groups: report.outcomes.map {
             group($0.program.name, $0.enrolled, $0.completed, $0.behaviorChanged, $0.completionRate, $0.behaviorChangeRate)
@@ -227,7 +227,9 @@ struct DashboardPage {
             html.raw("</p>")
         }
         let groups = [("Trained", row.participants), ("Not trained", row.nonParticipants)].map { label, group in
-            Charts.BarGroup(label: "\(label) (\(group.count))", values: [group.rate], details: ["\(label): \(group.retained) of \(group.count) still employed"])
+            Charts.BarGroup(
+                label: "\(label) (\(group.count))", values: [group.rate], details: ["\(label): \(group.retained) of \(group.count) still employed"],
+                missing: ["nobody"])
         }
         Charts.bars("employees", label: "Employee retention, trained vs not trained", series: [Charts.Series(name: "Still employed", color: Charts.first)], groups: groups, format: HTML.percent, into: &html)
         html.raw("</section>")

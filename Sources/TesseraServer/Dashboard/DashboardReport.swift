@@ -90,7 +90,7 @@ struct DashboardReport {
         return DashboardReport(
             from: from, to: to, cohort: cohort, filters: filters, teams: roster + [Roster.unassignedTeam], catalog: catalog,
             hasRoster: !roster.isEmpty,
-            volume: try store.statementVolume(from: from.startMilliseconds, to: to.endMilliseconds, team: team, program: program),
+            volume: try store.statementVolume(from: from, to: to, team: team, program: program),
             proficiency: (proficiency?.rows ?? []).filter { programSkills?.contains($0.skill) ?? true },
             outcomes: outcomes?.outcomes ?? [],
             knowledge: (knowledge?.rows ?? []).filter { programSkills?.contains($0.skill) ?? true },

@@ -231,6 +231,7 @@ extension LearningFacts {
             count += 1
         }
         statements.reset()
+        try LearningVolume.rebuild(on: connection)
         try LearningFacts(connection: connection).replace(try CatalogAndRoster.catalog(on: connection) ?? Catalog(), on: connection)
         return count
     }

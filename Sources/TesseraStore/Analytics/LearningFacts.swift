@@ -20,6 +20,8 @@ final class LearningFacts {
     var days: ProficiencyDays
     /// `proficiency_days` changes of the current transaction, written by `flush`.
     var pendingDays = ProficiencyDays.Pending()
+    /// `learning_days` counts of the current transaction, written by `flush`.
+    var pendingVolume = LearningVolume.Pending()
     /// Learners' teams (or `Roster.unassignedTeam`) as read from the roster, until it changes.
     var teams: [Int64: String] = [:]
     /// Ids of the skill and program IRIs met so far (`analytics_terms`).
@@ -40,6 +42,7 @@ final class LearningFacts {
         teams = [:]
         terms = [:]
         pendingDays.discard()
+        pendingVolume.discard()
     }
 
     /// Derives facts under `catalog` from now on.
@@ -48,22 +51,26 @@ final class LearningFacts {
         days = ProficiencyDays(catalog)
     }
 
-    /// Writes what the transaction's statements changed in the per-day roll-up; the writer
+    /// Writes what the transaction's statements changed in the per-day roll-ups; the writer
     /// calls it before each commit.
     func flush(on connection: SQLiteConnection) throws {
         try pendingDays.write(on: connection)
+        try pendingVolume.write(on: connection)
     }
 
-    /// The roster changed: learners move between teams in `proficiency_days`.
+    /// The roster changed: learners move between teams in `proficiency_days` and `learning_days`.
     func rosterReplaced(on connection: SQLiteConnection) throws {
         teams = [:]
         pendingDays.discard()
+        pendingVolume.discard()
         try days.rebuild(on: connection)
+        try LearningVolume.rebuild(on: connection)
     }
 
     /// Records the facts of the statement just stored at `seq`, which happened at `at`.
     func record(_ event: LearningEvent, seq: Int64, at: Int64, ids: IDs, on connection: SQLiteConnection) throws {
         try Self.insertEvent(event, seq: seq, at: at, ids: ids, on: connection)
+        pendingVolume.count(at: at, team: try team(of: ids.agent, on: connection), by: 1)
         if index.isCompletion(verb: event.verb, activity: event.activity), let activity = ids.activity {
             try Self.writeFact(
                 "INSERT OR IGNORE INTO completion_events (activity_id, agent_id, at_ms, seq) VALUES (?1, ?2, ?3, ?4)",
@@ -102,6 +109,7 @@ final class LearningFacts {
         let (agent, at, activity) = (stored.int64(0), stored.int64(1), stored.int64(2))
         stored.reset()
         try Self.writeFact("DELETE FROM learning_events WHERE seq = ?4", key: 0, agent: agent, at: at, seq: seq, on: connection)
+        pendingVolume.count(at: at, team: try team(of: agent, on: connection), by: -1)
         try Self.writeFact(
             "DELETE FROM completion_events WHERE activity_id = ?1 AND agent_id = ?2 AND at_ms = ?3 AND seq = ?4",
             key: activity, agent: agent, at: at, seq: seq, on: connection)

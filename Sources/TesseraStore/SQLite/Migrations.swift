@@ -13,6 +13,9 @@ enum Migrator {
     /// The version that introduced the hash chain; existing statements need chaining.
     static let statementChainVersion = 15
 
+    /// The version that introduced the volume roll-up; existing learning facts need counting.
+    static let learningDaysVersion = 17
+
     /// Every migration, in order. The SQL files live in Schemas/sqlite/.
     static let all: [Migration] = [
         Migration(version: 1, name: "statements", sql: String(decoding: PackageResources._001_statements_sql, as: UTF8.self)),
@@ -45,8 +48,7 @@ enum Migrator {
             version: 15, name: "statement_chain", sql: String(decoding: PackageResources._015_statement_chain_sql, as: UTF8.self)),
         Migration(version: 16, name: "erasure", sql: String(decoding: PackageResources._016_erasure_sql, as: UTF8.self)),
         Migration(
-            version: 17, name: "learning_time_index",
-            sql: String(decoding: PackageResources._017_learning_time_index_sql, as: UTF8.self)),
+            version: 17, name: "learning_days", sql: String(decoding: PackageResources._017_learning_days_sql, as: UTF8.self)),
     ]
 
     /// Thrown for a database written by a newer Tessera.
