@@ -83,6 +83,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The fuzz targets' checks, and the two libFuzzer executables (docs/fuzzing.md).
+        .target(name: "TesseraFuzz", dependencies: ["XAPI"]),
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
+        .executableTarget(name: "fuzz-statements", dependencies: ["TesseraFuzz", "CLibFuzzer"]),
+        .executableTarget(name: "fuzz-multipart", dependencies: ["TesseraFuzz", "CLibFuzzer"]),
         .target(name: "TesseraTestSupport", path: "Tests/TesseraTestSupport"),
         .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraTestSupport", "tessera"]),
         .testTarget(
@@ -98,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XAPITests",
-            dependencies: ["XAPI", "TesseraSamples", "TesseraTestSupport", "tessera"]
+            dependencies: ["XAPI", "TesseraSamples", "TesseraTestSupport", "TesseraFuzz", "tessera"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -63,6 +63,25 @@ struct StatementResourceTests {
         }
     }
 
+    /// Found by fuzzing (Fixtures/fuzz/statements): re-reading a 1.0.3 statement under 2.0's
+    /// rules turned its timestamp's offset into UTC, so `format=ids` and `canonical` disagreed
+    /// with `exact`.
+    @Test func everyFormatKeepsA103TimestampAsSent() async throws {
+        let lrs = try TestLRS()
+        let id = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c0000aa"
+        try await lrs.test(.router) { client in
+            let put = try await client.execute(
+                uri: "/xapi/statements?statementId=\(id)", method: .put, headers: lrs.headers(json: true),
+                body: buffer(statementJSON(extra: #""timestamp":"2024-05-01T12:00:00+02:00""#)))
+            #expect(put.status == .noContent)
+            for format in ["exact", "ids", "canonical"] {
+                let body = try #require(try json(try await client.execute(
+                    uri: "/xapi/statements?statementId=\(id)&format=\(format)", method: .get, headers: lrs.headers())) as? [String: Any])
+                #expect(body["timestamp"] as? String == "2024-05-01T12:00:00+02:00", "format=\(format)")
+            }
+        }
+    }
+
     @Test func anInvalidStatementInABatchNamesItsIndexAndPathAndStoresNothing() async throws {
         let lrs = try TestLRS()
         try await lrs.test(.router) { client in

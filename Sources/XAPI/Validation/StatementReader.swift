@@ -81,7 +81,11 @@ public struct StatementReader {
     /// Reads a stored statement, whichever version's rules it was accepted under.
     public static func readStored(_ bytes: [UInt8]) -> Statement? {
         guard let document = try? JSONDocument.parse(bytes) else { return nil }
-        for version in XAPIVersion.allCases.reversed() {
+        // The rules it was stored under first: read under 2.0's, a 1.0.3 statement's timestamp
+        // would come back converted to UTC.
+        let stored = document.root["version"]?.string
+        let order: [XAPIVersion] = stored?.hasPrefix("1.") == true ? [.v1_0_3, .v2_0_0] : [.v2_0_0, .v1_0_3]
+        for version in order {
             if case .success(let statement) = read(document.root, version: version) { return statement }
         }
         return nil
