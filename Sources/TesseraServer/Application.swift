@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import TesseraCrypto
 import TesseraStore
 
@@ -13,15 +14,20 @@ public struct ServerConfiguration: Sendable {
     public var authorityHomePage: String
     /// The key that signs export manifests; its public half is published.
     public var signingKey: Ed25519Key?
+    /// How long a connection may go without a complete request part (headers, a body chunk)
+    /// before the server closes it: slow or stalled clients do not hold connections forever.
+    public var idleTimeout: Duration
 
     /// Creates a configuration.
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, authorityHomePage: String = "urn:tessera:credentials", signingKey: Ed25519Key? = nil
+        host: String = "127.0.0.1", port: Int = 8080, authorityHomePage: String = "urn:tessera:credentials", signingKey: Ed25519Key? = nil,
+        idleTimeout: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port
         self.authorityHomePage = authorityHomePage
         self.signingKey = signingKey
+        self.idleTimeout = idleTimeout
     }
 }
 
@@ -60,6 +66,8 @@ public func buildApplication(
     DashboardResource(store: store, credentials: credentials, session: DashboardSession()).register(on: router)
     return Application(
         responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder()),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [MalformedRequestResponder()], idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tessera"),
         logger: logger)
 }

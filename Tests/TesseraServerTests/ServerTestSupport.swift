@@ -46,10 +46,12 @@ final class TestLRS: @unchecked Sendable {
 
     /// Runs `test` against the application, in-process (`.router`) or over a socket (`.live`).
     func test<Value>(
-        _ setup: TestingSetup, logger: Logger? = nil, _ test: @Sendable (any TestClientProtocol) async throws -> Value
+        _ setup: TestingSetup, logger: Logger? = nil, idleTimeout: Duration = .seconds(30),
+        _ test: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         let application = buildApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, signingKey: signingKey), store: store, credentials: credentials,
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, signingKey: signingKey, idleTimeout: idleTimeout),
+            store: store, credentials: credentials,
             metrics: metrics, logger: logger ?? self.logger)
         return try await application.test(setup, test)
     }

@@ -3,13 +3,14 @@ import Hummingbird
 import Logging
 import XAPI
 
-/// Negotiates `X-Experience-API-Version` and puts it on every response under `/xapi`, and turns
+/// Negotiates `X-Experience-API-Version` and puts it on every response under `/xapi`, turns
 /// errors on every path into JSON bodies (`XAPIError`), so that no failure leaves without a
-/// status and a reason.
+/// status and a reason, and forbids browsers to sniff any response's type.
 struct XAPIHeadersMiddleware: RouterMiddleware {
     typealias Context = XAPIRequestContext
 
     static let versionHeader = HTTPField.Name("X-Experience-API-Version")!
+    static let noSniff = HTTPField.Name("X-Content-Type-Options")!
 
     /// Paths that answer without a version header (About tells clients which versions exist).
     private static let versionOptional: Set<String> = ["/xapi/about"]
@@ -48,6 +49,9 @@ struct XAPIHeadersMiddleware: RouterMiddleware {
             response = Self.response(for: XAPIError(.internalServerError, "internal error"))
         }
         if isXAPI { response.headers[Self.versionHeader] = context.version.rawValue }
+        // Bodies echo what clients sent (in JSON, CSV or documents' own types): browsers must
+        // not guess another type, HTML above all.
+        response.headers[Self.noSniff] = "nosniff"
         return response
     }
 
