@@ -17,17 +17,20 @@ public struct ServerConfiguration: Sendable {
     /// How long a connection may go without a complete request part (headers, a body chunk)
     /// before the server closes it: slow or stalled clients do not hold connections forever.
     public var idleTimeout: Duration
+    /// Requests per second each credential may make (up to that many at once); nil: no limit.
+    public var requestsPerSecond: Double?
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, authorityHomePage: String = "urn:tessera:credentials", signingKey: Ed25519Key? = nil,
-        idleTimeout: Duration = .seconds(30)
+        idleTimeout: Duration = .seconds(30), requestsPerSecond: Double? = nil
     ) {
         self.host = host
         self.port = port
         self.authorityHomePage = authorityHomePage
         self.signingKey = signingKey
         self.idleTimeout = idleTimeout
+        self.requestsPerSecond = requestsPerSecond
     }
 }
 
@@ -52,7 +55,11 @@ public func buildApplication(
         exposedHeaders: ["X-Experience-API-Version", "X-Experience-API-Consistent-Through", "ETag", "Last-Modified"],
         maxAge: .seconds(3600))))
     router.add(middleware: XAPIHeadersMiddleware(logger: logger))
-    router.add(middleware: BasicAuthMiddleware(credentials: credentials))
+    // Ten failed sign-ins per key, then one more every six seconds.
+    let failedSignIns = RateLimiter(.init(perSecond: 1.0 / 6, burst: 10))
+    router.add(middleware: BasicAuthMiddleware(
+        credentials: credentials, failedSignIns: failedSignIns,
+        requestRate: configuration.requestsPerSecond.map { RateLimiter(.init(perSecond: $0, burst: $0)) }))
     OperationsResource(store: store, metrics: metrics).register(on: router)
     AboutResource(publicKey: try? configuration.signingKey?.publicKey()).register(on: router)
     ExportResource(store: store, signingKey: configuration.signingKey).register(on: router)
@@ -63,7 +70,7 @@ public func buildApplication(
     AgentsResource().register(on: router)
     CatalogRosterResource(store: store).register(on: router)
     AnalyticsResource(store: store).register(on: router)
-    DashboardResource(store: store, credentials: credentials, session: DashboardSession()).register(on: router)
+    DashboardResource(store: store, credentials: credentials, session: DashboardSession(), failedSignIns: failedSignIns).register(on: router)
     return Application(
         responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder()),
         server: .http1(configuration: .init(

@@ -36,6 +36,16 @@ struct XAPIError: Error, Sendable {
         XAPIError(.badRequest, "\(name): \(rule)", errors: [Detail(index: nil, path: name, message: rule)])
     }
 
+    /// 429 with `Retry-After` (whole seconds, at least 1).
+    static func tooManyRequests(_ message: String, retryAfter wait: Duration) -> XAPIError {
+        XAPIError(.tooManyRequests, message, headers: [.retryAfter: String(retryAfterSeconds(wait))])
+    }
+
+    /// `wait` rounded up to whole seconds, at least 1.
+    static func retryAfterSeconds(_ wait: Duration) -> Int64 {
+        max(1, wait.components.seconds + (wait.components.attoseconds > 0 ? 1 : 0))
+    }
+
     /// The JSON body.
     var body: [UInt8] {
         var writer = JSONWriter(capacity: 256)

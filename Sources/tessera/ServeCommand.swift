@@ -33,6 +33,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Least severe log level written: trace, debug, info (one line per request), notice, warning, error or critical (TESSERA_LOG_LEVEL).")
     var logLevel: String = Environment.value("TESSERA_LOG_LEVEL") ?? "info"
 
+    @Option(help: "Requests per second each credential may make, up to that many at once; 0: no limit (TESSERA_RATE_LIMIT).")
+    var rateLimit: Double = Environment.value("TESSERA_RATE_LIMIT").flatMap(Double.init) ?? 0
+
+    @Option(help: "Seconds a connection may wait for a complete request part before it is closed (TESSERA_IDLE_TIMEOUT).")
+    var idleTimeout: Int = Environment.value("TESSERA_IDLE_TIMEOUT").flatMap(Int.init) ?? 30
+
     @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE).")
     var authorityHomePage: String = Environment.value("TESSERA_AUTHORITY_HOMEPAGE") ?? "urn:tessera:credentials"
 
@@ -44,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        guard rateLimit >= 0, rateLimit.isFinite else { throw ValidationError("--rate-limit must be 0 (no limit) or a positive number") }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be a positive number of seconds") }
         var logger = Logger(label: "tessera")
         logger.logLevel = level
         let metrics = ServerMetrics()
@@ -54,7 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
         try Self.ensureAdminCredential(credentials, logger: logger)
         let configuration = ServerConfiguration(
             host: host, port: port, authorityHomePage: authorityHomePage,
-            signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: db)))
+            signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: db)),
+            idleTimeout: .seconds(idleTimeout), requestsPerSecond: rateLimit > 0 ? rateLimit : nil)
         let application = buildApplication(
             configuration: configuration, store: store, credentials: credentials, metrics: metrics, logger: logger)
         logger.info("Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(db)"])

@@ -46,11 +46,12 @@ final class TestLRS: @unchecked Sendable {
 
     /// Runs `test` against the application, in-process (`.router`) or over a socket (`.live`).
     func test<Value>(
-        _ setup: TestingSetup, logger: Logger? = nil, idleTimeout: Duration = .seconds(30),
+        _ setup: TestingSetup, logger: Logger? = nil, idleTimeout: Duration = .seconds(30), requestsPerSecond: Double? = nil,
         _ test: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         let application = buildApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, signingKey: signingKey, idleTimeout: idleTimeout),
+            configuration: ServerConfiguration(
+                host: "127.0.0.1", port: 0, signingKey: signingKey, idleTimeout: idleTimeout, requestsPerSecond: requestsPerSecond),
             store: store, credentials: credentials,
             metrics: metrics, logger: logger ?? self.logger)
         return try await application.test(setup, test)

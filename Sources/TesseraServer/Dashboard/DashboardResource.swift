@@ -13,6 +13,8 @@ struct DashboardResource: Sendable {
     let store: SQLiteStore
     let credentials: CredentialStore
     let session: DashboardSession
+    /// Failed sign-ins per key, shared with Basic authentication.
+    let failedSignIns: RateLimiter
 
     /// The paths this resource serves, which authenticate by session cookie.
     static func serves(_ path: String) -> Bool { path == "/dashboard" || path.hasPrefix("/dashboard/") }
@@ -71,7 +73,15 @@ struct DashboardResource: Sendable {
         else {
             return Self.html(.badRequest, DashboardLayout.signIn(message: "Enter a key and a secret."))
         }
+        if let wait = failedSignIns.wait(key) {
+            let seconds = XAPIError.retryAfterSeconds(wait)
+            var response = Self.html(.tooManyRequests, DashboardLayout.signIn(
+                message: "Too many failed sign-ins with this key. Try again in \(seconds) seconds."))
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
         guard let credential = try credentials.authenticate(key: key, secret: secret) else {
+            if try credentials.active(key: key) != nil { _ = failedSignIns.spend(key) }
             return Self.html(.unauthorized, DashboardLayout.signIn(message: "The key or secret is wrong, or the credential was revoked."))
         }
         var context = context

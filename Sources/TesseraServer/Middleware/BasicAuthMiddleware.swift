@@ -4,11 +4,16 @@ import Hummingbird
 import TesseraStore
 
 /// HTTP Basic authentication against the credential store. A request without credentials, or
-/// with wrong or malformed ones, gets 401 with a `WWW-Authenticate` challenge.
+/// with wrong or malformed ones, gets 401 with a `WWW-Authenticate` challenge. A key with too
+/// many recent failures, and a credential over its request rate, get 429 with `Retry-After`.
 struct BasicAuthMiddleware: RouterMiddleware {
     typealias Context = XAPIRequestContext
 
     let credentials: CredentialStore
+    /// Failed sign-ins per key (each costs a PBKDF2 derivation; a key is not guessed by trying).
+    let failedSignIns: RateLimiter
+    /// Requests per credential, when the server limits them.
+    let requestRate: RateLimiter?
 
     /// Paths open without a credential.
     private static let open: Set<String> = OperationsResource.paths.union(["/xapi/about", "/export/public-key"])
@@ -23,8 +28,17 @@ struct BasicAuthMiddleware: RouterMiddleware {
         guard let (key, secret) = Self.parse(header) else {
             throw XAPIError(.unauthorized, "the Authorization header must be Basic base64(key:secret)", headers: challenge)
         }
+        if let wait = failedSignIns.wait(key) {
+            throw XAPIError.tooManyRequests("too many failed sign-ins with this key", retryAfter: wait)
+        }
         guard let credential = try credentials.authenticate(key: key, secret: secret) else {
+            // Counted for existing keys only: the buckets stay as few as the credentials.
+            if try credentials.active(key: key) != nil { _ = failedSignIns.spend(key) }
             throw XAPIError(.unauthorized, "unknown key, wrong secret, or revoked credential", headers: challenge)
+        }
+        if let requestRate, let wait = requestRate.spend(credential.key) {
+            throw XAPIError.tooManyRequests(
+                "the credential \"\(credential.name)\" is over its limit of \(Int(requestRate.limit.perSecond)) requests per second", retryAfter: wait)
         }
         var context = context
         context.credential = credential

@@ -1,0 +1,75 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+@testable import TesseraServer
+import Testing
+
+/// Per-credential request rates and failed sign-ins: 429 with `Retry-After`, a JSON reason,
+/// and nobody else slowed down.
+struct RateLimitTests {
+    @Test func bucketsSpendTheirBurstAndEarnItBack() {
+        let limiter = RateLimiter(.init(perSecond: 2, burst: 3))
+        let start = ContinuousClock.now
+        #expect((0..<3).map { _ in limiter.spend("a", now: start) } == [nil, nil, nil])
+        let wait = limiter.spend("a", now: start)
+        #expect(wait == .seconds(0.5), "one token comes back every half second")
+        #expect(limiter.spend("b", now: start) == nil, "keys do not share a bucket")
+        #expect(limiter.wait("a", now: start + .milliseconds(499)) != nil)
+        #expect(limiter.spend("a", now: start + .milliseconds(500)) == nil)
+        #expect(limiter.spend("a", now: start + .seconds(100)) == nil)
+        #expect(limiter.spend("a", now: start + .seconds(100)) == nil)
+        #expect(limiter.spend("a", now: start + .seconds(100)) == nil, "the burst is back, and no more")
+        #expect(limiter.spend("a", now: start + .seconds(100)) != nil)
+        #expect(XAPIError.retryAfterSeconds(.milliseconds(1)) == 1)
+        #expect(XAPIError.retryAfterSeconds(.seconds(2)) == 2)
+        #expect(XAPIError.retryAfterSeconds(.milliseconds(2001)) == 3)
+    }
+
+    @Test func aCredentialOverItsRateGets429WithRetryAfter() async throws {
+        let lrs = try TestLRS()
+        // One request every five seconds: slow enough that no test machine refills in between.
+        try await lrs.test(.live, requestsPerSecond: 0.2) { client in
+            #expect(try await client.execute(uri: "/xapi/statements?limit=1", method: .get, headers: lrs.headers()).status == .ok)
+            let response = try await client.execute(uri: "/xapi/statements?limit=1", method: .get, headers: lrs.headers())
+            #expect(response.status == .tooManyRequests)
+            #expect(["4", "5"].contains(response.headers[.retryAfter] ?? ""), "\(response.headers[.retryAfter] ?? "none")")
+            #expect(String(buffer: response.body).contains(#"the credential \"course\" is over its limit"#))
+            #expect(response.headers[.contentType] == "application/json")
+            let other = try await client.execute(uri: "/xapi/statements?limit=1", method: .get, headers: lrs.headers(lrs.reader))
+            #expect(other.status == .forbidden, "another credential is not limited (and is refused only for its scope)")
+        }
+    }
+
+    @Test func repeatedWrongSecretsLockTheKeyForAWhile() async throws {
+        let lrs = try TestLRS()
+        try await lrs.test(.router) { client in
+            var wrong = lrs.headers()
+            wrong[.authorization] = "Basic " + Data("\(lrs.writer.credential.key):wrong".utf8).base64EncodedString()
+            for attempt in 1...10 {
+                let response = try await client.execute(uri: "/xapi/statements", method: .get, headers: wrong)
+                #expect(response.status == .unauthorized, "attempt \(attempt)")
+            }
+            // A slow machine may earn a token back (one per six seconds) while it tries.
+            var locked = try await client.execute(uri: "/xapi/statements", method: .get, headers: wrong)
+            for _ in 0..<5 where locked.status == .unauthorized {
+                locked = try await client.execute(uri: "/xapi/statements", method: .get, headers: wrong)
+            }
+            #expect(locked.status == .tooManyRequests)
+            #expect(Int(locked.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            #expect(String(buffer: locked.body).contains("too many failed sign-ins"))
+            // The dashboard's form shares the count.
+            let form = try await client.execute(
+                uri: "/dashboard/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: buffer("key=\(lrs.writer.credential.key)&secret=wrong"))
+            #expect(form.status == .tooManyRequests)
+            #expect(String(buffer: form.body).contains("Too many failed sign-ins"))
+            // Other keys, and keys that do not exist, are not locked.
+            #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers(lrs.reader)).status == .forbidden)
+            var unknown = lrs.headers()
+            unknown[.authorization] = "Basic " + Data("no-such-key:x".utf8).base64EncodedString()
+            for _ in 0..<15 {
+                #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: unknown).status == .unauthorized)
+            }
+        }
+    }
+}
