@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import TesseraStore
 import XAPI
 
 /// Negotiates `X-Experience-API-Version` and puts it on every response under `/xapi`, turns
@@ -38,6 +39,11 @@ struct XAPIHeadersMiddleware: RouterMiddleware {
             }
         } catch let error as XAPIError {
             response = Self.response(for: error)
+        } catch let error as SQLiteError where error.isFull {
+            // Any write (statements, documents, catalogs): refused whole, and worth retrying
+            // once the operator has made room.
+            response = Self.response(for: XAPIError(
+                .serviceUnavailable, "the database disk is full; nothing was stored", headers: [.retryAfter: "60"]))
         } catch let error as HTTPError {
             response = Self.response(for: XAPIError(error.status, error.body ?? error.status.reasonPhrase))
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {

@@ -69,8 +69,6 @@ struct StatementResource: Sendable {
             throw XAPIError(.conflict, "a different statement with id \(id) is already stored")
         } catch StoreRejection.voidsVoidingStatement(let id) {
             throw XAPIError(.badRequest, "statement \(id) is itself a voiding statement and cannot be voided")
-        } catch let error as SQLiteError where error.isFull {
-            throw XAPIError(.serviceUnavailable, "the database disk is full; nothing was stored")
         }
         return prepared.map(\.id)
     }
