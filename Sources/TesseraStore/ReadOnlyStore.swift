@@ -8,6 +8,7 @@ public final class ReadOnlyStore: ExportSource {
     let connection: SQLiteConnection
 
     public init(path: String) throws {
+        try DatabaseFile.checkReadable(path)
         connection = try SQLiteConnection(path: path, mode: .readOnly)
         try Migrator.requireCurrent(connection)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import TesseraAnalytics
 import XAPI
 
@@ -20,6 +21,8 @@ public final class SQLiteStore: Sendable, ExportSource {
     private let writerLock: WriterLock
     /// The database file.
     public let path: String
+    /// What an integrity check found wrong with the file (empty: nothing, or not checked).
+    private let damage = Mutex<[String]>([])
 
     /// Opens (creating if needed) and migrates the database at `path`. With `analytics` off no
     /// learning facts are recorded (the LRS alone, slightly faster); the next start with it on
@@ -29,6 +32,7 @@ public final class SQLiteStore: Sendable, ExportSource {
         observer: (any WriterObserver)? = nil, logger: Logger
     ) throws {
         self.path = path
+        try DatabaseFile.checkReadable(path)
         let connection = try SQLiteConnection(path: path, mode: .readWrite)
         writerLock = try WriterLock(path: path)
         try connection.execute("PRAGMA journal_mode = WAL")
@@ -282,8 +286,18 @@ public final class SQLiteStore: Sendable, ExportSource {
 
     /// True when a query can be answered and the writer is taking work.
     public func isReady() -> Bool {
-        guard writer.isRunning else { return false }
+        guard writer.isRunning, damage.withLock({ $0.isEmpty }) else { return false }
         return (try? readers.withConnection { try $0.scalar("SELECT 1") }) == 1
+    }
+
+    /// Runs SQLite's page-by-page check of the file (`DatabaseFile.integrityProblems`); when
+    /// it finds damage the store stops reporting ready, so that a load balancer sends traffic
+    /// elsewhere while the operator restores a backup. Returns the problems.
+    @discardableResult
+    public func checkIntegrity() throws -> [String] {
+        let problems = try DatabaseFile.integrityProblems(path)
+        damage.withLock { $0 = problems }
+        return problems
     }
 
     /// Finishes queued writes, stops the writer and lets another process write the database.

@@ -39,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a connection may wait for a complete request part before it is closed (TESSERA_IDLE_TIMEOUT).")
     var idleTimeout: Int = Environment.value("TESSERA_IDLE_TIMEOUT").flatMap(Int.init) ?? 30
 
+    @Option(help: "on: check every page of the database in the background after starting, and report not ready if it is damaged; off: skip (TESSERA_INTEGRITY_CHECK).")
+    var integrityCheck: String = Environment.value("TESSERA_INTEGRITY_CHECK") ?? "on"
+
     @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE).")
     var authorityHomePage: String = Environment.value("TESSERA_AUTHORITY_HOMEPAGE") ?? "urn:tessera:credentials"
 
@@ -47,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--durability must be full or normal")
         }
         guard analytics == "on" || analytics == "off" else { throw ValidationError("--analytics must be on or off") }
+        guard integrityCheck == "on" || integrityCheck == "off" else { throw ValidationError("--integrity-check must be on or off") }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -67,7 +71,28 @@ struct ServeCommand: AsyncParsableCommand {
         let application = buildApplication(
             configuration: configuration, store: store, credentials: credentials, metrics: metrics, logger: logger)
         logger.info("Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(db)"])
+        if integrityCheck == "on" { Self.checkIntegrityInBackground(store, logger: logger) }
         try await application.runService()
+    }
+
+    /// Checks every page of the database while the server runs, and says what it found.
+    static func checkIntegrityInBackground(_ store: SQLiteStore, logger: Logger) {
+        Task.detached(priority: .background) {
+            let started = ContinuousClock.now
+            do {
+                let problems = try store.checkIntegrity()
+                let seconds = "\((ContinuousClock.now - started).components.seconds)"
+                if problems.isEmpty {
+                    logger.notice("database integrity check passed", metadata: ["seconds": "\(seconds)"])
+                } else {
+                    logger.critical(
+                        "the database file is damaged: /ready now answers 503; stop the server and restore a backup (docs/operations.md)",
+                        metadata: ["problems": "\(problems.joined(separator: "; "))", "database": "\(store.path)"])
+                }
+            } catch {
+                logger.error("the database integrity check could not run", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// On first start there is no credential: create an admin one (from TESSERA_ADMIN_KEY and
