@@ -20,9 +20,10 @@ import urllib.error
 import urllib.request
 import uuid
 
+import tessera_server
 from checks import Checks
 
-BIN = os.path.abspath(os.environ.get("TESSERA_BIN", ".build/debug/tessera"))
+BIN = tessera_server.BIN
 KEY, SECRET = "disk", "disk-secret"
 AUTH = "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
 directory = tempfile.mkdtemp(prefix="tessera-full-")
@@ -36,17 +37,7 @@ check = Checks()
 
 
 def start():
-    env = dict(os.environ, TESSERA_ADMIN_KEY=KEY, TESSERA_ADMIN_SECRET=SECRET)
-    server = subprocess.Popen([BIN, "serve", "--db", database, "--port", str(port), "--durability", "normal"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(root + "/health", timeout=1).read()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
+    return tessera_server.start(database, port, KEY, SECRET, "--durability", "normal")
 
 
 def call(method, path, body=None, content_type="application/json"):
@@ -70,20 +61,27 @@ def batch(size=50):
 
 
 acknowledged = {}
+
+
+def post_batch():
+    """Posts 50 statements, remembering them when acknowledged; returns the answer."""
+    statements = batch()
+    answer = call("POST", "/xapi/statements", json.dumps(statements).encode())
+    if answer[0] == 200:
+        acknowledged.update((s["id"], s) for s in statements)
+    return answer
+
+
 server = start()
 try:
     refusal = None
     for _ in range(2000):
-        statements = batch()
-        status, headers, body = call("POST", "/xapi/statements", json.dumps(statements).encode())
-        if status == 200:
-            acknowledged.update((s["id"], s) for s in statements)
-            continue
-        refusal = (status, headers, body)
-        break
+        refusal = post_batch()
+        if refusal[0] != 200:
+            break
     check(f"statements were stored until the disk filled ({len(acknowledged)})", len(acknowledged) > 0)
-    check(f"a full disk answers 503 (got {refusal and refusal[0]})", refusal is not None and refusal[0] == 503)
-    if refusal:
+    check(f"a full disk answers 503 (got {refusal[0]})", refusal[0] == 503)
+    if refusal[0] == 503:
         check("with a JSON reason and Retry-After", b"disk is full" in refusal[2] and "Retry-After" in refusal[1], str(refusal))
     status, _, _ = call("PUT", "/xapi/activities/state?activityId=https%3A%2F%2Fx.example%2Fa&agent="
                         "%7B%22mbox%22%3A%22mailto%3Aa%40example.com%22%7D&stateId=s", b"x" * 200_000, "text/plain")
@@ -95,11 +93,8 @@ try:
     subprocess.run(["mount", "-o", "remount,size=64m", directory], check=True)
     recovered = False
     for _ in range(20):
-        statements = batch()
-        status, _, _ = call("POST", "/xapi/statements", json.dumps(statements).encode())
-        if status == 200:
-            acknowledged.update((s["id"], s) for s in statements)
-            recovered = True
+        recovered = post_batch()[0] == 200
+        if recovered:
             break
         time.sleep(0.5)
     check("once there is room, writes succeed again without a restart", recovered)

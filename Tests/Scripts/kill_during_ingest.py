@@ -21,7 +21,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -29,9 +28,10 @@ import urllib.error
 import urllib.request
 import uuid
 
+import tessera_server
 from checks import Checks
 
-BIN = os.environ.get("TESSERA_BIN", ".build/debug/tessera")
+BIN = tessera_server.BIN
 parser = argparse.ArgumentParser()
 parser.add_argument("--signal", choices=["KILL", "TERM"], default="KILL")
 parser.add_argument("--during", choices=["ingest", "catalog", "export"], default="ingest")
@@ -50,17 +50,7 @@ base = f"http://127.0.0.1:{port}/xapi"
 
 
 def start():
-    env = dict(os.environ, TESSERA_ADMIN_KEY=KEY, TESSERA_ADMIN_SECRET=SECRET)
-    server = subprocess.Popen([BIN, "serve", "--db", database, "--port", str(port), "--durability", "normal"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/about", timeout=1).read()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("the server did not start")
+    return tessera_server.start(database, port, KEY, SECRET, "--durability", "normal")
 
 
 def request(method, path, body=None, root=base):

@@ -9,17 +9,14 @@ summary; exits non-zero on any failure.
 import os
 import random
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 
 from checks import Checks
 
 from tincan import (Activity, ActivityDefinition, ActivityProfileDocument, Agent, AgentProfileDocument,
                     LanguageMap, RemoteLRS, StateDocument, Statement, StatementRef, Verb)
-from tincan.statements_result import StatementsResult
 
 BIN = os.environ.get("TESSERA_BIN", ".build/debug/tessera")
 KEY, SECRET = "tincan", "tincan-secret"

@@ -1,0 +1,23 @@
+"""Starting `tessera serve` for the test scripts: on a database file and port, with a known
+admin credential, waiting until it answers."""
+import os
+import subprocess
+import time
+import urllib.request
+
+BIN = os.path.abspath(os.environ.get("TESSERA_BIN", ".build/debug/tessera"))
+
+
+def start(database, port, key, secret, *arguments):
+    """Runs the server (output discarded) and returns its process once /health answers."""
+    env = dict(os.environ, TESSERA_ADMIN_KEY=key, TESSERA_ADMIN_SECRET=secret)
+    server = subprocess.Popen([BIN, "serve", "--db", database, "--port", str(port), *arguments],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
