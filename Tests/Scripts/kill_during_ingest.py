@@ -16,6 +16,7 @@ Prints a "N passed, N failed" line; exits non-zero on any failure.
 """
 import argparse
 import base64
+import http.client
 import json
 import os
 import random
@@ -86,8 +87,8 @@ def stream_exports():
     while not stop.is_set():
         try:
             request("GET", "/export/statements", root=server_root)
-        except (OSError, urllib.error.HTTPError):
-            return
+        except (OSError, http.client.HTTPException):
+            return  # the server is gone, perhaps mid-stream
         finished["export"] += 1
 
 
