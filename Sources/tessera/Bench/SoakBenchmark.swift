@@ -20,6 +20,9 @@ struct SoakBenchmark: AsyncParsableCommand {
     @Option(help: "full or normal (see tessera serve --help).")
     var durability = "full"
 
+    @Option(help: "Requests per second each worker makes at most (0: as fast as the server answers).")
+    var pace = 0.0
+
     /// The kinds of request the load mixes, each from its own workers.
     enum Kind: Int, CaseIterable {
         case ingest, query, documents, analytics
@@ -51,7 +54,9 @@ struct SoakBenchmark: AsyncParsableCommand {
         let server = try await BenchServer(database: directory.appendingPathComponent("soak.sqlite").path, durability: durability)
         try await BenchCatalog.load(server)
         var output = StandardOutput()
-        output.writeLine("soak on 127.0.0.1 for \(minutes) min, windows of \(window) min, durability \(durability); workers: "
+        guard pace >= 0, pace.isFinite else { throw ValidationError("--pace must be 0 or a positive number of requests per second") }
+        output.writeLine("soak on 127.0.0.1 for \(minutes) min, windows of \(window) min, durability \(durability), "
+            + (pace > 0 ? "\(pace) requests/s per worker" : "unpaced") + "; workers: "
             + Kind.allCases.map { "\($0.workers) \($0.name)" }.joined(separator: ", "))
         output.flush()
 
@@ -72,7 +77,8 @@ struct SoakBenchmark: AsyncParsableCommand {
             for kind in Kind.allCases {
                 for worker in 0..<kind.workers {
                     group.addTask {
-                        let samples = try await Self.work(kind, worker: worker, server: server, until: deadline) {
+                        let interval: Duration? = pace > 0 ? .seconds(1 / pace) : nil
+                        let samples = try await Self.work(kind, worker: worker, server: server, until: deadline, every: interval) {
                             Int((clock.now - started) / windowLength)
                         }
                         return (kind, samples)
@@ -114,10 +120,12 @@ struct SoakBenchmark: AsyncParsableCommand {
     }
 
     /// One worker's loop: its kind of request, one at a time on a keep-alive connection, until
-    /// `deadline`, each latency filed under the `window` it started in; a non-2xx answer (but a
-    /// document not yet written) counts as an error and the load goes on.
+    /// `deadline` (starting one at most every `interval` when given), each latency filed under the
+    /// `window` it started in; a non-2xx answer (but a document not yet written) counts as an
+    /// error and the load goes on.
     static func work(
-        _ kind: Kind, worker: Int, server: BenchServer, until deadline: ContinuousClock.Instant, window: @escaping @Sendable () -> Int
+        _ kind: Kind, worker: Int, server: BenchServer, until deadline: ContinuousClock.Instant, every interval: Duration?,
+        window: @escaping @Sendable () -> Int
     ) async throws -> Samples {
         var generator = SampleStatements(seed: 7_000 + UInt64(kind.rawValue * 100 + worker), pace: 1_000)
         let agent = #"{"mbox":"mailto:soak\#(worker)@example.com"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
@@ -126,8 +134,14 @@ struct SoakBenchmark: AsyncParsableCommand {
         var samples = Samples()
         var turn = 0
         let clock = ContinuousClock()
+        var next = clock.now
         try await server.withConnection { connection in
             while clock.now < deadline {
+                if let interval {
+                    // A fixed schedule: a slow answer is not made up for by a burst afterwards.
+                    next = max(next + interval, clock.now)
+                    try await Task.sleep(until: next, clock: clock)
+                }
                 turn += 1
                 let request: ByteBuffer
                 switch kind {
