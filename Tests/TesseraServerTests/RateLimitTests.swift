@@ -32,7 +32,9 @@ struct RateLimitTests {
             #expect(try await client.execute(uri: "/xapi/statements?limit=1", method: .get, headers: lrs.headers()).status == .ok)
             let response = try await client.execute(uri: "/xapi/statements?limit=1", method: .get, headers: lrs.headers())
             #expect(response.status == .tooManyRequests)
-            #expect(["4", "5"].contains(response.headers[.retryAfter] ?? ""), "\(response.headers[.retryAfter] ?? "none")")
+            // Five seconds per request, less however long the first one took on a busy machine.
+            let retryAfter = Int(response.headers[.retryAfter] ?? "") ?? 0
+            #expect((1...5).contains(retryAfter), "\(response.headers[.retryAfter] ?? "none")")
             #expect(String(buffer: response.body).contains(#"the credential \"course\" is over its limit"#))
             #expect(response.headers[.contentType] == "application/json")
             let other = try await client.execute(uri: "/xapi/statements?limit=1", method: .get, headers: lrs.headers(lrs.reader))
