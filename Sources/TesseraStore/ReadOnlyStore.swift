@@ -38,8 +38,6 @@ public final class ReadOnlyStore: ExportSource {
 
     /// Re-checks the hash chain, in one snapshot.
     public func verifyChain() throws -> ChainVerification {
-        try connection.execute("BEGIN")
-        defer { try? connection.execute("COMMIT") }
-        return try StatementChain.verify(on: connection)
+        try connection.snapshot { try StatementChain.verify(on: connection) }
     }
 }

@@ -209,10 +209,10 @@ public final class SQLiteStore: Sendable, ExportSource {
     public func statementVolume(from: Day, to: Day, team: String? = nil, program: String? = nil) throws -> [DailyVolume] {
         try readers.withConnection { connection in
             guard let program else { return try LearningVolume.daily(from: from, to: to, team: team, on: connection) }
-            try connection.execute("BEGIN")
-            defer { try? connection.execute("COMMIT") }
-            let members = try team.map { try CatalogAndRoster.members(ofTeam: $0, on: connection) }
-            return try LearningVolume.daily(from: from, to: to, program: program, team: members, on: connection)
+            return try connection.snapshot {
+                let members = try team.map { try CatalogAndRoster.members(ofTeam: $0, on: connection) }
+                return try LearningVolume.daily(from: from, to: to, program: program, team: members, on: connection)
+            }
         }
     }
 
@@ -225,10 +225,10 @@ public final class SQLiteStore: Sendable, ExportSource {
     /// that a report sees one consistent state; nil when no catalog is loaded.
     private func analyticsSnapshot<T>(_ body: (Catalog, SQLiteConnection) throws -> T) throws -> (catalog: Catalog, T)? {
         try readers.withConnection { connection in
-            try connection.execute("BEGIN")
-            defer { try? connection.execute("COMMIT") }
-            guard let catalog = try CatalogAndRoster.catalog(on: connection) else { return nil }
-            return (catalog, try body(catalog, connection))
+            try connection.snapshot {
+                guard let catalog = try CatalogAndRoster.catalog(on: connection) else { return nil }
+                return (catalog, try body(catalog, connection))
+            }
         }
     }
 
