@@ -56,10 +56,9 @@ public func buildApplication(
         maxAge: .seconds(3600))))
     router.add(middleware: XAPIHeadersMiddleware(logger: logger))
     // Ten failed sign-ins per key, then one more every six seconds.
-    let failedSignIns = RateLimiter(.init(perSecond: 1.0 / 6, burst: 10))
+    let signInCheck = SignInCheck(credentials: credentials, failures: RateLimiter(.init(perSecond: 1.0 / 6, burst: 10)))
     router.add(middleware: BasicAuthMiddleware(
-        credentials: credentials, failedSignIns: failedSignIns,
-        requestRate: configuration.requestsPerSecond.map { RateLimiter(.init(perSecond: $0, burst: $0)) }))
+        signIn: signInCheck, requestRate: configuration.requestsPerSecond.map { RateLimiter(.init(perSecond: $0, burst: $0)) }))
     OperationsResource(store: store, metrics: metrics).register(on: router)
     AboutResource(publicKey: try? configuration.signingKey?.publicKey()).register(on: router)
     ExportResource(store: store, signingKey: configuration.signingKey).register(on: router)
@@ -70,7 +69,7 @@ public func buildApplication(
     AgentsResource().register(on: router)
     CatalogRosterResource(store: store).register(on: router)
     AnalyticsResource(store: store).register(on: router)
-    DashboardResource(store: store, credentials: credentials, session: DashboardSession(), failedSignIns: failedSignIns).register(on: router)
+    DashboardResource(store: store, credentials: credentials, session: DashboardSession(), signInCheck: signInCheck).register(on: router)
     return Application(
         responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder()),
         server: .http1(configuration: .init(

@@ -13,8 +13,8 @@ struct DashboardResource: Sendable {
     let store: SQLiteStore
     let credentials: CredentialStore
     let session: DashboardSession
-    /// Failed sign-ins per key, shared with Basic authentication.
-    let failedSignIns: RateLimiter
+    /// Shared with Basic authentication, so that both count the same failures.
+    let signInCheck: SignInCheck
 
     /// The paths this resource serves, which authenticate by session cookie.
     static func serves(_ path: String) -> Bool { path == "/dashboard" || path.hasPrefix("/dashboard/") }
@@ -33,6 +33,7 @@ struct DashboardResource: Sendable {
             let stale = DashboardSession.cookie(in: request.headers[.cookie]) != nil
             return Self.redirect(to: "/dashboard/login", cookie: stale ? DashboardSession.setCookie(nil, secure: Self.isHTTPS(request)) : nil)
         }
+        // For the request log, which reads the credential through the context's shared box.
         var context = context
         context.credential = credential
         let filters: DashboardFilters
@@ -73,17 +74,20 @@ struct DashboardResource: Sendable {
         else {
             return Self.html(.badRequest, DashboardLayout.signIn(message: "Enter a key and a secret."))
         }
-        if let wait = failedSignIns.wait(key) {
+        let credential: Credential
+        switch try signInCheck.check(key: key, secret: secret) {
+        case .accepted(let accepted):
+            credential = accepted
+        case .refused:
+            return Self.html(.unauthorized, DashboardLayout.signIn(message: "The key or secret is wrong, or the credential was revoked."))
+        case .locked(let wait):
             let seconds = XAPIError.retryAfterSeconds(wait)
             var response = Self.html(.tooManyRequests, DashboardLayout.signIn(
                 message: "Too many failed sign-ins with this key. Try again in \(seconds) seconds."))
             response.headers[.retryAfter] = String(seconds)
             return response
         }
-        guard let credential = try credentials.authenticate(key: key, secret: secret) else {
-            if try credentials.active(key: key) != nil { _ = failedSignIns.spend(key) }
-            return Self.html(.unauthorized, DashboardLayout.signIn(message: "The key or secret is wrong, or the credential was revoked."))
-        }
+        // For the request log, which reads the credential through the context's shared box.
         var context = context
         context.credential = credential
         guard Self.mayRead(credential) else {
@@ -94,8 +98,9 @@ struct DashboardResource: Sendable {
         return Self.redirect(to: "/dashboard", cookie: DashboardSession.setCookie(value, secure: Self.isHTTPS(request)))
     }
 
+    /// `analytics/read`, which `admin` grants too.
     private static func mayRead(_ credential: Credential) -> Bool {
-        credential.allows(.analyticsRead) || credential.allows(.admin)
+        credential.allows(.analyticsRead)
     }
 
     /// True when a proxy in front says the browser used HTTPS (the cookie is then `Secure`).

@@ -3,15 +3,13 @@ import HTTPTypes
 import Hummingbird
 import TesseraStore
 
-/// HTTP Basic authentication against the credential store. A request without credentials, or
+/// HTTP Basic authentication (`SignInCheck`). A request without credentials, or
 /// with wrong or malformed ones, gets 401 with a `WWW-Authenticate` challenge. A key with too
 /// many recent failures, and a credential over its request rate, get 429 with `Retry-After`.
 struct BasicAuthMiddleware: RouterMiddleware {
     typealias Context = XAPIRequestContext
 
-    let credentials: CredentialStore
-    /// Failed sign-ins per key (each costs a PBKDF2 derivation; a key is not guessed by trying).
-    let failedSignIns: RateLimiter
+    let signIn: SignInCheck
     /// Requests per credential, when the server limits them.
     let requestRate: RateLimiter?
 
@@ -28,13 +26,11 @@ struct BasicAuthMiddleware: RouterMiddleware {
         guard let (key, secret) = Self.parse(header) else {
             throw XAPIError(.unauthorized, "the Authorization header must be Basic base64(key:secret)", headers: challenge)
         }
-        if let wait = failedSignIns.wait(key) {
-            throw XAPIError.tooManyRequests("too many failed sign-ins with this key", retryAfter: wait)
-        }
-        guard let credential = try credentials.authenticate(key: key, secret: secret) else {
-            // Counted for existing keys only: the buckets stay as few as the credentials.
-            if try credentials.active(key: key) != nil { _ = failedSignIns.spend(key) }
-            throw XAPIError(.unauthorized, "unknown key, wrong secret, or revoked credential", headers: challenge)
+        let credential: Credential
+        switch try signIn.check(key: key, secret: secret) {
+        case .accepted(let accepted): credential = accepted
+        case .refused: throw XAPIError(.unauthorized, "unknown key, wrong secret, or revoked credential", headers: challenge)
+        case .locked(let wait): throw XAPIError.tooManyRequests("too many failed sign-ins with this key", retryAfter: wait)
         }
         if let requestRate, let wait = requestRate.spend(credential.key) {
             throw XAPIError.tooManyRequests(
