@@ -32,17 +32,31 @@ struct SoakBenchmark: AsyncParsableCommand {
         var workers: Int { [3, 2, 1, 1][rawValue] }
     }
 
-    /// One worker's latencies, by window.
+    /// Latencies and errors by window (one worker's, or a kind's).
     struct Samples: Sendable {
-        var latencies: [[Double]] = []
+        var latencies: [Latencies] = []
         var errors: [Int] = []
 
-        mutating func add(_ milliseconds: Double?, window: Int) {
-            while latencies.count <= window {
-                latencies.append([])
+        /// Files a request's latency (nil: it failed) under `window`.
+        mutating func add(_ latency: Duration?, window: Int) {
+            grow(to: window + 1)
+            if let latency { latencies[window].add(latency) } else { errors[window] += 1 }
+        }
+
+        /// Adds another worker's samples, window by window.
+        mutating func add(_ other: Samples) {
+            grow(to: other.latencies.count)
+            for index in other.latencies.indices {
+                latencies[index].add(other.latencies[index])
+                errors[index] += other.errors[index]
+            }
+        }
+
+        private mutating func grow(to count: Int) {
+            while latencies.count < count {
+                latencies.append(Latencies())
                 errors.append(0)
             }
-            if let milliseconds { latencies[window].append(milliseconds) } else { errors[window] += 1 }
         }
     }
 
@@ -85,12 +99,7 @@ struct SoakBenchmark: AsyncParsableCommand {
                     }
                 }
             }
-            for try await (kind, samples) in group {
-                for (index, latencies) in samples.latencies.enumerated() {
-                    for value in latencies { byKind[kind.rawValue].add(value, window: index) }
-                    for _ in 0..<samples.errors[index] { byKind[kind.rawValue].add(nil, window: index) }
-                }
-            }
+            for try await (kind, samples) in group { byKind[kind.rawValue].add(samples) }
         }
         let readings = await memory.value
         await server.stop()
@@ -103,13 +112,12 @@ struct SoakBenchmark: AsyncParsableCommand {
             var requests = 0
             for kind in Kind.allCases {
                 let samples = byKind[kind.rawValue]
-                let latencies = index < samples.latencies.count ? samples.latencies[index] : []
+                let latencies = index < samples.latencies.count ? samples.latencies[index] : Latencies()
                 let errors = index < samples.errors.count ? samples.errors[index] : 0
-                requests += latencies.count + errors
+                let count = latencies.milliseconds.count
+                requests += count + errors
                 totalErrors += errors
-                var percentiles = Latencies()
-                for value in latencies { percentiles.add(.milliseconds(value)) }
-                parts.append("\(kind.name) \(latencies.count) p99 \(String(format: "%.1f", percentiles.percentile(0.99))) ms" + (errors > 0 ? " \(errors) errors" : ""))
+                parts.append("\(kind.name) \(count) p99 \(String(format: "%.1f", latencies.percentile(0.99))) ms" + (errors > 0 ? " \(errors) errors" : ""))
             }
             let rss = readings.filter { windowOf($0.0) == index }.map(\.1)
             let memoryText = rss.isEmpty ? "" : String(format: "; RSS %.0f → %.0f MB", rss.first ?? 0, rss.last ?? 0)
@@ -168,7 +176,7 @@ struct SoakBenchmark: AsyncParsableCommand {
                 let status = try await connection.send(request).status
                 let latency = clock.now - start
                 let ok = (200..<300).contains(status) || (kind == .documents && status == 404)
-                samples.add(ok ? Double(latency.components.seconds) * 1000 + Double(latency.components.attoseconds) / 1e15 : nil, window: window)
+                samples.add(ok ? latency : nil, window: window)
             }
         }
         return samples
