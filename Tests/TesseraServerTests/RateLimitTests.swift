@@ -59,10 +59,16 @@ struct RateLimitTests {
             #expect(locked.status == .tooManyRequests)
             #expect(Int(locked.headers[.retryAfter] ?? "") ?? 0 >= 1)
             #expect(String(buffer: locked.body).contains("too many failed sign-ins"))
-            // The dashboard's form shares the count.
-            let form = try await client.execute(
+            // The dashboard's form shares the count: locked within two tries, where a count of
+            // its own would take ten (a loaded machine may earn one try back meanwhile).
+            var form = try await client.execute(
                 uri: "/dashboard/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                 body: buffer("key=\(lrs.writer.credential.key)&secret=wrong"))
+            if form.status == .unauthorized {
+                form = try await client.execute(
+                    uri: "/dashboard/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: buffer("key=\(lrs.writer.credential.key)&secret=wrong"))
+            }
             #expect(form.status == .tooManyRequests)
             #expect(String(buffer: form.body).contains("Too many failed sign-ins"))
             // Other keys, and keys that do not exist, are not locked.
