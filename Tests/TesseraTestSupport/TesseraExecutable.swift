@@ -31,22 +31,10 @@ public enum TesseraExecutable {
     /// Runs `tessera` with `arguments`, feeding `input` on standard input.
     public static func run(_ arguments: [String], input: String? = nil) throws -> Output {
         guard let url else { throw NotBuilt() }
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let result = try ChildProcess.run(url.path, arguments, input: Array((input ?? "").utf8))
         return Output(
-            status: process.terminationStatus, standardOutput: String(decoding: output, as: UTF8.self),
-            standardError: String(decoding: errors, as: UTF8.self))
+            status: result.status, standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
+            standardError: String(decoding: result.standardError, as: UTF8.self))
     }
 
     /// The executable has not been built.
