@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import TesseraStore
 
 /// A `tessera serve` child process on 127.0.0.1 for the HTTP benchmarks. The server runs apart
 /// from the load generator so that its memory is its own.
@@ -10,13 +11,17 @@ final class BenchServer: @unchecked Sendable {
     private static let key = "bench"
     private static let secret = "bench-secret"
 
-    /// Starts the server on `database` (created if needed) and waits until it answers.
+    /// Starts the server on `database` (created if needed; an existing one is given the
+    /// benchmark's credential) and waits until it answers. The background integrity check is
+    /// off: it reads the whole file once after start, which would weigh on the first figures.
     init(database: String, durability: String, analytics: Bool = true) async throws {
+        if FileManager.default.fileExists(atPath: database) { try Self.admit(database: database) }
         port = Int.random(in: 20_000..<40_000)
         process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         process.arguments = [
             "serve", "--db", database, "--port", String(port), "--durability", durability, "--analytics", analytics ? "on" : "off",
+            "--integrity-check", "off",
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["TESSERA_ADMIN_KEY"] = Self.key
@@ -32,6 +37,14 @@ final class BenchServer: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(200))
         }
         throw BenchError("the server did not start on port \(port)")
+    }
+
+    /// Adds the benchmark's admin credential to the existing store at `database` unless it holds
+    /// it already (a new store gets it from the server's first start).
+    private static func admit(database: String) throws {
+        let credentials = try CredentialStore(path: database)
+        guard try credentials.active(key: key) == nil else { return }
+        _ = try credentials.create(name: "bench", scopes: [.admin], key: key, secret: secret)
     }
 
     /// Runs `body` with a keep-alive connection to the server.

@@ -23,6 +23,9 @@ struct SoakBenchmark: AsyncParsableCommand {
     @Option(help: "Requests per second each worker makes at most (0: as fast as the server answers).")
     var pace = 0.0
 
+    @Option(help: "An existing database to soak, with its catalog, instead of a new one; the run adds statements, documents and a bench credential to it, so use a copy.")
+    var db: String?
+
     /// The kinds of request the load mixes, each from its own workers.
     enum Kind: Int, CaseIterable {
         case ingest, query, documents, analytics
@@ -62,14 +65,20 @@ struct SoakBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         guard minutes > 0, window > 0 else { throw ValidationError("--minutes and --window must be positive") }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-soak-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try await BenchServer(database: directory.appendingPathComponent("soak.sqlite").path, durability: durability)
-        try await BenchCatalog.load(server)
-        var output = StandardOutput()
         guard pace >= 0, pace.isFinite else { throw ValidationError("--pace must be 0 or a positive number of requests per second") }
-        output.writeLine("soak on 127.0.0.1 for \(minutes) min, windows of \(window) min, durability \(durability), "
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-soak-\(UUID().uuidString)")
+        let server: BenchServer
+        if let db {
+            guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("--db \(db) does not exist") }
+            server = try await BenchServer(database: db, durability: durability)
+        } else {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            server = try await BenchServer(database: directory.appendingPathComponent("soak.sqlite").path, durability: durability)
+            try await BenchCatalog.load(server)
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var output = StandardOutput()
+        output.writeLine("soak on 127.0.0.1 (\(db ?? "a new database")) for \(minutes) min, windows of \(window) min, durability \(durability), "
             + (pace > 0 ? "\(pace) requests/s per worker" : "unpaced") + "; workers: "
             + Kind.allCases.map { "\($0.workers) \($0.name)" }.joined(separator: ", "))
         output.flush()
