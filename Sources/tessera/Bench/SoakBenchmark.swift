@@ -157,6 +157,7 @@ struct SoakBenchmark: AsyncParsableCommand {
                 if let interval {
                     // A fixed schedule: a slow answer is not made up for by a burst afterwards.
                     next = max(next + interval, clock.now)
+                    guard next < deadline else { break }
                     try await Task.sleep(until: next, clock: clock)
                 }
                 turn += 1
