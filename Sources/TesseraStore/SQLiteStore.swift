@@ -102,12 +102,23 @@ public final class SQLiteStore: Sendable, ExportSource {
 
     /// The canonical definition of activity `iri` (JSON object), if any statement defined it.
     public func activityDefinition(_ iri: String) throws -> [UInt8]? {
+        try activityDefinitions([iri])[iri]
+    }
+
+    /// The canonical definitions of those of `iris` that some statement defined, by IRI.
+    public func activityDefinitions(_ iris: some Sequence<String>) throws -> [String: [UInt8]] {
         try readers.withConnection { connection in
             let select = try connection.prepared("""
                 SELECT d.definition FROM activities a JOIN activity_definitions d ON d.activity_id = a.id WHERE a.iri = ?
                 """)
-            select.bind(1, iri)
-            return try select.step() ? select.blob(0) : nil
+            defer { select.reset() }
+            var definitions: [String: [UInt8]] = [:]
+            for iri in iris {
+                select.reset()
+                select.bind(1, iri)
+                if try select.step() { definitions[iri] = select.blob(0) }
+            }
+            return definitions
         }
     }
 

@@ -49,6 +49,77 @@ struct AgentsAndActivitiesResourceTests {
         }
     }
 
+    /// `format=canonical` shows every Activity (object, context activities, sub-statement) with
+    /// the LRS's canonical definition in the best of the requested languages; an Activity the
+    /// LRS has no definition for keeps the one its statement carried; `exact` is untouched.
+    @Test(arguments: [TestingSetup.router, .live])
+    func canonicalFormatShowsTheCanonicalDefinitions(setup: TestingSetup) async throws {
+        let lrs = try TestLRS()
+        let author = try lrs.credentials.create(name: "authoring tool", scopes: [.statementsWrite, .define])
+        let course = "https://courses.example.com/fire-safety"
+        let first = "00000000-0000-4000-8000-000000000001", second = "00000000-0000-4000-8000-000000000002"
+        @Sendable func statement(_ id: String, definition: String, context: String, nested: Bool = false) -> String {
+            let object = #"{"id":"\#(Self.activityID)","definition":\#(definition)}"#
+            let wrapped = nested
+                ? #"{"objectType":"SubStatement","actor":{"mbox":"mailto:ann@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/answered"},"object":\#(object)}"#
+                : object
+            return #"{"id":"\#(id)","actor":{"mbox":"mailto:ann@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/answered"},"object":\#(wrapped),"context":{"contextActivities":\#(context)}}"#
+        }
+        try await lrs.test(setup) { client in
+            func post(_ body: String, as credential: IssuedCredential? = nil) async throws {
+                let response = try await client.execute(
+                    uri: "/xapi/statements", method: .post, headers: lrs.headers(credential, json: true), body: buffer(body))
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+            }
+            func get(_ query: String, language: String) async throws -> [String: Any] {
+                var headers = lrs.headers()
+                headers[.acceptLanguage] = language
+                let response = try await client.execute(uri: "/xapi/statements?" + query, method: .get, headers: headers)
+                #expect(response.status == .ok)
+                return try #require(try json(response) as? [String: Any])
+            }
+            try await post(statement(first, definition: #"{"name":{"en-US":"Fire quiz"},"type":"http://adlnet.gov/expapi/activities/assessment"}"#,
+                context: #"{"parent":[{"id":"\#(course)","definition":{"name":{"en-US":"Fire safety"}}}]}"#), as: author)
+            try await post(statement(UUID().uuidString, definition: #"{"name":{"fr-FR":"Quiz incendie"},"description":{"en-US":"Ten questions"}}"#,
+                context: #"{"parent":[{"id":"\#(course)","definition":{"name":{"fr-FR":"Sécurité incendie"}}}]}"#), as: author)
+            // A course without `define` renames nothing, and its own activity has no canonical definition.
+            try await post(statement(second, definition: #"{"name":{"en-US":"Renamed by a course"}}"#,
+                context: #"{"category":[{"id":"https://courses.example.com/only-here","definition":{"name":{"en-US":"Only here"}}}]}"#, nested: true))
+
+            let french = try await get("statementId=\(first)&format=canonical", language: "fr-FR")
+            let object = try #require(french["object"] as? [String: Any])
+            let definition = try #require(object["definition"] as? [String: Any])
+            #expect(definition["name"] as? [String: String] == ["fr-FR": "Quiz incendie"])
+            #expect(definition["description"] as? [String: String] == ["en-US": "Ten questions"])
+            #expect(definition["type"] as? String == "http://adlnet.gov/expapi/activities/assessment")
+            let parent = try #require(((french["context"] as? [String: Any])?["contextActivities"] as? [String: Any])?["parent"] as? [[String: Any]])
+            #expect((parent.first?["definition"] as? [String: Any])?["name"] as? [String: String] == ["fr-FR": "Sécurité incendie"])
+
+            let exact = try await get("statementId=\(first)", language: "fr-FR")
+            let exactDefinition = ((exact["object"] as? [String: Any])?["definition"] as? [String: Any])
+            #expect(exactDefinition?["name"] as? [String: String] == ["en-US": "Fire quiz"], "exact is the statement as sent")
+            #expect(exactDefinition?["description"] == nil)
+
+            let english = try await get("statementId=\(second)&format=canonical", language: "en-US")
+            let nested = try #require((english["object"] as? [String: Any]))
+            #expect(((nested["object"] as? [String: Any])?["definition"] as? [String: Any])?["name"] as? [String: String] == ["en-US": "Fire quiz"],
+                "the sub-statement's activity shows the canonical name, not the course's")
+            let category = try #require(((english["context"] as? [String: Any])?["contextActivities"] as? [String: Any])?["category"] as? [[String: Any]])
+            #expect((category.first?["definition"] as? [String: Any])?["name"] as? [String: String] == ["en-US": "Only here"])
+
+            // A page of statements: every one with the canonical definition.
+            let page = try await get("format=canonical&limit=10", language: "en-US")
+            let statements = try #require(page["statements"] as? [[String: Any]])
+            #expect(statements.count == 3)
+            let names = statements.compactMap { statement -> [String: String]? in
+                var object = statement["object"] as? [String: Any]
+                if object?["objectType"] as? String == "SubStatement" { object = object?["object"] as? [String: Any] }
+                return (object?["definition"] as? [String: Any])?["name"] as? [String: String]
+            }
+            #expect(names == Array(repeating: ["en-US": "Fire quiz"], count: 3))
+        }
+    }
+
     @Test func activitiesRejectsMissingOrBadIds() async throws {
         let lrs = try TestLRS()
         try await lrs.test(.router) { client in

@@ -36,6 +36,26 @@ struct StatementModelTests {
         #expect(statement.voidedStatementID == nil)
     }
 
+    @Test func findsAndReplacesEveryActivityDefinition() throws {
+        let statement = try validStatement(#"""
+            {"actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/answered"},
+             "object":{"objectType":"SubStatement","actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/answered"},
+                       "object":{"id":"https://example.com/q1","definition":{"name":{"en":"old"}}},
+                       "context":{"contextActivities":{"other":[{"id":"https://example.com/o"}]}}},
+             "context":{"contextActivities":{"parent":{"id":"https://example.com/p"},"grouping":[{"id":"https://example.com/g"}],
+                                             "category":[{"id":"https://example.com/c"}]}}}
+            """#)
+        #expect(statement.activityIDs == Set(["q1", "o", "p", "g", "c"].map { "https://example.com/" + $0 }))
+        var renamed = ActivityDefinition()
+        renamed.name = LanguageMap([(tag: "en", text: "new")])
+        let replaced = statement.replacingActivityDefinitions { $0.hasSuffix("/q1") || $0.hasSuffix("/g") ? renamed : nil }
+        let text = String(decoding: replaced.encoded(format: .exact), as: UTF8.self)
+        #expect(text.contains(#""id":"https://example.com/q1","definition":{"name":{"en":"new"}}"#))
+        #expect(text.contains(#""id":"https://example.com/g","definition":{"name":{"en":"new"}}"#))
+        #expect(!text.contains("old"))
+        #expect(text.contains(#"{"objectType":"Activity","id":"https://example.com/p"}"#) || text.contains(#"{"id":"https://example.com/p"}"#))
+    }
+
     @Test func recognisesVoidingStatements() throws {
         let voiding = try validStatement(statementJSON(
             object: #"{"objectType":"StatementRef","id":"6e1f0001-7c2a-4d4b-9a2e-2f9b1c000001"}"#

@@ -89,14 +89,14 @@ struct StatementResource: Sendable {
                 throw XAPIError(.notFound, "no statement with id \(id)")
             }
             headers[.lastModified] = Response.httpDate(found.stored)
-            return try respond(formatted(found.body, parameters.format), headers, attachments: parameters.attachments, of: [found.body])
+            return try respond(formatted([found.body], parameters.format)[0], headers, attachments: parameters.attachments, of: [found.body])
         }
         let page = try store.query(parameters.query)
         headers[.lastModified] = Response.httpDate(page.lastStored)
         var bytes = Array(#"{"statements":["#.utf8)
-        for (index, body) in page.statements.enumerated() {
+        for (index, body) in try formatted(page.statements, parameters.format).enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes += formatted(body, parameters.format)
+            bytes += body
         }
         bytes += Array(#"],"more":"#.utf8)
         var writer = JSONWriter(capacity: 256)
@@ -134,10 +134,20 @@ struct StatementResource: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
-    /// The stored form for `exact`, re-encoded for `ids` and `canonical`.
-    private func formatted(_ body: [UInt8], _ format: StatementFormat) -> [UInt8] {
-        guard format != .exact, let statement = StatementReader.readStored(body) else { return body }
-        return statement.encoded(format: format)
+    /// Stored statements in `format`: as stored for `exact`; re-encoded for `ids`; for
+    /// `canonical`, each Activity with the LRS's canonical definition where it has one (else the
+    /// definition the statement carried) and language maps reduced to the best language.
+    private func formatted(_ bodies: [[UInt8]], _ format: StatementFormat) throws -> [[UInt8]] {
+        guard format != .exact else { return bodies }
+        let statements = bodies.map(StatementReader.readStored)
+        guard case .canonical = format else {
+            return zip(bodies, statements).map { body, statement in statement?.encoded(format: format) ?? body }
+        }
+        let ids = statements.reduce(into: Set<String>()) { ids, statement in ids.formUnion(statement?.activityIDs ?? []) }
+        let definitions = try store.activityDefinitions(ids).compactMapValues(StatementReader.readActivityDefinition)
+        return zip(bodies, statements).map { body, statement in
+            statement?.replacingActivityDefinitions { definitions[$0] }.encoded(format: format) ?? body
+        }
     }
 
     /// The same query from the next position: an absolute path under /xapi/statements.

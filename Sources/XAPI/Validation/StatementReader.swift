@@ -91,6 +91,17 @@ public struct StatementReader {
         return nil
     }
 
+    /// Reads an Activity definition kept on its own (the LRS's canonical one), under 2.0's
+    /// rules or else 1.0.3's; nil when it is neither.
+    public static func readActivityDefinition(_ bytes: [UInt8]) -> ActivityDefinition? {
+        guard let document = try? JSONDocument.parse(bytes) else { return nil }
+        for version in [XAPIVersion.v2_0_0, .v1_0_3] {
+            let read = reading(document.root, version: version, root: "definition") { reader, cursor in reader.activityDefinition(cursor) }
+            if case .success(let definition) = read { return definition }
+        }
+        return nil
+    }
+
     // MARK: Errors and paths
 
     mutating func fail(_ message: String) {
