@@ -122,10 +122,10 @@ extension AnalyticsQueries {
     }
 
     /// How many people (of `team`, when named) have a statement in [from, to] whose object,
-    /// parent or grouping is the program or one of its activities: from `program_learners` when
-    /// no team is named and the window holds all of the program's events, otherwise counted from
-    /// `program_events` (distinct in a Set: several times cheaper than SQL's DISTINCT, which
-    /// inserts every row into a temporary B-tree).
+    /// parent or grouping is the program or one of its activities: from `program_learners` (one
+    /// row per person) when the window holds all of the program's events, otherwise counted
+    /// from `program_events` (distinct in a Set: several times cheaper than SQL's DISTINCT,
+    /// which inserts every row into a temporary B-tree).
     static func enrolledCount(
         _ program: Catalog.Program, from: Int64, to: Int64, team: TeamMembers?, on connection: SQLiteConnection
     ) throws -> Int {
@@ -138,11 +138,21 @@ extension AnalyticsQueries {
         guard try span.step(), !span.isNull(0) else { return 0 }
         let (earliest, latest) = (span.int64(0), span.int64(1))
         span.reset()
-        if team == nil && from <= earliest && latest <= to {
-            let count = try connection.prepared("SELECT COUNT(*) FROM program_learners WHERE program = ?")
-            count.bind(1, id)
-            defer { count.reset() }
-            return try count.step() ? Int(count.int64(0)) : 0
+        if from <= earliest && latest <= to {
+            guard let team else {
+                let count = try connection.prepared("SELECT COUNT(*) FROM program_learners WHERE program = ?")
+                count.bind(1, id)
+                defer { count.reset() }
+                return try count.step() ? Int(count.int64(0)) : 0
+            }
+            let learners = try connection.prepared("SELECT agent_id FROM program_learners WHERE program = ?")
+            learners.bind(1, id)
+            defer { learners.reset() }
+            var count = 0
+            while try learners.step() {
+                if team.contains(learners.int64(0)) { count += 1 }
+            }
+            return count
         }
         let select = try connection.prepared(
             "SELECT agent_id FROM program_events WHERE program = ? AND at_ms BETWEEN ? AND ?")

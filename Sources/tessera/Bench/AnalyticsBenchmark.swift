@@ -26,6 +26,7 @@ struct AnalyticsBenchmark: LoadedStoreBenchmark {
             ("proficiency asOf 2024-05-01", "/analytics/proficiency?asOf=2024-05-01"),
             ("proficiency one team, CSV", "/analytics/proficiency?team=Team%203&format=csv"),
             ("outcomes (10 programs)", "/analytics/outcomes"),
+            ("outcomes (10 programs) one team", "/analytics/outcomes?team=Team%203"),
             ("outcomes one program, window", "/analytics/outcomes?program=https%3A%2F%2Fcourses.example.com%2Fcourse-4&from=2024-01-01&to=2024-06-30"),
             ("knowledge retention", "/analytics/retention/knowledge"),
             ("employee retention", "/analytics/retention/employees?from=2024-03-01&to=2024-10-31"),
