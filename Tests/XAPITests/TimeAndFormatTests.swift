@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import XAPI
 
@@ -5,6 +6,23 @@ import Testing
 struct TimeAndFormatTests {
     private func timestamp(_ text: String, _ version: XAPIVersion) -> XAPITimestamp? {
         try? XAPITimestamp.parse(text, version: version).get()
+    }
+
+    /// The HTTP date (Last-Modified) agrees with Foundation's formatter on every weekday, month,
+    /// leap day and century boundary tried, and on instants before 1970.
+    @Test func httpDatesMatchFoundationsFormatter() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        var seconds: [Int64] = [0, -1, -86_400, 784_111_777, 951_782_400, 4_107_542_399, 1_700_000_000, -2_208_988_800]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 { seconds.append(Int64.random(in: -2_000_000_000...8_000_000_000, using: &random)) }
+        for second in seconds {
+            let expected = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(second)))
+            #expect(XAPITimestamp(seconds: second, nanoseconds: 0).httpDate == expected, "at \(second)")
+        }
+        #expect(XAPITimestamp(seconds: 784_111_777, nanoseconds: 0).httpDate == "Sun, 06 Nov 1994 08:49:37 GMT")
     }
 
     @Test func xapi2ConvertsOffsetsToUTCKeepingPrecision() throws {

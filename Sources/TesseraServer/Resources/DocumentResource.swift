@@ -72,7 +72,7 @@ struct DocumentResource: Sendable {
             throw XAPIError(.notFound, "no document with \(kind.idParameter) \"\(id)\"")
         }
         var headers: HTTPFields = [.contentType: document.contentType, .eTag: "\"\(document.etag)\""]
-        headers[.lastModified] = Response.httpDate(document.updated)
+        headers[.lastModified] = document.updated.httpDate
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document.content)))
     }
 

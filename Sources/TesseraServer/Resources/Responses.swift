@@ -11,15 +11,6 @@ extension Response {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// RFC 7231 date for Last-Modified.
-    static func httpDate(_ time: XAPITimestamp?) -> String? {
-        guard let time else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time.seconds)))
-    }
 }
 
 extension Router where Context == XAPIRequestContext {

@@ -88,11 +88,11 @@ struct StatementResource: Sendable {
             guard let found = try store.statement(id: id, voided: parameters.voidedStatementID != nil, authority: mine) else {
                 throw XAPIError(.notFound, "no statement with id \(id)")
             }
-            headers[.lastModified] = Response.httpDate(found.stored)
+            headers[.lastModified] = found.stored.httpDate
             return try respond(formatted([found.body], parameters.format)[0], headers, attachments: parameters.attachments, of: [found.body])
         }
         let page = try store.query(parameters.query)
-        headers[.lastModified] = Response.httpDate(page.lastStored)
+        headers[.lastModified] = page.lastStored?.httpDate
         var bytes = Array(#"{"statements":["#.utf8)
         for (index, body) in try formatted(page.statements, parameters.format).enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }

@@ -129,11 +129,33 @@ public struct XAPITimestamp: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// `YYYY-MM-DDThh:mm:ss<fraction>Z` for an instant.
     static func utcText(seconds: Int64, fraction: String) -> String {
-        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        let secondOfDay = Int(seconds - Int64(days) * 86_400)
+        let (days, secondOfDay) = Self.dayAndSecond(seconds)
         let (year, month, day) = civilFromDays(days)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
-            + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2) + fraction + "Z"
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + Self.clockText(secondOfDay) + fraction + "Z"
+    }
+
+    /// The HTTP date of this instant, to the second (RFC 9110's IMF-fixdate, as in
+    /// `Last-Modified`): `Sun, 06 Nov 1994 08:49:37 GMT`.
+    public var httpDate: String {
+        let (days, secondOfDay) = Self.dayAndSecond(seconds)
+        let (year, month, day) = civilFromDays(days)
+        let weekday = ((days % 7) + 11) % 7  // 1970-01-01 was a Thursday (4, counting from Sunday)
+        return Self.weekdayNames[weekday] + ", " + pad(day, 2) + " " + Self.monthNames[month - 1] + " " + pad(year, 4) + " "
+            + Self.clockText(secondOfDay) + " GMT"
+    }
+
+    private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Whole days since 1970-01-01 (floored) and the second within that day.
+    private static func dayAndSecond(_ seconds: Int64) -> (days: Int, second: Int) {
+        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        return (days, Int(seconds - Int64(days) * 86_400))
+    }
+
+    /// `hh:mm:ss` for a second of the day.
+    private static func clockText(_ second: Int) -> String {
+        pad(second / 3600, 2) + ":" + pad(second / 60 % 60, 2) + ":" + pad(second % 60, 2)
     }
 
     public var description: String { text }
