@@ -138,27 +138,21 @@ extension AnalyticsQueries {
         guard try span.step(), !span.isNull(0) else { return 0 }
         let (earliest, latest) = (span.int64(0), span.int64(1))
         span.reset()
-        if from <= earliest && latest <= to {
-            guard let team else {
-                let count = try connection.prepared("SELECT COUNT(*) FROM program_learners WHERE program = ?")
-                count.bind(1, id)
-                defer { count.reset() }
-                return try count.step() ? Int(count.int64(0)) : 0
-            }
-            let learners = try connection.prepared("SELECT agent_id FROM program_learners WHERE program = ?")
-            learners.bind(1, id)
-            defer { learners.reset() }
-            var count = 0
-            while try learners.step() {
-                if team.contains(learners.int64(0)) { count += 1 }
-            }
-            return count
+        let wholeSpan = from <= earliest && latest <= to
+        if wholeSpan && team == nil {
+            let count = try connection.prepared("SELECT COUNT(*) FROM program_learners WHERE program = ?")
+            count.bind(1, id)
+            defer { count.reset() }
+            return try count.step() ? Int(count.int64(0)) : 0
         }
-        let select = try connection.prepared(
-            "SELECT agent_id FROM program_events WHERE program = ? AND at_ms BETWEEN ? AND ?")
+        let select = try connection.prepared(wholeSpan
+            ? "SELECT agent_id FROM program_learners WHERE program = ?"
+            : "SELECT agent_id FROM program_events WHERE program = ? AND at_ms BETWEEN ? AND ?")
         select.bind(1, id)
-        select.bind(2, from)
-        select.bind(3, to)
+        if !wholeSpan {
+            select.bind(2, from)
+            select.bind(3, to)
+        }
         var agents = Set<Int64>()
         while try select.step() {
             let agent = select.int64(0)
