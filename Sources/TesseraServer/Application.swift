@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import TesseraCrypto
 import TesseraStore
+import XAPI
 
 /// What `tessera serve` needs to run.
 public struct ServerConfiguration: Sendable {
@@ -19,11 +20,14 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// Requests per second each credential may make (up to that many at once); nil: no limit.
     public var requestsPerSecond: Double?
+    /// The xAPI versions served: requests naming another are refused, and the newest labels
+    /// responses to requests that named none.
+    public var xapiVersions: ServedXAPIVersions
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, authorityHomePage: String = "urn:tessera:credentials", signingKey: Ed25519Key? = nil,
-        idleTimeout: Duration = .seconds(30), requestsPerSecond: Double? = nil
+        idleTimeout: Duration = .seconds(30), requestsPerSecond: Double? = nil, xapiVersions: ServedXAPIVersions = .all
     ) {
         self.host = host
         self.port = port
@@ -31,6 +35,7 @@ public struct ServerConfiguration: Sendable {
         self.signingKey = signingKey
         self.idleTimeout = idleTimeout
         self.requestsPerSecond = requestsPerSecond
+        self.xapiVersions = xapiVersions
     }
 }
 
@@ -52,15 +57,17 @@ public func buildApplication(
         ],
         allowMethods: [.get, .head, .post, .put, .delete, .options],
         allowCredentials: true,
-        exposedHeaders: ["X-Experience-API-Version", "X-Experience-API-Consistent-Through", "ETag", "Last-Modified"],
+        exposedHeaders: [
+            XAPIHeadersMiddleware.versionHeader.rawName, XAPIHeadersMiddleware.consistentThroughHeader.rawName, "ETag", "Last-Modified",
+        ],
         maxAge: .seconds(3600))))
-    router.add(middleware: XAPIHeadersMiddleware(logger: logger))
+    router.add(middleware: XAPIHeadersMiddleware(versions: configuration.xapiVersions, logger: logger))
     // Ten failed sign-ins per key, then one more every six seconds.
     let signInCheck = SignInCheck(credentials: credentials, failures: RateLimiter(.init(perSecond: 1.0 / 6, burst: 10)))
     router.add(middleware: BasicAuthMiddleware(
         signIn: signInCheck, requestRate: configuration.requestsPerSecond.map { RateLimiter(.init(perSecond: $0, burst: $0)) }))
     OperationsResource(store: store, metrics: metrics).register(on: router)
-    AboutResource(publicKey: try? configuration.signingKey?.publicKey()).register(on: router)
+    AboutResource(versions: configuration.xapiVersions, publicKey: try? configuration.signingKey?.publicKey()).register(on: router)
     ExportResource(store: store, signingKey: configuration.signingKey).register(on: router)
     ErasureResource(store: store).register(on: router)
     StatementResource(store: store, authorityHomePage: configuration.authorityHomePage).register(on: router)
@@ -71,7 +78,7 @@ public func buildApplication(
     AnalyticsResource(store: store).register(on: router)
     DashboardResource(store: store, credentials: credentials, session: DashboardSession(), signInCheck: signInCheck).register(on: router)
     return Application(
-        responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder()),
+        responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder(), versions: configuration.xapiVersions),
         server: .http1(configuration: .init(
             additionalChannelHandlers: [MalformedRequestResponder()], idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tessera"),

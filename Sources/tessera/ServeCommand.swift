@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import TesseraServer
 import TesseraStore
+import XAPI
 
 /// `tessera serve`: runs the LRS on an embedded SQLite file.
 struct ServeCommand: AsyncParsableCommand {
@@ -45,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE).")
     var authorityHomePage: String = Environment.value("TESSERA_AUTHORITY_HOMEPAGE") ?? "urn:tessera:credentials"
 
+    @Option(help: "xAPI versions served, comma-separated; the newest labels responses to requests that name none (TESSERA_XAPI_VERSIONS).")
+    var xapiVersions: String = Environment.value("TESSERA_XAPI_VERSIONS") ?? ServedXAPIVersions.all.description
+
     func run() async throws {
         guard let durability = SQLiteStore.Durability(rawValue: durability) else {
             throw ValidationError("--durability must be full or normal")
@@ -56,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard rateLimit >= 0, rateLimit.isFinite else { throw ValidationError("--rate-limit must be 0 (no limit) or a positive number") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be a positive number of seconds") }
+        guard let versions = ServedXAPIVersions(parsing: xapiVersions) else {
+            throw ValidationError("--xapi-versions must list one or more of " + ServedXAPIVersions.all.description)
+        }
         var logger = Logger(label: "tessera")
         logger.logLevel = level
         let metrics = ServerMetrics()
@@ -67,10 +74,12 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             host: host, port: port, authorityHomePage: authorityHomePage,
             signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: db)),
-            idleTimeout: .seconds(idleTimeout), requestsPerSecond: rateLimit > 0 ? rateLimit : nil)
+            idleTimeout: .seconds(idleTimeout), requestsPerSecond: rateLimit > 0 ? rateLimit : nil, xapiVersions: versions)
         let application = buildApplication(
             configuration: configuration, store: store, credentials: credentials, metrics: metrics, logger: logger)
-        logger.info("Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(db)"])
+        logger.info(
+            "Tessera LRS listening",
+            metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(db)", "xapi-versions": "\(versions)"])
         if integrityCheck == "on" { Self.checkIntegrityInBackground(store, logger: logger) }
         try await application.runService()
     }

@@ -15,7 +15,7 @@ import urllib.request
 
 from checks import Checks
 
-from tincan import (Activity, ActivityDefinition, ActivityProfileDocument, Agent, AgentProfileDocument,
+from tincan import (Activity, ActivityDefinition, ActivityProfileDocument, Agent,
                     LanguageMap, RemoteLRS, StateDocument, Statement, StatementRef, Verb)
 
 BIN = os.environ.get("TESSERA_BIN", ".build/debug/tessera")
@@ -42,6 +42,15 @@ def with_etag(response):
     header in a list of tuples and never finds it, so the script reads it itself."""
     response.content.etag = response.response.getheader("ETag")
     return response.content
+
+
+def create_profile(resource, query, body):
+    """Creates a profile document with `If-None-Match: *`, which xAPI 1.0.3 requires of every
+    profile PUT and TinCanPython never sends; returns the status."""
+    put = urllib.request.Request(endpoint + resource + "?" + urllib.parse.urlencode(query), data=body, method="PUT",
+                                 headers={"Authorization": lrs.auth, "X-Experience-API-Version": lrs.version,
+                                          "Content-Type": "application/json", "If-None-Match": "*"})
+    return urllib.request.urlopen(put).status
 
 
 try:
@@ -96,16 +105,21 @@ try:
 
     profile = ActivityProfileDocument(id="settings", activity=course, content='{"passmark":80}',
                                       content_type="application/json")
-    check("save an activity profile", lrs.save_activity_profile(profile).success)
+    unguarded = lrs.save_activity_profile(profile)
+    check("a profile PUT without If-Match or If-None-Match is refused (1.0.3)",
+          unguarded.response.status == 400 and "If-None-Match" in unguarded.data, unguarded.data)
+    check("create the activity profile with If-None-Match",
+          create_profile("activities/profile", {"activityId": course.id, "profileId": "settings"},
+                         b'{"passmark":80}') == 204)
     current = with_etag(lrs.retrieve_activity_profile(course, "settings"))
     current.content = '{"passmark":85}'
     check("update it with If-Match", lrs.save_activity_profile(current).success)
     check("the update is stored", bytes(lrs.retrieve_activity_profile(course, "settings").content.content) == b'{"passmark":85}')
     check("a stale If-Match is refused", lrs.save_activity_profile(current).response.status == 412)
 
-    agent_profile = AgentProfileDocument(id="preferences", agent=ann, content='{"language":"en"}',
-                                         content_type="application/json")
-    check("save an agent profile", lrs.save_agent_profile(agent_profile).success)
+    check("create an agent profile with If-None-Match",
+          create_profile("agents/profile", {"agent": ann.to_json(lrs.version), "profileId": "preferences"},
+                         b'{"language":"en"}') == 204)
     read = lrs.retrieve_agent_profile(ann, "preferences")
     check("retrieve the agent profile", read.success and bytes(read.content.content) == b'{"language":"en"}', read.data)
     check("list agent profile ids", lrs.retrieve_agent_profile_ids(ann).content == ["preferences"])

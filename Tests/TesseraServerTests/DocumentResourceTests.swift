@@ -65,7 +65,7 @@ struct DocumentResourceTests {
             let bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF, 0x10]
             let put = try await client.execute(
                 uri: Self.activityProfile + "&profileId=badge", method: .put,
-                headers: fixture.headers(contentType: "image/png"), body: ByteBuffer(bytes: bytes))
+                headers: fixture.headers(contentType: "image/png", ["If-None-Match": "*"].named), body: ByteBuffer(bytes: bytes))
             #expect(put.status == .noContent)
             let get = try await client.execute(uri: Self.activityProfile + "&profileId=badge", method: .get, headers: fixture.headers())
             #expect(Array(get.body.readableBytesView) == bytes)
@@ -133,8 +133,8 @@ struct DocumentResourceTests {
             #expect(body(unchanged) == body(merged), "refused POSTs change nothing")
 
             _ = try await client.execute(
-                uri: Self.agentProfile + "&profileId=notes", method: .put, headers: fixture.headers(contentType: "text/plain"),
-                body: buffer("hello"))
+                uri: Self.agentProfile + "&profileId=notes", method: .put,
+                headers: fixture.headers(contentType: "text/plain", ["If-None-Match": "*"].named), body: buffer("hello"))
             let intoText = try await client.execute(
                 uri: Self.agentProfile + "&profileId=notes", method: .post, headers: fixture.headers(), body: buffer(#"{"a":1}"#))
             #expect(intoText.status == .badRequest, "JSON cannot merge into a stored non-JSON document")
@@ -178,6 +178,28 @@ struct DocumentResourceTests {
             #expect(delete.status == .noContent)
             let gone = try await client.execute(uri: uri, method: .get, headers: fixture.headers())
             #expect(gone.status == .notFound)
+        }
+    }
+
+    @Test func profilePutWithoutPreconditionIsRefusedUnder1_0_3AndCreatesUnder2_0() async throws {
+        let fixture = try Fixture()
+        try await fixture.lrs.test(.router) { client in
+            for base in [Self.activityProfile, Self.agentProfile] {
+                let old = base + "&profileId=new-1.0.3"
+                let refused = try await client.execute(uri: old, method: .put, headers: fixture.headers(version: "1.0.3"), body: buffer("{}"))
+                #expect(refused.status == .badRequest, "\(base): 1.0.3 PUT without If-Match or If-None-Match")
+                #expect(body(refused).contains("If-None-Match"))
+                let nothing = try await client.execute(uri: old, method: .get, headers: fixture.headers(version: "1.0.3"))
+                #expect(nothing.status == .notFound, "a refused PUT stores nothing")
+
+                let new = base + "&profileId=new-2.0.0"
+                let created = try await client.execute(uri: new, method: .put, headers: fixture.headers(version: "2.0.0"), body: buffer("{}"))
+                #expect(created.status == .noContent, "\(base): 2.0.0 creates without a precondition")
+                for version in ["1.0.3", "2.0.0"] {
+                    let blind = try await client.execute(uri: new, method: .put, headers: fixture.headers(version: version), body: buffer("{}"))
+                    #expect(blind.status == .conflict, "\(base) \(version): a blind overwrite")
+                }
+            }
         }
     }
 

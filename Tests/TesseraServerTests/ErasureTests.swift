@@ -36,7 +36,9 @@ struct ErasureTests {
         for (who, path) in [(annQuery, "/xapi/activities/state?activityId=https%3A%2F%2Fcourses.example.com%2Fc&stateId=bookmark&"),
                             (boQuery, "/xapi/activities/state?activityId=https%3A%2F%2Fcourses.example.com%2Fc&stateId=bookmark&"),
                             (annQuery, "/xapi/agents/profile?profileId=preferences&")] {
-            let put = try await client.execute(uri: path + who, method: .put, headers: documents, body: buffer(#"{"page":3}"#))
+            var headers = documents
+            headers[.ifNoneMatch] = "*"
+            let put = try await client.execute(uri: path + who, method: .put, headers: headers, body: buffer(#"{"page":3}"#))
             #expect(put.status == .noContent, "\(String(buffer: put.body))")
         }
         return try lrs.credentials.create(name: "privacy-officer", scopes: [.admin])

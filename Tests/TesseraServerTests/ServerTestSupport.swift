@@ -9,6 +9,7 @@ import TesseraServer
 import TesseraStore
 import TesseraTestSupport
 import Testing
+import XAPI
 
 /// An application over a fresh database with two credentials: a full one and a read-only one.
 final class TestLRS: @unchecked Sendable {
@@ -47,11 +48,13 @@ final class TestLRS: @unchecked Sendable {
     /// Runs `test` against the application, in-process (`.router`) or over a socket (`.live`).
     func test<Value>(
         _ setup: TestingSetup, logger: Logger? = nil, idleTimeout: Duration = .seconds(30), requestsPerSecond: Double? = nil,
+        xapiVersions: ServedXAPIVersions = .all,
         _ test: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         let application = buildApplication(
             configuration: ServerConfiguration(
-                host: "127.0.0.1", port: 0, signingKey: signingKey, idleTimeout: idleTimeout, requestsPerSecond: requestsPerSecond),
+                host: "127.0.0.1", port: 0, signingKey: signingKey, idleTimeout: idleTimeout, requestsPerSecond: requestsPerSecond,
+                xapiVersions: xapiVersions),
             store: store, credentials: credentials,
             metrics: metrics, logger: logger ?? self.logger)
         return try await application.test(setup, test)

@@ -92,9 +92,10 @@ struct StatementModelTests {
         let statement = try validStatement(#"""
             {"actor":{"objectType":"Agent","name":"Ann","mbox":"mailto:ann@example.com"},
              "verb":{"id":"http://adlnet.gov/expapi/verbs/completed","display":{"en-US":"completed"}},
-             "object":{"id":"https://e.com/a","definition":{"name":{"en-US":"A"}}},
+             "object":{"objectType":"Activity","id":"https://e.com/a","definition":{"name":{"en-US":"A"}}},
              "context":{"team":{"objectType":"Group","name":"T","member":[{"name":"Bo","mbox":"mailto:bo@example.com"}]}}}
             """#)
+        // An Activity's objectType goes too: only its id identifies it.
         let json = String(decoding: statement.encoded(format: .ids), as: UTF8.self)
         #expect(json == #"{"actor":{"objectType":"Agent","mbox":"mailto:ann@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"https://e.com/a"},"context":{"team":{"objectType":"Group","member":[{"mbox":"mailto:bo@example.com"}]}}}"#)
     }

@@ -146,7 +146,10 @@ struct TimeAndFormatTests {
         #expect(!XAPIVersion.v1_0_3.acceptsStatementVersion("2.0.0"))
         #expect(XAPIVersion.v2_0_0.acceptsStatementVersion("2.0.0"))
         #expect(XAPIVersion.v2_0_0.acceptsStatementVersion("1.0.3"))
-        #expect(!XAPIVersion.v2_0_0.acceptsStatementVersion("2.0"))
+        #expect(XAPIVersion.v2_0_0.acceptsStatementVersion("2.0"))
+        #expect(XAPIVersion.v1_0_3.acceptsStatementVersion("1.0"))
+        #expect(!XAPIVersion.v1_0_3.acceptsStatementVersion("2.0"))
+        #expect(!XAPIVersion.v2_0_0.acceptsStatementVersion("1.1"))
         #expect(!XAPIVersion.v2_0_0.acceptsStatementVersion("1.0.x"))
     }
 }

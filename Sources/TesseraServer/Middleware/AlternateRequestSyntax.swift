@@ -11,6 +11,7 @@ import XAPI
 /// method, so this wraps the router's responder). xAPI 2.0 dropped it.
 struct AlternateRequestSyntaxResponder<Wrapped: HTTPResponder>: HTTPResponder where Wrapped.Context == XAPIRequestContext {
     let wrapped: Wrapped
+    let versions: ServedXAPIVersions
 
     func respond(to request: Request, context: XAPIRequestContext) async throws -> Response {
         guard AlternateRequestSyntax.applies(to: request) else { return try await wrapped.respond(to: request, context: context) }
@@ -22,7 +23,7 @@ struct AlternateRequestSyntaxResponder<Wrapped: HTTPResponder>: HTTPResponder wh
             }
         } catch let error as XAPIError {
             var response = XAPIHeadersMiddleware.response(for: error)
-            response.headers[XAPIHeadersMiddleware.versionHeader] = XAPIVersion.v1_0_3.rawValue
+            response.headers[XAPIHeadersMiddleware.versionHeader] = (versions.contains(.v1_0_3) ? .v1_0_3 : versions.newest).rawValue
             return response
         }
         return try await wrapped.respond(to: rewritten, context: context)

@@ -4,31 +4,37 @@ import Logging
 import TesseraStore
 import XAPI
 
-/// Negotiates `X-Experience-API-Version` and puts it on every response under `/xapi`, turns
+/// Negotiates `X-Experience-API-Version` among the versions served and puts it on every
+/// response under `/xapi` (the newest served when the request named none), puts
+/// `X-Experience-API-Consistent-Through` on every response of the Statement resource, turns
 /// errors on every path into JSON bodies (`XAPIError`), so that no failure leaves without a
 /// status and a reason, and forbids browsers to sniff any response's type.
 struct XAPIHeadersMiddleware: RouterMiddleware {
     typealias Context = XAPIRequestContext
 
     static let versionHeader = HTTPField.Name("X-Experience-API-Version")!
+    static let consistentThroughHeader = HTTPField.Name("X-Experience-API-Consistent-Through")!
     static let noSniff = HTTPField.Name("X-Content-Type-Options")!
 
     /// Paths that answer without a version header (About tells clients which versions exist).
     private static let versionOptional: Set<String> = ["/xapi/about"]
 
+    let versions: ServedXAPIVersions
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var response: Response
         let isXAPI = request.uri.path.hasPrefix("/xapi/")
+        if isXAPI { context.version = versions.newest }
         do {
             if !isXAPI {
                 response = try await next(request, context)
             } else if let header = request.headers[Self.versionHeader] {
-                guard let version = XAPIVersion(header: header) else {
+                guard let version = XAPIVersion(header: header), versions.contains(version) else {
+                    let served = versions.versions.map(\.rawValue).joined(separator: " and ")
                     throw XAPIError.badParameter(
-                        "X-Experience-API-Version", "must be 1.0.x or 2.0.x (this LRS serves 1.0.3 and 2.0.0), got \"\(header)\"")
+                        "X-Experience-API-Version", "must name a version this LRS serves (\(served)), got \"\(header)\"")
                 }
                 context.version = version
                 response = try await next(request, context)
@@ -55,6 +61,11 @@ struct XAPIHeadersMiddleware: RouterMiddleware {
             response = Self.response(for: XAPIError(.internalServerError, "internal error"))
         }
         if isXAPI { response.headers[Self.versionHeader] = context.version.rawValue }
+        // Every response of the Statement resource says how current its reads are, errors too
+        // (a successful GET sets it from before its query ran).
+        if request.uri.path == StatementResource.path, response.headers[Self.consistentThroughHeader] == nil {
+            response.headers[Self.consistentThroughHeader] = XAPITimestamp.now().text
+        }
         // Bodies echo what clients sent (in JSON, CSV or documents' own types): browsers must
         // not guess another type, HTML above all.
         response.headers[Self.noSniff] = "nosniff"

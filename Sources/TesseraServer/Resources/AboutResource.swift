@@ -3,9 +3,10 @@ import Hummingbird
 import TesseraCrypto
 import XAPI
 
-/// `/xapi/about`: the versions this LRS speaks. A 1.0.x client is told only of 1.0.3 (some
-/// 1.0 clients fail on versions they do not know); others see both.
+/// `/xapi/about`: the versions this LRS serves. A 1.0.x client is told only of the 1.0.x
+/// version served (some 1.0 clients fail on versions they do not know); others see them all.
 struct AboutResource {
+    let versions: ServedXAPIVersions
     /// The raw public key that signs export manifests, published as an extension.
     let publicKey: [UInt8]?
 
@@ -19,8 +20,9 @@ struct AboutResource {
         writer.beginObject()
         writer.key("version")
         writer.beginArray()
-        writer.string(XAPIVersion.v1_0_3.rawValue)
-        if !speaksOnly1 { writer.string(XAPIVersion.v2_0_0.rawValue) }
+        for version in versions.versions where !speaksOnly1 || version == .v1_0_3 {
+            writer.string(version.rawValue)
+        }
         writer.endArray()
         writer.key("extensions")
         writer.beginObject()

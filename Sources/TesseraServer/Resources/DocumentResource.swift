@@ -92,8 +92,7 @@ struct DocumentResource: Sendable {
         let id = parameters[kind.idParameter]
         let precondition = DocumentPrecondition(
             ifMatch: Self.entityTags(request.headers[.ifMatch]), ifNoneMatch: Self.entityTags(request.headers[.ifNoneMatch]),
-            // Profiles always, and State from xAPI 2.0 on, refuse a blind overwrite.
-            requiredToOverwrite: method == .put && (kind.kind != .state || context.version != .v1_0_3))
+            requirement: method == .put ? Self.putRequirement(kind, context.version) : .never)
         let action: DocumentChange.Action
         switch method {
         case .put, .post:
@@ -118,11 +117,28 @@ struct DocumentResource: Sendable {
             case .preconditionRequired:
                 throw XAPIError(.conflict,
                     "the document exists: send If-Match with its ETag to replace it, or If-None-Match: * to create only")
+            case .preconditionMissing:
+                throw XAPIError(.badRequest,
+                    "a PUT to \(kind.name) under xAPI 1.0.3 must send If-None-Match: * to create the document, or If-Match with its ETag to replace it")
             case .notMergeable(let reason):
                 throw XAPIError(.badRequest, reason)
             }
         }
         return Response(status: .noContent)
+    }
+
+    /// Which precondition headers a PUT needs. Profiles always refuse a blind overwrite; under
+    /// xAPI 1.0.3 a profile PUT without either header is refused even when there is nothing to
+    /// overwrite (the 1.0.3 client requirement, as its conformance suite checks it). State from
+    /// xAPI 2.0 on refuses a blind overwrite; 1.0.3 content may overwrite State blindly, as
+    /// real courses do.
+    static func putRequirement(_ kind: Kind, _ version: XAPIVersion) -> DocumentPrecondition.Requirement {
+        switch (kind.kind, version) {
+        case (.state, .v1_0_3): .never
+        case (.state, _): .toOverwrite
+        case (_, .v1_0_3): .always
+        case (_, _): .toOverwrite
+        }
     }
 
     // MARK: Parameters

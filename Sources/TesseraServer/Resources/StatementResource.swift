@@ -6,13 +6,15 @@ import XAPI
 
 /// `/xapi/statements`: PUT one statement, POST one or a batch, GET by id or by query.
 struct StatementResource: Sendable {
+    static let path = "/xapi/statements"
+
     let store: SQLiteStore
     let authorityHomePage: String
 
     func register(on router: Router<XAPIRequestContext>) {
-        router.put("/xapi/statements") { request, context in try await put(request, context) }
-        router.post("/xapi/statements") { request, context in try await post(request, context) }
-        router.getAndHead("/xapi/statements") { request, context in try get(request, context) }
+        router.put(RouterPath(Self.path)) { request, context in try await put(request, context) }
+        router.post(RouterPath(Self.path)) { request, context in try await post(request, context) }
+        router.getAndHead(RouterPath(Self.path)) { request, context in try get(request, context) }
     }
 
     // MARK: Writing
@@ -83,7 +85,7 @@ struct StatementResource: Sendable {
         let mine = credential.allows(.statementsRead) ? nil : credential.authority(homePage: authorityHomePage).identifier
         parameters.query.authority = mine
         var headers: HTTPFields = [.contentType: "application/json"]
-        headers[HTTPField.Name("X-Experience-API-Consistent-Through")!] = XAPITimestamp.now().text
+        headers[XAPIHeadersMiddleware.consistentThroughHeader] = XAPITimestamp.now().text
         if let id = parameters.statementID ?? parameters.voidedStatementID {
             guard let found = try store.statement(id: id, voided: parameters.voidedStatementID != nil, authority: mine) else {
                 throw XAPIError(.notFound, "no statement with id \(id)")

@@ -55,21 +55,31 @@ public struct StoredDocument: Sendable, Equatable {
 /// The precondition headers of a request (RFC 7232), as the store checks them against the
 /// document it is about to change, in the same transaction.
 public struct DocumentPrecondition: Sendable, Equatable {
+    /// When a request must carry `If-Match` or `If-None-Match`.
+    public enum Requirement: Sendable, Equatable {
+        /// Never (POST, DELETE, and State PUT under xAPI 1.0.3).
+        case never
+        /// To replace an existing document (409 without either header); creating needs none.
+        case toOverwrite
+        /// Always: 409 without either header when the document exists, 400 when it does not.
+        case always
+    }
+
     /// `If-Match`: the entity tags (unquoted) or `*`; nil when the header is absent.
     public var ifMatch: [String]?
     /// `If-None-Match`: the entity tags (unquoted) or `*`; nil when the header is absent.
     public var ifNoneMatch: [String]?
-    /// Refuse to overwrite an existing document when neither header was sent (409).
-    public var requiredToOverwrite: Bool
+    /// When one of the two headers is required.
+    public var requirement: Requirement
 
     /// No headers, nothing required.
-    public static let none = DocumentPrecondition(ifMatch: nil, ifNoneMatch: nil, requiredToOverwrite: false)
+    public static let none = DocumentPrecondition(ifMatch: nil, ifNoneMatch: nil, requirement: .never)
 
     /// Creates a precondition.
-    public init(ifMatch: [String]?, ifNoneMatch: [String]?, requiredToOverwrite: Bool) {
+    public init(ifMatch: [String]?, ifNoneMatch: [String]?, requirement: Requirement) {
         self.ifMatch = ifMatch
         self.ifNoneMatch = ifNoneMatch
-        self.requiredToOverwrite = requiredToOverwrite
+        self.requirement = requirement
     }
 
     /// Checks the headers against the current document's entity tag (nil when there is none).
@@ -82,8 +92,11 @@ public struct DocumentPrecondition: Sendable, Equatable {
         if let ifNoneMatch, let etag, ifNoneMatch.contains("*") || ifNoneMatch.contains(etag) {
             throw .preconditionFailed("If-None-Match matches the existing document")
         }
-        if requiredToOverwrite && ifMatch == nil && ifNoneMatch == nil && etag != nil {
-            throw .preconditionRequired
+        guard ifMatch == nil && ifNoneMatch == nil else { return }
+        switch (requirement, etag) {
+        case (.never, _), (.toOverwrite, nil): return
+        case (.toOverwrite, _?), (.always, _?): throw .preconditionRequired
+        case (.always, nil): throw .preconditionMissing
         }
     }
 }
@@ -130,6 +143,9 @@ public enum DocumentRejection: Error, Equatable, Sendable {
     case preconditionFailed(String)
     /// The document exists and the request named no precondition (409).
     case preconditionRequired
+    /// The document does not exist and the request named no precondition where one is always
+    /// required (400).
+    case preconditionMissing
     /// A POST cannot be merged: a reason naming which side is not a JSON object (400).
     case notMergeable(String)
 }

@@ -224,7 +224,8 @@ struct StatementEncoder {
 
     mutating func activity(_ activity: Activity) {
         writer.beginObject()
-        if activity.declaresObjectType && !comparing {
+        // The ids format keeps only what identifies the Activity: its id.
+        if activity.declaresObjectType && !idsOnly && !comparing {
             writer.key("objectType")
             writer.string("Activity")
         }

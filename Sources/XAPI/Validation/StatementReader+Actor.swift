@@ -10,7 +10,7 @@ extension StatementReader {
         case agentOnly
         /// team, contextGroups: only a Group.
         case groupOnly
-        /// authority: an Agent, or a Group of exactly two Agents (3-legged OAuth).
+        /// authority: an Agent, or an anonymous Group of exactly two Agents (3-legged OAuth).
         case authority
     }
 
@@ -116,9 +116,17 @@ extension StatementReader {
             }
             return nil
         }
-        if rule == .authority, fields.members?.count != 2 {
-            fail("a Group authority must have exactly two Agent members (3-legged OAuth)")
-            return nil
+        if rule == .authority {
+            // Only 3-legged OAuth makes a Group the authority: the application and the user,
+            // as an anonymous Group of the two.
+            guard fields.identifiers.isEmpty else {
+                fail("a Group authority must be anonymous (no mbox, mbox_sha1sum, openid or account): only 3-legged OAuth makes a Group the authority")
+                return nil
+            }
+            guard fields.members?.count == 2 else {
+                fail("a Group authority must have exactly two Agent members (3-legged OAuth)")
+                return nil
+            }
         }
         return Group(name: fields.name, identifier: fields.identifiers.first, members: fields.members)
     }
