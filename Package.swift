@@ -1,5 +1,14 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
+
+/// The SQLite migrations, listed once: every `NNNN_name.sql` in Schemas/sqlite, embedded in the
+/// binary in order (`MigrationListTests` checks that `Migrator` knows each of them).
+let sqliteMigrations: [Resource] = {
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Schemas/sqlite").path
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return files.filter { $0.hasSuffix(".sql") }.sorted().map { .embedInCode("Migrations/" + $0) }
+}()
 
 let package = Package(
     name: "Tessera",
@@ -7,7 +16,8 @@ let package = Package(
     products: [
         .executable(name: "tessera", targets: ["tessera"]),
         .library(name: "XAPI", targets: ["XAPI"]),
-        .library(name: "TesseraStore", targets: ["TesseraStore"]),
+        .library(name: "TesseraLRS", targets: ["TesseraLRS"]),
+        .library(name: "TesseraSQLite", targets: ["TesseraSQLite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,37 +43,31 @@ let package = Package(
         .target(name: "TesseraCrypto", dependencies: ["XAPI", "COpenSSL"]),
         .target(name: "TesseraAnalytics", dependencies: ["XAPI"]),
         .target(name: "TesseraSamples", dependencies: ["XAPI"]),
+        // The LRS above any database: domain types, the xAPI rules that are not storage, and the
+        // storage protocols that backends implement.
         .target(
-            name: "TesseraStore",
+            name: "TesseraLRS",
             dependencies: [
-                "XAPI", "CSQLite", "COpenSSL", "TesseraCrypto", "TesseraAnalytics",
+                "XAPI", "TesseraCrypto", "TesseraAnalytics",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The embedded backend: one SQLite file, its migrations in Schemas/sqlite.
+        .target(
+            name: "TesseraSQLite",
+            dependencies: [
+                "XAPI", "CSQLite", "COpenSSL", "TesseraCrypto", "TesseraAnalytics", "TesseraLRS",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Migrations/README.md"],
-            resources: [
-                .embedInCode("Migrations/0001_statements.sql"),
-                .embedInCode("Migrations/0002_credentials.sql"),
-                .embedInCode("Migrations/0003_compare_on_conflict.sql"),
-                .embedInCode("Migrations/0004_statement_refs.sql"),
-                .embedInCode("Migrations/0005_link_roles.sql"),
-                .embedInCode("Migrations/0006_documents.sql"),
-                .embedInCode("Migrations/0007_activity_definitions.sql"),
-                .embedInCode("Migrations/0008_attachments.sql"),
-                .embedInCode("Migrations/0009_catalog_roster.sql"),
-                .embedInCode("Migrations/0010_learning_facts.sql"),
-                .embedInCode("Migrations/0011_settings.sql"),
-                .embedInCode("Migrations/0012_retention_baseline.sql"),
-                .embedInCode("Migrations/0013_program_events.sql"),
-                .embedInCode("Migrations/0014_analytics_terms.sql"),
-                .embedInCode("Migrations/0015_statement_chain.sql"),
-                .embedInCode("Migrations/0016_erasure.sql"),
-                .embedInCode("Migrations/0017_learning_days.sql"),
-            ]
+            resources: sqliteMigrations
         ),
         .target(
             name: "TesseraServer",
             dependencies: [
-                "XAPI", "TesseraStore", "TesseraCrypto", "TesseraAnalytics",
+                "XAPI", "TesseraLRS", "TesseraCrypto", "TesseraAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,7 +83,8 @@ let package = Package(
                 "XAPI",
                 "TesseraAnalytics",
                 "TesseraSamples",
-                "TesseraStore",
+                "TesseraLRS",
+                "TesseraSQLite",
                 "TesseraServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -95,13 +100,13 @@ let package = Package(
         .target(name: "TesseraTestSupport", path: "Tests/TesseraTestSupport"),
         .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraTestSupport", "tessera"]),
         .testTarget(
-            name: "TesseraStoreTests",
-            dependencies: ["TesseraStore", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraSamples", "TesseraTestSupport", "tessera"]
+            name: "TesseraSQLiteTests",
+            dependencies: ["TesseraSQLite", "TesseraLRS", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraSamples", "TesseraTestSupport", "tessera"]
         ),
         .testTarget(
             name: "TesseraServerTests",
             dependencies: [
-                "TesseraServer", "TesseraStore", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraTestSupport",
+                "TesseraServer", "TesseraLRS", "TesseraSQLite", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

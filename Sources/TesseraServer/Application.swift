@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import TesseraCrypto
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// What `tessera serve` needs to run.
@@ -43,7 +43,7 @@ public struct ServerConfiguration: Sendable {
 /// until the caller runs it. `metrics` should be the store's `WriterObserver` too, so that
 /// `/metrics` reports the writer.
 public func buildApplication(
-    configuration: ServerConfiguration, store: SQLiteStore, credentials: CredentialStore, metrics: ServerMetrics, logger: Logger
+    configuration: ServerConfiguration, store: any LRSStore, credentials: Credentials, metrics: ServerMetrics, logger: Logger
 ) -> some ApplicationProtocol {
     let router = Router(context: XAPIRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))

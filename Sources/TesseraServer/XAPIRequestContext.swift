@@ -1,7 +1,7 @@
 import HTTPTypes
 import Synchronization
 import Hummingbird
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// Per-request state: the xAPI version the client speaks and the credential it presented.

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import TesseraAnalytics
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 
 /// `tessera catalog load|show`.
 struct CatalogCommand: AsyncParsableCommand {

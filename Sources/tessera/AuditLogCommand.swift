@@ -1,5 +1,6 @@
 import ArgumentParser
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 
 /// `tessera audit-log`: the audit log as NDJSON, as `GET /export/audit-log` returns it
 /// (docs/audit.md).
@@ -15,7 +16,7 @@ struct AuditLogCommand: ParsableCommand {
     var agent: String?
 
     func run() throws {
-        let subject = try agent.map { Array(#""subject":"\#(SQLiteStore.erasureSubject(try AgentOption.identifier($0)))""#.utf8) }
+        let subject = try agent.map { Array(#""subject":"\#(ErasureReport.subject(try AgentOption.identifier($0)))""#.utf8) }
         var output = StandardOutput()
         for entry in try ReadOnlyStore(path: db).auditLog() {
             if let subject, !entry.entry.contains(subject) { continue }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 
 /// `tessera credentials create|list|revoke`.
 struct CredentialsCommand: ParsableCommand {
@@ -8,7 +9,7 @@ struct CredentialsCommand: ParsableCommand {
         abstract: "Manage the key/secret pairs clients authenticate with.",
         subcommands: [Create.self, List.self, Revoke.self])
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a credential; prints its secret once.")
 
         @Option(help: "A label for people.")
@@ -20,10 +21,10 @@ struct CredentialsCommand: ParsableCommand {
         @Option(help: "Database file (TESSERA_DB).")
         var db: String = Environment.database
 
-        func run() throws {
+        func run() async throws {
             let scopes = try Scope.parseList(self.scopes).mapError { ValidationError($0.description) }.get()
             guard !scopes.isEmpty else { throw ValidationError("--scopes names no scope") }
-            let issued = try CredentialStore(path: db).create(name: name, scopes: scopes)
+            let issued = try await Credentials(repository: try SQLiteCredentialRepository(path: db)).create(name: name, scopes: scopes)
             var output = StandardOutput()
             output.writeLine("key:    \(issued.credential.key)")
             output.writeLine("secret: \(issued.secret)")
@@ -32,15 +33,15 @@ struct CredentialsCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List credentials (never their secrets).")
 
         @Option(help: "Database file (TESSERA_DB).")
         var db: String = Environment.database
 
-        func run() throws {
+        func run() async throws {
             var output = StandardOutput()
-            for credential in try CredentialStore(path: db).list() {
+            for credential in try await Credentials(repository: try SQLiteCredentialRepository(path: db)).list() {
                 let state = credential.revoked.map { "revoked \($0.text)" } ?? "active"
                 let scopes = credential.scopes.map(\.rawValue).sorted().joined(separator: ",")
                 output.writeLine("\(credential.key)  \(credential.name)  \(scopes)  created \(credential.created.text)  \(state)")
@@ -49,7 +50,7 @@ struct CredentialsCommand: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a credential by key.")
 
         @Argument(help: "The key to revoke.")
@@ -58,8 +59,8 @@ struct CredentialsCommand: ParsableCommand {
         @Option(help: "Database file (TESSERA_DB).")
         var db: String = Environment.database
 
-        func run() throws {
-            guard try CredentialStore(path: db).revoke(key: key) else {
+        func run() async throws {
+            guard try await Credentials(repository: try SQLiteCredentialRepository(path: db)).revoke(key: key) else {
                 throw ValidationError("no active credential with key \(key)")
             }
         }

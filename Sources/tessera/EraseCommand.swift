@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 
 /// `tessera erase`: erases a person from a database the server is not running on (with the
 /// server running, `DELETE /admin/agents` does the same). docs/audit.md, "Erasure".

@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import TesseraCrypto
 import TesseraServer
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import XAPI
 
 /// `tessera export`: the stored statements to an NDJSON or CSV file, with a signed manifest
 /// beside it (docs/audit.md).
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write the stored statements (with their chain values) to FILE and a signed FILE.manifest.json.")
@@ -48,7 +49,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "true (default): voided statements too, marked; false: without them.")
     var includeVoided: String?
 
-    func run() throws {
+    func run() async throws {
         let given = [
             "since": since, "until": until, "agent": agent, "verb": verb, "activity": activity, "registration": registration,
             "includeVoided": includeVoided,
@@ -62,7 +63,7 @@ struct ExportCommand: ParsableCommand {
         }
         let key = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: db))
 
-        var cursor = try ExportCursor(try ReadOnlyStore(path: db), filter: filter)
+        var cursor = try await ExportCursor(try ReadOnlyStore(path: db), filter: filter)
         guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {
             throw ValidationError("cannot create \(out)")
         }
@@ -72,13 +73,13 @@ struct ExportCommand: ParsableCommand {
         var manifest = ExportManifest(
             format: format, count: 0, firstSeq: 0, lastSeq: 0, chainHead: "", fileSHA256: "", filters: given,
             created: XAPITimestamp.now().text)
-        func write(_ bytes: [UInt8]) throws {
+        func write(_ bytes: [UInt8]) async throws {
             try file.write(contentsOf: bytes)
             hasher.update(bytes)
         }
-        try write(format.header)
-        while let records = try cursor.next(), let last = records.last {
-            try write(format.encode(records))
+        try await write(format.header)
+        while let records = try await cursor.next(), let last = records.last {
+            try await write(format.encode(records))
             if manifest.count == 0 { manifest.firstSeq = records[0].seq }
             manifest.count += records.count
             manifest.lastSeq = last.seq

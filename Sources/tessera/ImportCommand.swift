@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import TesseraCrypto
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import XAPI
 
 /// `tessera import FILE`: stores the statements of a file (NDJSON, or JSON arrays), streamed

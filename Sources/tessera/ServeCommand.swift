@@ -1,7 +1,8 @@
 import ArgumentParser
 import Logging
 import TesseraServer
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import XAPI
 
 /// `tessera serve`: runs the LRS on an embedded SQLite file.
@@ -69,8 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try SQLiteStore(
             path: db, readers: readers, durability: durability, analytics: analytics == "on", observer: metrics, logger: logger)
         defer { store.close() }
-        let credentials = try CredentialStore(path: db)
-        try Self.ensureAdminCredential(credentials, logger: logger)
+        let credentials = Credentials(repository: try SQLiteCredentialRepository(path: db))
+        try await Self.ensureAdminCredential(credentials, logger: logger)
         let configuration = ServerConfiguration(
             host: host, port: port, authorityHomePage: authorityHomePage,
             signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: db)),
@@ -89,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
         Task.detached(priority: .background) {
             let started = ContinuousClock.now
             do {
-                let problems = try store.checkIntegrity()
+                let problems = try await store.checkIntegrity()
                 let seconds = "\((ContinuousClock.now - started).components.seconds)"
                 if problems.isEmpty {
                     logger.notice("database integrity check passed", metadata: ["seconds": "\(seconds)"])
@@ -106,11 +107,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// On first start there is no credential: create an admin one (from TESSERA_ADMIN_KEY and
     /// TESSERA_ADMIN_SECRET when set) and print it once, on standard output, never to the log.
-    static func ensureAdminCredential(_ credentials: CredentialStore, logger: Logger) throws {
-        guard try credentials.list().isEmpty else { return }
+    static func ensureAdminCredential(_ credentials: Credentials, logger: Logger) async throws {
+        guard try await credentials.list().isEmpty else { return }
         let key = Environment.value("TESSERA_ADMIN_KEY")
         let secret = Environment.value("TESSERA_ADMIN_SECRET")
-        let issued = try credentials.create(name: "admin", scopes: [.admin], key: key, secret: secret)
+        let issued = try await credentials.create(name: "admin", scopes: [.admin], key: key, secret: secret)
         logger.notice("created the first credential (admin)", metadata: ["key": "\(issued.credential.key)"])
         guard secret == nil else { return }
         var output = StandardOutput()

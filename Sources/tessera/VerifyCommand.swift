@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import TesseraCrypto
 import TesseraServer
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 
 /// `tessera verify`: re-checks the hash chain of a database, an export file against its signed
 /// manifest, or both (docs/audit.md).
@@ -46,7 +47,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     private func verifyDatabase(_ path: String, _ output: inout StandardOutput) throws -> Bool {
-        let verification = try SQLiteStore.verifyChain(path: path)
+        let verification = try ReadOnlyStore(path: path).verifyChain()
         guard verification.isIntact else {
             output.writeLine("hash chain BROKEN in \(path): \(verification.problems.count) problem(s)")
             for problem in verification.problems { output.writeLine("  \(problem)") }
@@ -59,7 +60,7 @@ struct VerifyCommand: ParsableCommand {
 
     private func verifyExport(_ file: String, _ output: inout StandardOutput) throws -> Bool {
         let verification = try ExportVerifier.verify(
-            file: file, manifestPath: manifest ?? file + ".manifest.json", trustedKey: try trustedKey(), databasePath: db)
+            file: file, manifestPath: manifest ?? file + ".manifest.json", trustedKey: try trustedKey(), database: try db.map(ReadOnlyStore.init(path:)))
         let checks = [
             "signature and file SHA-256",
             verification.chainRecomputed ? "chain recomputed over every record" : "each record's content hash (filtered: chain links not recomputable)",

@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// The Activities and Agents resources.
@@ -16,8 +17,8 @@ struct AgentsAndActivitiesResourceTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func activityDefinitionsMergeAcrossStatementsFromDefiningCredentials(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
-        let author = try lrs.credentials.create(name: "authoring tool", scopes: [.statementsWrite, .define])
+        let lrs = try await TestLRS()
+        let author = try await lrs.credentials.create(name: "authoring tool", scopes: [.statementsWrite, .define])
         try await lrs.test(setup) { client in
             let unknown = try await client.execute(uri: Self.activityQuery, method: .get, headers: lrs.headers())
             #expect(unknown.status == .ok)
@@ -54,8 +55,8 @@ struct AgentsAndActivitiesResourceTests {
     /// LRS has no definition for keeps the one its statement carried; `exact` is untouched.
     @Test(arguments: [TestingSetup.router, .live])
     func canonicalFormatShowsTheCanonicalDefinitions(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
-        let author = try lrs.credentials.create(name: "authoring tool", scopes: [.statementsWrite, .define])
+        let lrs = try await TestLRS()
+        let author = try await lrs.credentials.create(name: "authoring tool", scopes: [.statementsWrite, .define])
         let course = "https://courses.example.com/fire-safety"
         let first = "00000000-0000-4000-8000-000000000001", second = "00000000-0000-4000-8000-000000000002"
         @Sendable func statement(_ id: String, definition: String, context: String, nested: Bool = false) -> String {
@@ -121,7 +122,7 @@ struct AgentsAndActivitiesResourceTests {
     }
 
     @Test func activitiesRejectsMissingOrBadIds() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             for (uri, parameter) in [("/xapi/activities", "activityId"), ("/xapi/activities?activityId=nope", "activityId"),
                                      (Self.activityQuery + "&extra=1", "extra")] {
@@ -133,7 +134,7 @@ struct AgentsAndActivitiesResourceTests {
     }
 
     @Test func agentsAnswersAPersonForTheAgent() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let mbox = try await client.execute(
                 uri: "/xapi/agents?agent=%7B%22name%22%3A%22Ann%22%2C%22mbox%22%3A%22mailto%3Aann%40example.com%22%7D",

@@ -54,7 +54,7 @@ struct AttachmentTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func attachmentsAreStoredOnceAndReturnedWithAttachmentsTrue(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let id = XAPIUUID.random().description
         try await lrs.test(setup) { client in
             let posted = try await client.execute(
@@ -88,7 +88,7 @@ struct AttachmentTests {
     }
 
     @Test func jsonRequestsMayCarryOnlyFileUrlAttachments() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let withURL = try await client.execute(
                 uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true),
@@ -107,7 +107,7 @@ struct AttachmentTests {
     }
 
     @Test func malformedMultipartRequestsAreRejectedAndStoreNothing() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let wrongContent = Array("something else".utf8)
         try await lrs.test(.router) { client in
             let statement = Self.statement(attachments: [Self.attachment()])
@@ -144,7 +144,7 @@ struct AttachmentTests {
 
     @Test func theConformanceSuitesMultipartShapeIsAccepted() async throws {
         // A leading CRLF before the first delimiter and headers without a space after the colon.
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             var body = ByteBuffer()
             body.writeString("\r\n--\(Self.boundary)\r\nContent-Type:application/json\r\n\r\n")
@@ -174,7 +174,7 @@ struct AttachmentTests {
         let cases = try JSONDecoder().decode(SignatureCases.self, from: data).cases
         let statementObject = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])["statement"]
         let statementBytes = try JSONSerialization.data(withJSONObject: try #require(statementObject))
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             for (index, signatureCase) in cases.enumerated() {
                 let jws = Array(signatureCase.jws.utf8)

@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// Loading and reading the analytics catalog and roster over HTTP.
@@ -18,8 +19,8 @@ struct CatalogRosterResourceTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func adminsLoadTheCatalogAndDashboardsReadIt(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
-        let admin = try lrs.credentials.create(name: "operator", scopes: [.admin])
+        let lrs = try await TestLRS()
+        let admin = try await lrs.credentials.create(name: "operator", scopes: [.admin])
         try await lrs.test(setup) { client in
             let none = try await client.execute(uri: "/analytics/catalog", method: .get, headers: headers(lrs, lrs.reader))
             #expect(none.status == .notFound)
@@ -41,8 +42,8 @@ struct CatalogRosterResourceTests {
     }
 
     @Test func invalidCatalogsAre400sNamingEachProblemAndChangeNothing() async throws {
-        let lrs = try TestLRS()
-        let admin = try lrs.credentials.create(name: "operator", scopes: [.admin])
+        let lrs = try await TestLRS()
+        let admin = try await lrs.credentials.create(name: "operator", scopes: [.admin])
         try await lrs.test(.router) { client in
             _ = try await client.execute(
                 uri: "/analytics/catalog", method: .put, headers: headers(lrs, admin, contentType: "application/json"), body: buffer(Self.catalog))
@@ -61,8 +62,8 @@ struct CatalogRosterResourceTests {
     }
 
     @Test func rosterLoadsAsCSVOrJSONAndReadsBackInEither() async throws {
-        let lrs = try TestLRS()
-        let admin = try lrs.credentials.create(name: "operator", scopes: [.admin])
+        let lrs = try await TestLRS()
+        let admin = try await lrs.credentials.create(name: "operator", scopes: [.admin])
         let csv = "mbox,name,team,hired,left\nmailto:ann@example.com,Ann,Warehouse,2023-02-01,\nmailto:bo@example.com,Bo,Sales,2021-05-10,2024-01-31\n"
         try await lrs.test(.router) { client in
             let loaded = try await client.execute(

@@ -4,7 +4,8 @@ import HummingbirdTesting
 import NIOCore
 import TesseraAnalytics
 @testable import TesseraServer
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// The `/dashboard` page: signing in with a form and a signed session cookie, the charts drawn
@@ -14,7 +15,7 @@ struct DashboardTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func signingInSetsAStrictHttpOnlyCookieAndOpensThePage(_ setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(setup) { client in
             let unsigned = try await client.execute(uri: "/dashboard", method: .get)
             #expect(unsigned.status == .seeOther)
@@ -49,7 +50,7 @@ struct DashboardTests {
     }
 
     @Test func theSessionCookieIsHttpOnlyStrictAndHoldsNoSecret() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let response = try await Self.signIn(client, key: lrs.reader.credential.key, secret: lrs.reader.secret)
             #expect(response.status == .seeOther)
@@ -69,7 +70,7 @@ struct DashboardTests {
     }
 
     @Test func aTamperedForeignOrRevokedSessionIsRefused() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let cookie = try await Self.sessionCookie(client, lrs.reader)
             // The last hex digit of the signature, changed.
@@ -91,7 +92,7 @@ struct DashboardTests {
             #expect(try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: swapped]).status == .seeOther)
 
             #expect(try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).status == .ok)
-            _ = try lrs.credentials.revoke(key: lrs.reader.credential.key)
+            _ = try await lrs.credentials.revoke(key: lrs.reader.credential.key)
             let revoked = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie])
             #expect(revoked.status == .seeOther, "revoking the credential ends its sessions")
         }
@@ -109,7 +110,7 @@ struct DashboardTests {
     }
 
     @Test func aCrossSiteOrMalformedSignInIsRefused() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             var crossSite = Self.formHeaders
             crossSite[.origin] = "https://attacker.example"
@@ -132,7 +133,7 @@ struct DashboardTests {
     // MARK: The page
 
     @Test func theSampleOrganisationIsDrawnWithTheAPIsFigures() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             try await Self.loadSample(lrs, client)
             let cookie = try await Self.sessionCookie(client, lrs.reader)
@@ -161,7 +162,7 @@ struct DashboardTests {
     }
 
     @Test func aTeamFilterAgreesWithTheAPIAndTeamsAddUp() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             try await Self.loadSample(lrs, client)
             let api = lrs.headers(lrs.reader, version: nil)
@@ -174,7 +175,7 @@ struct DashboardTests {
                 return try #require(body["rows"] as? [[String: Any]]).reduce(0) { $0 + ($1["pairs"] as? Int ?? 0) }
             }
             let whole = try await programs("")
-            let teams = try lrs.store.teamNames() + [Roster.unassignedTeam]
+            let teams = try await lrs.store.teamNames() + [Roster.unassignedTeam]
             #expect(teams.count == 6)
             var summed = Array(repeating: [0, 0, 0], count: whole.count)
             var pairsSummed = 0
@@ -198,7 +199,7 @@ struct DashboardTests {
     }
 
     @Test func emptyStatesSayWhatIsMissing() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let cookie = try await Self.sessionCookie(client, lrs.reader)
             let bare = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
@@ -208,7 +209,7 @@ struct DashboardTests {
             #expect(bare.contains("No catalog is loaded"))
             #expect(!bare.contains("<svg"))
 
-            let operatorCredential = try lrs.credentials.create(name: "operator", scopes: [.admin])
+            let operatorCredential = try await lrs.credentials.create(name: "operator", scopes: [.admin])
             var headers = lrs.headers(operatorCredential, version: nil)
             headers[.contentType] = "application/json"
             let catalog = try Data(contentsOf: SampleOrganisationTests.fixtures.appendingPathComponent("catalog.json"))
@@ -221,7 +222,7 @@ struct DashboardTests {
     }
 
     @Test func badFiltersAreNamedAndHostileTextIsEscaped() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             try await Self.loadSample(lrs, client)
             let cookie = try await Self.sessionCookie(client, lrs.reader)
@@ -247,7 +248,7 @@ struct DashboardTests {
     // MARK: Statement volume
 
     @Test func volumeCountsLearnersStatementsPerDayWithoutVoided() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let ids = (0..<4).map { _ in UUID().uuidString.lowercased() }
             let days = ["2024-03-01T09:00:00Z", "2024-03-01T17:00:00Z", "2024-03-03T08:00:00Z", "2024-03-03T09:00:00Z"]
@@ -259,12 +260,12 @@ struct DashboardTests {
             #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(voiding)).status == .ok)
 
             let march = (Day("2024-03-01")!, Day("2024-03-31")!)
-            let volume = try lrs.store.statementVolume(from: march.0, to: march.1)
+            let volume = try await lrs.store.statementVolume(from: march.0, to: march.1, team: nil, program: nil)
             #expect(volume == [DailyVolume(day: Day("2024-03-01")!, statements: 2), DailyVolume(day: Day("2024-03-03")!, statements: 1)])
-            let span = try #require(try lrs.store.learningDays())
+            let span = try #require(try await lrs.store.learningDays())
             #expect(span.lowerBound == Day("2024-03-01")! && span.upperBound.ordinal >= Day("2024-03-03")!.ordinal)
-            #expect(try lrs.store.statementVolume(from: march.0, to: march.1, team: "Nobody's team").isEmpty)
-            let unassigned = try lrs.store.statementVolume(from: march.0, to: march.1, team: Roster.unassignedTeam)
+            #expect(try await lrs.store.statementVolume(from: march.0, to: march.1, team: "Nobody's team", program: nil).isEmpty)
+            let unassigned = try await lrs.store.statementVolume(from: march.0, to: march.1, team: Roster.unassignedTeam, program: nil)
             #expect(unassigned == volume, "learners not on a roster are unassigned")
         }
     }

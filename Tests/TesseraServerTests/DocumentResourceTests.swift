@@ -3,7 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import TesseraCrypto
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import Testing
 import XAPI
 
@@ -20,9 +21,9 @@ struct DocumentResourceTests {
         let lrs: TestLRS
         let documents: IssuedCredential
 
-        init() throws {
-            lrs = try TestLRS()
-            documents = try lrs.credentials.create(name: "course documents", scopes: [.state, .profile])
+        init() async throws {
+            lrs = try await TestLRS()
+            documents = try await lrs.credentials.create(name: "course documents", scopes: [.state, .profile])
         }
 
         func headers(version: String = "1.0.3", contentType: String? = "application/json", _ extra: [HTTPField.Name: String] = [:]) -> HTTPFields {
@@ -37,7 +38,7 @@ struct DocumentResourceTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func stateRoundTripWithETagAndLastModified(setup: TestingSetup) async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         try await fixture.lrs.test(setup) { client in
             let content = #"{"bookmark":"page-7","score":42}"#
             let put = try await client.execute(
@@ -60,7 +61,7 @@ struct DocumentResourceTests {
     }
 
     @Test func anyContentTypeIsKeptAsSent() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         try await fixture.lrs.test(.router) { client in
             let bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF, 0x10]
             let put = try await client.execute(
@@ -74,7 +75,7 @@ struct DocumentResourceTests {
     }
 
     @Test func idListsFilterBySinceAndRegistrationAndDeleteRemovesOneOrAll() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let registration = "registration=6e1f0001-7c2a-4d4b-9a2e-2f9b1c000001"
         try await fixture.lrs.test(.router) { client in
             for id in ["a", "b"] {
@@ -110,7 +111,7 @@ struct DocumentResourceTests {
     }
 
     @Test func postMergesTopLevelMembersOfJSONObjects() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let uri = Self.agentProfile + "&profileId=preferences"
         try await fixture.lrs.test(.router) { client in
             let first = try await client.execute(uri: uri, method: .post, headers: fixture.headers(), body: buffer(#"{"a":1,"b":{"x":1}}"#))
@@ -142,7 +143,7 @@ struct DocumentResourceTests {
     }
 
     @Test func preconditionsOnProfiles() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let uri = Self.activityProfile + "&profileId=config"
         try await fixture.lrs.test(.router) { client in
             let create = try await client.execute(
@@ -182,7 +183,7 @@ struct DocumentResourceTests {
     }
 
     @Test func profilePutWithoutPreconditionIsRefusedUnder1_0_3AndCreatesUnder2_0() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         try await fixture.lrs.test(.router) { client in
             for base in [Self.activityProfile, Self.agentProfile] {
                 let old = base + "&profileId=new-1.0.3"
@@ -204,7 +205,7 @@ struct DocumentResourceTests {
     }
 
     @Test func stateAllowsBlindOverwritesIn1_0_3ButNotIn2_0() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         try await fixture.lrs.test(.router) { client in
             for version in ["1.0.3", "2.0.0"] {
                 let uri = Self.state + "&stateId=blind-\(version)"
@@ -217,7 +218,7 @@ struct DocumentResourceTests {
     }
 
     @Test func badParametersAreRejectedByName() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         try await fixture.lrs.test(.router) { client in
             let cases: [(String, HTTPRequest.Method, String)] = [
                 ("/xapi/activities/state?\(Self.agent)&stateId=x", .put, "activityId"),
@@ -241,10 +242,10 @@ struct DocumentResourceTests {
     }
 
     @Test func documentsNeedTheirScopes() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let statementsOnly = fixture.lrs.writer
-        let reader = try fixture.lrs.credentials.create(name: "auditor", scopes: [.allRead])
-        let stateOnly = try fixture.lrs.credentials.create(name: "state only", scopes: [.state])
+        let reader = try await fixture.lrs.credentials.create(name: "auditor", scopes: [.allRead])
+        let stateOnly = try await fixture.lrs.credentials.create(name: "state only", scopes: [.state])
         try await fixture.lrs.test(.router) { client in
             let denied = try await client.execute(
                 uri: Self.state + "&stateId=x", method: .put, headers: fixture.lrs.headers(statementsOnly, json: true), body: buffer("{}"))

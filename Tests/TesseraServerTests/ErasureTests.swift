@@ -3,7 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import TesseraCrypto
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// `DELETE /admin/agents`: erasing a person leaves tombstones that keep the hash chain whole,
@@ -32,7 +33,7 @@ struct ErasureTests {
             uri: "/xapi/statements", method: .post, headers: AttachmentTests.multipartHeaders(lrs),
             body: AttachmentTests.multipart(AttachmentTests.statement(id: id(5), attachments: [AttachmentTests.attachment()]), [AttachmentTests.textPart()]))
         #expect(withAttachment.status == .ok, "\(String(buffer: withAttachment.body))")
-        let documents = lrs.headers(try lrs.credentials.create(name: "content", scopes: [.state, .profile]), json: true)
+        let documents = await lrs.headers(try lrs.credentials.create(name: "content", scopes: [.state, .profile]), json: true)
         for (who, path) in [(annQuery, "/xapi/activities/state?activityId=https%3A%2F%2Fcourses.example.com%2Fc&stateId=bookmark&"),
                             (boQuery, "/xapi/activities/state?activityId=https%3A%2F%2Fcourses.example.com%2Fc&stateId=bookmark&"),
                             (annQuery, "/xapi/agents/profile?profileId=preferences&")] {
@@ -41,12 +42,12 @@ struct ErasureTests {
             let put = try await client.execute(uri: path + who, method: .put, headers: headers, body: buffer(#"{"page":3}"#))
             #expect(put.status == .noContent, "\(String(buffer: put.body))")
         }
-        return try lrs.credentials.create(name: "privacy-officer", scopes: [.admin])
+        return try await lrs.credentials.create(name: "privacy-officer", scopes: [.admin])
     }
 
     @Test(arguments: [TestingSetup.router, .live])
     func erasureTombstonesTheStatementsAndTheChainStillVerifies(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let path = lrs.directory.path("lrs.sqlite")
         try await lrs.test(setup) { client in
             let admin = try await Self.load(lrs, client)
@@ -60,7 +61,7 @@ struct ErasureTests {
             #expect(report["subject"] as? String == Digest.hex(Digest.sha256(Array("mbox\u{1F}mailto:ann@example.com".utf8))))
 
             // Her statements and documents are gone; bo's remain.
-            let read = lrs.headers(try lrs.credentials.create(name: "reader", scopes: [.allRead, .state, .profile]))
+            let read = await lrs.headers(try lrs.credentials.create(name: "reader", scopes: [.allRead, .state, .profile]))
             let hers = try json(try await client.execute(uri: "/xapi/statements?" + Self.annQuery + "&related_agents=true", method: .get, headers: read))
             #expect((hers as? [String: Any])?["statements"] as? [Any] != nil)
             #expect(((hers as? [String: Any])?["statements"] as? [Any])?.isEmpty == true)
@@ -74,7 +75,7 @@ struct ErasureTests {
             #expect(try await client.execute(uri: state + Self.annQuery, method: .get, headers: read).status == .notFound)
             #expect(try await client.execute(uri: state + Self.boQuery, method: .get, headers: read).status == .ok)
             #expect(try await client.execute(uri: "/xapi/agents/profile?profileId=preferences&" + Self.annQuery, method: .get, headers: read).status == .notFound)
-            #expect(try lrs.store.attachments([AttachmentTests.textHash]).isEmpty)
+            #expect(try await lrs.store.attachments([AttachmentTests.textHash]).isEmpty)
 
             // Sent again, an erased statement is acknowledged and not stored; a new one takes
             // the next sequence number (not the erased last one's).
@@ -85,7 +86,7 @@ struct ErasureTests {
             #expect(fresh.status == .ok)
 
             // The chain verifies, and the export carries the tombstones in their places.
-            let verification = try SQLiteStore.verifyChain(path: path)
+            let verification = try ReadOnlyStore(path: path).verifyChain()
             #expect(verification.isIntact, "\(verification.problems)")
             #expect(verification.statements == 6 && verification.erased == 3)
             let lines = try await ExportTests.export(client, lrs, try lrs.credentials.create(name: "auditor", scopes: [.allRead]))
@@ -135,7 +136,7 @@ struct ErasureTests {
             "/analytics/retention/employees?from=2024-01-01&to=2024-12-31", "/analytics/retention/employees?from=2024-01-01&to=2024-12-31&by=team",
         ]
         func answers(_ statements: [String], roster: String, erase: Bool) async throws -> [String] {
-            let lrs = try TestLRS()
+            let lrs = try await TestLRS()
             return try await lrs.test(.router) { client in
                 let operatorCredential = try await lrs.loadAnalytics(
                     client, catalog: buffer(OutcomesAndRetentionTests.catalog), roster: buffer(roster),
@@ -165,12 +166,12 @@ struct ErasureTests {
     }
 
     @Test func erasureNeedsTheAdminScopeAndOneAgent() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
-            let auditor = try lrs.credentials.create(name: "auditor", scopes: [.allRead, .all])
+            let auditor = try await lrs.credentials.create(name: "auditor", scopes: [.allRead, .all])
             let forbidden = try await client.execute(uri: "/admin/agents?" + Self.annQuery, method: .delete, headers: lrs.headers(auditor, version: nil))
             #expect(forbidden.status == .forbidden)
-            let admin = lrs.headers(try lrs.credentials.create(name: "admin", scopes: [.admin]), version: nil)
+            let admin = await lrs.headers(try lrs.credentials.create(name: "admin", scopes: [.admin]), version: nil)
             for (query, named) in [
                 ("", "agent"), ("agent=ann", "agent"), ("agent=%7B%22objectType%22%3A%22Group%22%2C%22member%22%3A%5B%5D%7D", "agent"),
                 (Self.annQuery + "&since=2024-01-01T00:00:00Z", "since"),

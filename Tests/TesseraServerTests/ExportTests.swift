@@ -4,7 +4,8 @@ import HummingbirdTesting
 import NIOCore
 import TesseraAnalytics
 import TesseraCrypto
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// `GET /export/statements`: every stored statement with its place in the hash chain.
@@ -37,7 +38,7 @@ struct ExportTests {
         #expect(posted.status == .ok)
         let void = #"{"actor":{"mbox":"mailto:admin@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"00000000-0000-4000-8000-000000000003"}}"#
         #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(void)).status == .ok)
-        return try lrs.credentials.create(name: "auditor", scopes: [.allRead])
+        return try await lrs.credentials.create(name: "auditor", scopes: [.allRead])
     }
 
     static func export(_ client: any TestClientProtocol, _ lrs: TestLRS, _ auditor: IssuedCredential, _ query: String = "") async throws -> [Line] {
@@ -49,7 +50,7 @@ struct ExportTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func everyStatementComesWithItsChainValueAndExactBytes(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(setup) { client in
             let auditor = try await Self.load(lrs, client)
             let lines = try await Self.export(client, lrs, auditor)
@@ -64,13 +65,13 @@ struct ExportTests {
                 #expect(statement["stored"] is String && statement["authority"] is [String: Any])
             }
             #expect(lines.filter { $0.fields["voided"] as? Bool == true }.map(\.seq) == [3])
-            let verification = try SQLiteStore.verifyChain(path: lrs.directory.path("lrs.sqlite"))
+            let verification = try ReadOnlyStore(path: lrs.directory.path("lrs.sqlite")).verifyChain()
             #expect(verification.head == Digest.hex(chain))
         }
     }
 
     @Test func filtersNarrowTheExportAndKeepEachRecordsChainValue() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let auditor = try await Self.load(lrs, client)
             let all = try await Self.export(client, lrs, auditor)
@@ -95,7 +96,7 @@ struct ExportTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func aCSVExportHasDefaultOrChosenColumns(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(setup) { client in
             let auditor = try await Self.load(lrs, client)
             let headers = lrs.headers(auditor, version: nil)
@@ -122,14 +123,14 @@ struct ExportTests {
     }
 
     @Test func exportNeedsAllReadAndKnownParameters() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             _ = try await Self.load(lrs, client)
             let dashboard = try await client.execute(uri: "/export/statements", method: .get, headers: lrs.headers(lrs.reader, version: nil))
             #expect(dashboard.status == .forbidden)
             let anonymous = try await client.execute(uri: "/export/statements", method: .get)
             #expect(anonymous.status == .unauthorized)
-            let auditor = try lrs.credentials.create(name: "auditor", scopes: [.allRead])
+            let auditor = try await lrs.credentials.create(name: "auditor", scopes: [.allRead])
             let unknown = try await client.execute(uri: "/export/statements?format=xml", method: .get, headers: lrs.headers(auditor, version: nil))
             #expect(unknown.status == .badRequest)
             #expect(String(buffer: unknown.body).contains("format"))

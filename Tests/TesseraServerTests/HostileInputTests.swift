@@ -3,7 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import TesseraServer
-@testable import TesseraStore
+@testable import TesseraSQLite
+import TesseraLRS
 import Testing
 
 /// What content nobody controls may send, through a real socket: each request gets the right
@@ -12,7 +13,7 @@ struct HostileInputTests {
     // MARK: Malformed HTTP
 
     @Test func malformedHTTPGetsAJSONRefusalAndTheConnectionCloses() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let before = try Self.snapshot(lrs)
         try await lrs.test(.live) { client in
             let port = try #require(client.port)
@@ -40,7 +41,7 @@ struct HostileInputTests {
     }
 
     @Test func slowAndStalledClientsAreDisconnected() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.live, idleTimeout: .seconds(1)) { client in
             let port = try #require(client.port)
             // Slowloris: a head sent a few bytes at a time, never finished.
@@ -70,7 +71,7 @@ struct HostileInputTests {
     // MARK: Bodies
 
     @Test func hostileBodiesAreRefusedWithTheirRuleAndStoreNothing() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let before = try Self.snapshot(lrs)
         try await lrs.test(.live) { client in
             let oneStatement = statementJSON()
@@ -107,8 +108,8 @@ struct HostileInputTests {
     // MARK: Parameters
 
     @Test func injectionInEveryParameterChangesNothing() async throws {
-        let lrs = try TestLRS()
-        let admin = try lrs.credentials.create(name: "admin", scopes: [.admin, .all])
+        let lrs = try await TestLRS()
+        let admin = try await lrs.credentials.create(name: "admin", scopes: [.admin, .all])
         try await lrs.test(.live) { client in
             let stored = try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(admin, json: true), body: buffer(statementJSON()))
             #expect(stored.status == .ok)
@@ -162,7 +163,7 @@ struct HostileInputTests {
     }
 
     @Test func headersAreNotInjectedAndOddRequestIdsAreReplaced() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.live) { client in
             let port = try #require(client.port)
             // An encoded line break in a parameter that errors echo.
@@ -187,7 +188,7 @@ struct HostileInputTests {
     // MARK: Credentials and scopes
 
     @Test func badBasicAuthEncodingsAreRefused() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.live) { client in
             let key = lrs.writer.credential.key
             let encodings = [
@@ -210,11 +211,11 @@ struct HostileInputTests {
     }
 
     @Test func everyScopeStaysInsideItsBoundary() async throws {
-        let lrs = try TestLRS()
-        let mine = try lrs.credentials.create(name: "mine", scopes: [.statementsWrite, .statementsReadMine])
-        let writeOnly = try lrs.credentials.create(name: "write-only", scopes: [.statementsWrite])
-        let stateOnly = try lrs.credentials.create(name: "state-only", scopes: [.state])
-        let analytics = try lrs.credentials.create(name: "analytics", scopes: [.analyticsRead])
+        let lrs = try await TestLRS()
+        let mine = try await lrs.credentials.create(name: "mine", scopes: [.statementsWrite, .statementsReadMine])
+        let writeOnly = try await lrs.credentials.create(name: "write-only", scopes: [.statementsWrite])
+        let stateOnly = try await lrs.credentials.create(name: "state-only", scopes: [.state])
+        let analytics = try await lrs.credentials.create(name: "analytics", scopes: [.analyticsRead])
         try await lrs.test(.live) { client in
             #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(lrs.writer, json: true), body: buffer(statementJSON(actor: "other"))).status == .ok)
             #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(mine, json: true), body: buffer(statementJSON(actor: "own"))).status == .ok)

@@ -5,14 +5,15 @@ import Logging
 import NIOCore
 import Synchronization
 import TesseraServer
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// `/health`, `/ready`, `/metrics`, request ids and the request log.
 struct OperationsTests {
     @Test(arguments: [TestingSetup.router, .live])
     func healthAndReadinessNeedNoCredential(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(setup) { client in
             let health = try await client.execute(uri: "/health", method: .get)
             #expect(health.status == .ok && String(buffer: health.body) == #"{"status":"ok"}"#)
@@ -23,7 +24,7 @@ struct OperationsTests {
     }
 
     @Test func notReadyOnceTheStoreIsClosed() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             lrs.store.close()
             let ready = try await client.execute(uri: "/ready", method: .get)
@@ -34,7 +35,7 @@ struct OperationsTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func metricsCountRequestsStatementsAndTheWriter(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(setup) { client in
             let batch = "[" + (1...3).map { _ in statementJSON() }.joined(separator: ",") + "]"
             #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(batch)).status == .ok)
@@ -63,7 +64,7 @@ struct OperationsTests {
 
     @Test func everyResponseCarriesARequestIDAndTheLogNamesIt() async throws {
         let lines = LogLines()
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let logger = Logger(label: "test") { _ in CapturingLogHandler(lines: lines) }
         try await lrs.test(.router, logger: logger) { client in
             var headers = lrs.headers(json: true)

@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// Outcomes, knowledge retention and employee retention on a small hand-checked data set.
@@ -65,7 +66,7 @@ struct OutcomesAndRetentionTests {
     }
 
     @Test func outcomesKnowledgeAndEmployeeRetention() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             _ = try await lrs.loadAnalytics(
                 client, catalog: buffer(Self.catalog), roster: buffer(Self.roster),

@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// The proficiency measure on a small hand-checked data set, over HTTP.
@@ -38,7 +39,7 @@ struct ProficiencyTests {
     }
 
     @Test func proficiencyByTeamAndSkillAsOfAndAfterVoiding() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let admin = try await lrs.loadAnalytics(
                 client, catalog: buffer(Self.catalog), roster: buffer(Self.roster),

@@ -26,7 +26,7 @@ struct RateLimitTests {
     }
 
     @Test func aCredentialOverItsRateGets429WithRetryAfter() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         // One request every five seconds: slow enough that no test machine refills in between.
         try await lrs.test(.live, requestsPerSecond: 0.2) { client in
             #expect(try await client.execute(uri: "/xapi/statements?limit=1", method: .get, headers: lrs.headers()).status == .ok)
@@ -43,7 +43,7 @@ struct RateLimitTests {
     }
 
     @Test func repeatedWrongSecretsLockTheKeyForAWhile() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             var wrong = lrs.headers()
             wrong[.authorization] = "Basic " + Data("\(lrs.writer.credential.key):wrong".utf8).base64EncodedString()

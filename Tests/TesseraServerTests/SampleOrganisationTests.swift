@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// The sample organisation under Fixtures/analytics, loaded over HTTP: the figures the README
@@ -12,7 +13,7 @@ struct SampleOrganisationTests {
         .deletingLastPathComponent().appendingPathComponent("Fixtures/analytics")
 
     @Test func theSampleOrganisationTellsItsStory() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let catalog = try Data(contentsOf: Self.fixtures.appendingPathComponent("catalog.json"))
         let roster = try Data(contentsOf: Self.fixtures.appendingPathComponent("roster.csv"))
         let statements = try Data(contentsOf: Self.fixtures.appendingPathComponent("statements.json"))

@@ -6,7 +6,8 @@ import Logging
 import NIOCore
 import TesseraCrypto
 import TesseraServer
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import TesseraTestSupport
 import Testing
 import XAPI
@@ -15,7 +16,7 @@ import XAPI
 final class TestLRS: @unchecked Sendable {
     let directory: TemporaryDirectory
     let store: SQLiteStore
-    let credentials: CredentialStore
+    let credentials: Credentials
     let writer: IssuedCredential
     let reader: IssuedCredential
     /// The server's export signing key, created beside the database.
@@ -23,14 +24,14 @@ final class TestLRS: @unchecked Sendable {
     /// The server's metrics, which the store reports to.
     let metrics = ServerMetrics()
 
-    init() throws {
+    init() async throws {
         directory = try TemporaryDirectory()
         let path = directory.path("lrs.sqlite")
         signingKey = try SigningKeyFile.loadOrCreate(at: SigningKeyFile.defaultPath(forDatabase: path))
         store = try SQLiteStore(path: path, readers: 2, durability: .normal, observer: metrics, logger: Logger(label: "test"))
-        credentials = try CredentialStore(path: path)
-        writer = try credentials.create(name: "course", scopes: [.statementsWrite, .statementsRead])
-        reader = try credentials.create(name: "dashboard", scopes: [.analyticsRead])
+        credentials = Credentials(repository: try SQLiteCredentialRepository(path: path))
+        writer = try await credentials.create(name: "course", scopes: [.statementsWrite, .statementsRead])
+        reader = try await credentials.create(name: "dashboard", scopes: [.analyticsRead])
     }
 
     /// Warnings and errors only: one line per request would bury the test output.
@@ -66,7 +67,7 @@ final class TestLRS: @unchecked Sendable {
     func loadAnalytics(
         _ client: any TestClientProtocol, catalog: ByteBuffer, roster: ByteBuffer, statements: ByteBuffer
     ) async throws -> IssuedCredential {
-        let operatorCredential = try credentials.create(name: "operator", scopes: [.admin, .statementsWrite])
+        let operatorCredential = try await credentials.create(name: "operator", scopes: [.admin, .statementsWrite])
         var headers = headers(operatorCredential, version: nil)
         headers[.contentType] = "application/json"
         let loadedCatalog = try await client.execute(uri: "/analytics/catalog", method: .put, headers: headers, body: catalog)

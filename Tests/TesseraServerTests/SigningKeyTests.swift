@@ -43,7 +43,7 @@ struct SigningKeyTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func thePublicKeyIsPublishedWithoutCredentials(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let expected = Data(try lrs.signingKey.publicKey()).base64EncodedString()
         try await lrs.test(setup) { client in
             let response = try await client.execute(uri: "/export/public-key", method: .get)

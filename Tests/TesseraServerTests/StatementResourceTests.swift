@@ -10,7 +10,7 @@ struct StatementResourceTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func postThenGetByIdAndByQuery(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(setup) { client in
             let posted = try await client.execute(
                 uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(statementJSON()))
@@ -38,7 +38,7 @@ struct StatementResourceTests {
     }
 
     @Test func putStoresUnderTheGivenIdAndConflictsAreRefused() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let id = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000001"
         try await lrs.test(.router) { client in
             let put = try await client.execute(
@@ -67,7 +67,7 @@ struct StatementResourceTests {
     /// rules turned its timestamp's offset into UTC, so `format=ids` and `canonical` disagreed
     /// with `exact`.
     @Test func everyFormatKeepsA103TimestampAsSent() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let id = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c0000aa"
         try await lrs.test(.router) { client in
             let put = try await client.execute(
@@ -83,7 +83,7 @@ struct StatementResourceTests {
     }
 
     @Test func anInvalidStatementInABatchNamesItsIndexAndPathAndStoresNothing() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let batch = "[" + statementJSON(actor: "bo") + #",{"actor":{"mbox":"bo@example.com"},"verb":{"id":"urn:v"},"object":{"id":"urn:o"}}]"#
             let response = try await client.execute(
@@ -99,7 +99,7 @@ struct StatementResourceTests {
     }
 
     @Test func rejectsWhatIsNotAStatementRequest() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let noVersion = try await client.execute(
                 uri: "/xapi/statements", method: .get, headers: lrs.headers(version: nil))
@@ -131,7 +131,7 @@ struct StatementResourceTests {
     }
 
     @Test func authenticationAndScopes() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             var anonymous = HTTPFields()
             anonymous[Self.versionHeader] = "1.0.3"
@@ -146,14 +146,14 @@ struct StatementResourceTests {
             #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: garbage).status == .unauthorized)
             let forbidden = try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers(lrs.reader))
             #expect(forbidden.status == .forbidden)
-            try lrs.credentials.revoke(key: lrs.writer.credential.key)
+            try await lrs.credentials.revoke(key: lrs.writer.credential.key)
             #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers()).status == .unauthorized)
         }
     }
 
     @Test func readMineSeesOnlyItsOwnStatements() async throws {
-        let lrs = try TestLRS()
-        let mine = try lrs.credentials.create(name: "one course", scopes: [.statementsWrite, .statementsReadMine])
+        let lrs = try await TestLRS()
+        let mine = try await lrs.credentials.create(name: "one course", scopes: [.statementsWrite, .statementsReadMine])
         try await lrs.test(.router) { client in
             let other = try #require(try json(try await client.execute(
                 uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(statementJSON(actor: "bo")))) as? [String])
@@ -169,7 +169,7 @@ struct StatementResourceTests {
     }
 
     @Test func voidedStatementsAreReachableOnlyByVoidedStatementId() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let target = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000003"
         try await lrs.test(.router) { client in
             _ = try await client.execute(
@@ -184,7 +184,7 @@ struct StatementResourceTests {
     }
 
     @Test func moreLinksPageThroughEverything() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let batch = "[" + (0..<7).map { statementJSON(actor: "p\($0)") }.joined(separator: ",") + "]"
             _ = try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(batch))
@@ -201,7 +201,7 @@ struct StatementResourceTests {
     }
 
     @Test func browserContentMayCallCrossOrigin() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             var preflight = HTTPFields()
             preflight[.origin] = "https://content.example.com"
@@ -218,7 +218,7 @@ struct StatementResourceTests {
     }
 
     @Test func oversizedBodiesAreRefusedWith413() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let huge = ByteBuffer(repeating: UInt8(ascii: " "), count: (16 << 20) + 1)
             let response = try await client.execute(
@@ -229,7 +229,7 @@ struct StatementResourceTests {
     }
 
     @Test func alternateRequestSyntaxStandsForTheRealRequest() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         let id = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000010"
         let authorization = try #require(lrs.headers()[.authorization])
         @Sendable func form(_ fields: [(String, String)]) -> ByteBuffer {
@@ -261,7 +261,7 @@ struct StatementResourceTests {
     }
 
     @Test func unknownResourcesAnswerWithAJSONError() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let response = try await client.execute(uri: "/xapi/nothing-here", method: .get, headers: lrs.headers())
             #expect(response.status == .notFound)
@@ -271,7 +271,7 @@ struct StatementResourceTests {
     }
 
     @Test func headAnswersLikeGetWithoutABody() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let head = try await client.execute(uri: "/xapi/statements", method: .head, headers: lrs.headers())
             #expect(head.status == .ok)
@@ -280,7 +280,7 @@ struct StatementResourceTests {
     }
 
     @Test func aboutListsVersionsForTheClient() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let plain = try await client.execute(uri: "/xapi/about", method: .get)
             #expect(plain.status == .ok)

@@ -28,7 +28,7 @@ struct XAPIVersionsAndConformanceTests {
 
     @Test(arguments: [TestingSetup.router, .live])
     func aServerFor1_0_3AloneLabelsAndListsOnly1_0_3(setup: TestingSetup) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(setup, xapiVersions: try #require(ServedXAPIVersions(parsing: "1.0.3"))) { client in
             let unlabelled = try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers(version: nil))
             #expect(unlabelled.status == .badRequest)
@@ -49,7 +49,7 @@ struct XAPIVersionsAndConformanceTests {
     }
 
     @Test func theDefaultServerLabelsUnversionedRequests2_0_0() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let unlabelled = try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers(version: nil))
             #expect(unlabelled.status == .badRequest)
@@ -61,7 +61,7 @@ struct XAPIVersionsAndConformanceTests {
 
     @Test(arguments: ["1.0.3", "2.0.0"])
     func everyStatementResponseSaysHowCurrentItIs(version: String) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let unknownId = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c0000ff"
             let cases: [(String, HTTPRequest.Method, String?, HTTPResponse.Status)] = [
@@ -82,7 +82,7 @@ struct XAPIVersionsAndConformanceTests {
     }
 
     @Test func anIdentifiedGroupIsNotAnAuthority() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let members = #"[{"mbox":"mailto:app@example.com"},{"account":{"homePage":"https://e.com","name":"ann"}}]"#
             let identified = statementJSON(
@@ -100,7 +100,7 @@ struct XAPIVersionsAndConformanceTests {
 
     @Test(arguments: [("1.0.3", "1.0"), ("2.0.0", "2.0"), ("2.0.0", "1.0")])
     func aStatementVersionWithoutPatchIsAccepted(header: String, statementVersion: String) async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let id = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000010"
             let put = try await client.execute(
@@ -114,7 +114,7 @@ struct XAPIVersionsAndConformanceTests {
     }
 
     @Test func idsFormatDropsAnActivitysObjectType() async throws {
-        let lrs = try TestLRS()
+        let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             let id = "6e1f0001-7c2a-4d4b-9a2e-2f9b1c000011"
             let statement = #"""

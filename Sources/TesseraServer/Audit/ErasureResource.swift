@@ -1,11 +1,11 @@
 import Hummingbird
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// `DELETE /admin/agents?agent=…` (scope `admin`): erases a person (docs/audit.md "Erasure")
 /// and answers with the audit log entry that records what was removed.
 struct ErasureResource {
-    let store: SQLiteStore
+    let store: any LRSStore
 
     func register(on router: Router<XAPIRequestContext>) {
         router.delete("/admin/agents") { request, context in try await erase(request, context) }

@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import TesseraCrypto
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// `/export/statements`: every stored statement (or those a filter admits) as NDJSON, each
@@ -12,7 +12,7 @@ import XAPI
 /// (scope `all/read`). `/export/public-key`: the public half of the key that signs export manifests,
 /// for anyone who checks them (no credential needed).
 struct ExportResource {
-    let store: SQLiteStore
+    let store: any LRSStore
     let signingKey: Ed25519Key?
 
     /// The `/xapi/about` extension carrying the same key (raw, base64).
@@ -20,11 +20,11 @@ struct ExportResource {
 
     func register(on router: Router<XAPIRequestContext>) {
         router.getAndHead("/export/public-key") { _, _ in try publicKey() }
-        router.get("/export/statements") { request, context in try statements(request, context) }
-        router.get("/export/audit-log") { _, context in try auditLog(context) }
+        router.get("/export/statements") { request, context in try await statements(request, context) }
+        router.get("/export/audit-log") { _, context in try await auditLog(context) }
     }
 
-    private func statements(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+    private func statements(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         _ = try context.require(.allRead)
         let parameters = try QueryParameters(request)
         try Parameters.rejectUnknown(parameters, known: ExportFilter.parameterNames.union(["format", "columns"]), resource: "/export/statements")
@@ -37,24 +37,24 @@ struct ExportResource {
         } catch {
             throw XAPIError.badParameter(error.path, error.message)
         }
-        let cursor = try ExportCursor(store, filter: filter)
+        let cursor = try await ExportCursor(store, filter: filter)
         var headers = HTTPFields()
         headers[.contentType] = format.contentType
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var cursor = cursor
             if !format.header.isEmpty { try await writer.write(ByteBuffer(bytes: format.header)) }
-            while let records = try cursor.next() {
+            while let records = try await cursor.next() {
                 try await writer.write(ByteBuffer(bytes: format.encode(records)))
             }
             try await writer.finish(nil)
         })
     }
 
-    private func auditLog(_ context: XAPIRequestContext) throws -> Response {
+    private func auditLog(_ context: XAPIRequestContext) async throws -> Response {
         _ = try context.require(.allRead)
         var headers = HTTPFields()
         headers[.contentType] = "application/x-ndjson"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try store.auditLog().flatMap(\.line))))
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try await store.auditLog().flatMap(\.line))))
     }
 
     private func publicKey() throws -> Response {

@@ -1,5 +1,5 @@
 import TesseraAnalytics
-import TesseraStore
+import TesseraLRS
 
 /// The dashboard page for one report: filters, headline figures and the five charts, each
 /// with a caption that says what it counts, or an explanation when there is nothing to show.

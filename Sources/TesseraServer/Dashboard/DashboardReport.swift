@@ -1,5 +1,5 @@
 import TesseraAnalytics
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// What the dashboard's filters ask for: `from`, `to` and `cohort` are dates (YYYY-MM-DD);
@@ -61,13 +61,13 @@ struct DashboardReport {
     static let behaviorWindowDays = 90
 
     /// Reads the report; a program filter that the catalog does not know is an `Invalid`.
-    static func load(_ filters: DashboardFilters, from store: SQLiteStore, today: Day) throws -> DashboardReport {
-        let stored = try store.learningDays()
+    static func load(_ filters: DashboardFilters, from store: any LRSStore, today: Day) async throws -> DashboardReport {
+        let stored = try await store.learningDays()
         let to = filters.to ?? stored?.upperBound ?? today
         let from = filters.from ?? min(stored?.lowerBound ?? Day(ordinal: to.ordinal - 29), to)
         let cohort = filters.cohort ?? Day(ordinal: from.ordinal + (to.ordinal - from.ordinal) / 2)
         let team = filters.team, program = filters.program
-        let proficiency = try store.proficiencyReport(asOf: to.endMilliseconds, skill: nil, team: team)
+        let proficiency = try await store.proficiencyReport(asOf: to.endMilliseconds, skill: nil, team: team)
         let catalog = proficiency?.catalog
         let programSkills: Set<String>?
         if let program {
@@ -78,19 +78,19 @@ struct DashboardReport {
         } else {
             programSkills = nil
         }
-        let outcomes = try store.outcomes(
+        let outcomes = try await store.outcomes(
             program: program, from: from.startMilliseconds, to: to.endMilliseconds, windowDays: behaviorWindowDays, team: team)
-        let knowledge = try store.knowledgeRetention(skill: nil, minDays: KnowledgeRetention.defaultMinDays, team: team)
+        let knowledge = try await store.knowledgeRetention(skill: nil, minDays: KnowledgeRetention.defaultMinDays, team: team)
         var employees: EmployeeRetention?
-        if cohort < to, let report = try store.employeeRetention(
+        if cohort < to, let report = try await store.employeeRetention(
             program: program, from: cohort.endMilliseconds, to: to.endMilliseconds, byTeam: team != nil) {
             employees = team == nil ? report.rows.first : report.rows.first { $0.team == team }
         }
-        let roster = try store.teamNames()
+        let roster = try await store.teamNames()
         return DashboardReport(
             from: from, to: to, cohort: cohort, filters: filters, teams: roster + [Roster.unassignedTeam], catalog: catalog,
             hasRoster: !roster.isEmpty,
-            volume: try store.statementVolume(from: from, to: to, team: team, program: program),
+            volume: try await store.statementVolume(from: from, to: to, team: team, program: program),
             proficiency: (proficiency?.rows ?? []).filter { programSkills?.contains($0.skill) ?? true },
             outcomes: outcomes?.outcomes ?? [],
             knowledge: (knowledge?.rows ?? []).filter { programSkills?.contains($0.skill) ?? true },

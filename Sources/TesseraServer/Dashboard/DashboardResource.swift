@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import TesseraAnalytics
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// The L&D dashboard (docs/dashboard.md): `GET /dashboard` (the page; filters `from`, `to`,
@@ -10,8 +10,8 @@ import XAPI
 /// cookie) and `POST /dashboard/logout`. The credential must allow `analytics/read`; these
 /// paths skip Basic authentication and the JSON error bodies, and answer HTML.
 struct DashboardResource: Sendable {
-    let store: SQLiteStore
-    let credentials: CredentialStore
+    let store: any LRSStore
+    let credentials: Credentials
     let session: DashboardSession
     /// Shared with Basic authentication, so that both count the same failures.
     let signInCheck: SignInCheck
@@ -20,7 +20,7 @@ struct DashboardResource: Sendable {
     static func serves(_ path: String) -> Bool { path == "/dashboard" || path.hasPrefix("/dashboard/") }
 
     func register(on router: Router<XAPIRequestContext>) {
-        router.getAndHead("/dashboard") { request, context in try page(request, context) }
+        router.getAndHead("/dashboard") { request, context in try await page(request, context) }
         router.getAndHead("/dashboard/login") { _, _ in Self.html(.ok, DashboardLayout.signIn(message: nil)) }
         router.post("/dashboard/login") { request, context in try await signIn(request, context) }
         router.post("/dashboard/logout") { request, _ in
@@ -28,8 +28,8 @@ struct DashboardResource: Sendable {
         }
     }
 
-    private func page(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
-        guard let credential = try signedIn(request) else {
+    private func page(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        guard let credential = try await signedIn(request) else {
             let stale = DashboardSession.cookie(in: request.headers[.cookie]) != nil
             return Self.redirect(to: "/dashboard/login", cookie: stale ? DashboardSession.setCookie(nil, secure: Self.isHTTPS(request)) : nil)
         }
@@ -43,7 +43,7 @@ struct DashboardResource: Sendable {
             return Self.html(.badRequest, DashboardPage.render(nil, filters: DashboardFilters(), credentialName: credential.name, problem: invalid))
         }
         do {
-            let report = try DashboardReport.load(filters, from: store, today: Day(containing: XAPITimestamp.now().milliseconds))
+            let report = try await DashboardReport.load(filters, from: store, today: Day(containing: XAPITimestamp.now().milliseconds))
             return Self.html(.ok, DashboardPage.render(report, filters: filters, credentialName: credential.name, problem: nil))
         } catch let invalid as DashboardFilters.Invalid {
             return Self.html(.badRequest, DashboardPage.render(nil, filters: filters, credentialName: credential.name, problem: invalid))
@@ -51,10 +51,10 @@ struct DashboardResource: Sendable {
     }
 
     /// The credential of a valid session cookie, while it is active and may read analytics.
-    private func signedIn(_ request: Request) throws -> Credential? {
+    private func signedIn(_ request: Request) async throws -> Credential? {
         guard let value = DashboardSession.cookie(in: request.headers[.cookie]),
             let key = session.credentialKey(from: value, now: XAPITimestamp.now().seconds),
-            let credential = try credentials.active(key: key), Self.mayRead(credential)
+            let credential = try await credentials.active(key: key), Self.mayRead(credential)
         else { return nil }
         return credential
     }
@@ -75,7 +75,7 @@ struct DashboardResource: Sendable {
             return Self.html(.badRequest, DashboardLayout.signIn(message: "Enter a key and a secret."))
         }
         let credential: Credential
-        switch try signInCheck.check(key: key, secret: secret) {
+        switch try await signInCheck.check(key: key, secret: secret) {
         case .accepted(let accepted):
             credential = accepted
         case .refused:

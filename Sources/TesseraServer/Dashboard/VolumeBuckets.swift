@@ -1,5 +1,5 @@
 import TesseraAnalytics
-import TesseraStore
+import TesseraLRS
 
 /// Daily statement counts gathered into at most about sixty columns: days for a period of up
 /// to 62 days, weeks (from Monday) up to 62 weeks, months beyond. Empty buckets are kept so

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import TesseraStore
+import TesseraLRS
 
 /// HTTP Basic authentication (`SignInCheck`). A request without credentials, or
 /// with wrong or malformed ones, gets 401 with a `WWW-Authenticate` challenge. A key with too
@@ -27,7 +27,7 @@ struct BasicAuthMiddleware: RouterMiddleware {
             throw XAPIError(.unauthorized, "the Authorization header must be Basic base64(key:secret)", headers: challenge)
         }
         let credential: Credential
-        switch try signIn.check(key: key, secret: secret) {
+        switch try await signIn.check(key: key, secret: secret) {
         case .accepted(let accepted): credential = accepted
         case .refused: throw XAPIError(.unauthorized, "unknown key, wrong secret, or revoked credential", headers: challenge)
         case .locked(let wait): throw XAPIError.tooManyRequests("too many failed sign-ins with this key", retryAfter: wait)

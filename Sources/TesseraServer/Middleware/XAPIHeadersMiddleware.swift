@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// Negotiates `X-Experience-API-Version` among the versions served and puts it on every
@@ -45,7 +45,7 @@ struct XAPIHeadersMiddleware: RouterMiddleware {
             }
         } catch let error as XAPIError {
             response = Self.response(for: error)
-        } catch let error as SQLiteError where error.isFull {
+        } catch StoreError.storageFull {
             // Any write (statements, documents, catalogs): refused whole, and worth retrying
             // once the operator has made room.
             response = Self.response(for: XAPIError(

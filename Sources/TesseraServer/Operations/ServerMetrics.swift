@@ -1,5 +1,5 @@
 import Prometheus
-import TesseraStore
+import TesseraLRS
 
 /// The server's Prometheus metrics (`GET /metrics`, docs/operations.md): requests and their
 /// latency by route, statements stored, the writer's queue depth and group-commit sizes, and
@@ -63,8 +63,8 @@ public final class ServerMetrics: WriterObserver {
     }
 
     /// The exposition text, with the database size read now.
-    func exposition(databaseBytes: Int64) -> [UInt8] {
-        databaseSize.set(databaseBytes)
+    func exposition(databaseBytes: Int64?) -> [UInt8] {
+        if let databaseBytes { databaseSize.set(databaseBytes) }
         return registry.emitToBuffer()
     }
 }

@@ -1,18 +1,18 @@
 import Hummingbird
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// `/xapi/activities`: the Activity object for an id, with the canonical definition merged
 /// from the statements of credentials allowed to define activities. An activity nobody has
 /// defined still gets an Activity object (its id alone).
 struct ActivitiesResource: Sendable {
-    let store: SQLiteStore
+    let store: any LRSStore
 
     func register(on router: Router<XAPIRequestContext>) {
-        router.getAndHead("/xapi/activities") { request, context in try get(request, context) }
+        router.getAndHead("/xapi/activities") { request, context in try await get(request, context) }
     }
 
-    private func get(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+    private func get(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         _ = try context.require(anyOf: [.statementsReadMine, .allRead, .define, .state, .profile])
         let parameters = try QueryParameters(request)
         try Parameters.rejectUnknown(parameters, known: ["activityId"], resource: "the Activities resource")
@@ -23,7 +23,7 @@ struct ActivitiesResource: Sendable {
         writer.string("Activity")
         writer.key("id")
         writer.string(id)
-        if let definition = try store.activityDefinition(id) {
+        if let definition = try await store.activityDefinitions([id])[id] {
             writer.key("definition")
             writer.rawValue(definition)
         }

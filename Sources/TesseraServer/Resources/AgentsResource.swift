@@ -1,5 +1,5 @@
 import Hummingbird
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// `/xapi/agents`: the Person object for an agent. Tessera does not link identities, so the

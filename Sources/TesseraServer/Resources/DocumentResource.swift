@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// The document resources — `/xapi/activities/state`, `/xapi/activities/profile` and
@@ -9,7 +9,7 @@ import XAPI
 /// an ETag and Last-Modified on every document, and If-Match / If-None-Match checked in the
 /// same transaction as the change.
 struct DocumentResource: Sendable {
-    let store: SQLiteStore
+    let store: any LRSStore
 
     /// How one of the three resources names its documents.
     struct Kind: Sendable {
@@ -43,7 +43,7 @@ struct DocumentResource: Sendable {
 
     func register(on router: Router<XAPIRequestContext>) {
         for kind in Self.kinds {
-            router.getAndHead(kind.path) { request, context in try get(kind, request, context) }
+            router.getAndHead(kind.path) { request, context in try await get(kind, request, context) }
             router.put(kind.path) { request, context in try await change(kind, .put, request, context) }
             router.post(kind.path) { request, context in try await change(kind, .post, request, context) }
             router.delete(kind.path) { request, context in try await change(kind, .delete, request, context) }
@@ -52,7 +52,7 @@ struct DocumentResource: Sendable {
 
     // MARK: Reading
 
-    private func get(_ kind: Kind, _ request: Request, _ context: XAPIRequestContext) throws -> Response {
+    private func get(_ kind: Kind, _ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         _ = try context.require(anyOf: [kind.scope, .allRead])
         let parameters = try QueryParameters(request)
         try Parameters.rejectUnknown(parameters, known: kind.known, resource: kind.name)
@@ -61,14 +61,14 @@ struct DocumentResource: Sendable {
             let since = try parameters["since"].map { try Parameters.timestamp($0, "since", version: context.version) }
             var writer = JSONWriter(capacity: 256)
             writer.beginArray()
-            for id in try store.documentIDs(scope, since: since) { writer.string(id) }
+            for id in try await store.documentIDs(scope, since: since) { writer.string(id) }
             writer.endArray()
             return Response.json(.ok, writer.bytes)
         }
         if parameters["since"] != nil {
             throw XAPIError.badParameter("since", "applies to the list of ids; it cannot be combined with \(kind.idParameter)")
         }
-        guard let document = try store.document(scope, id: id) else {
+        guard let document = try await store.document(scope, id: id) else {
             throw XAPIError(.notFound, "no document with \(kind.idParameter) \"\(id)\"")
         }
         var headers: HTTPFields = [.contentType: document.contentType, .eTag: "\"\(document.etag)\""]

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// The Statement resource's GET parameters, validated to the standards of statement values.

@@ -1,20 +1,20 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// `/xapi/statements`: PUT one statement, POST one or a batch, GET by id or by query.
 struct StatementResource: Sendable {
     static let path = "/xapi/statements"
 
-    let store: SQLiteStore
+    let store: any LRSStore
     let authorityHomePage: String
 
     func register(on router: Router<XAPIRequestContext>) {
         router.put(RouterPath(Self.path)) { request, context in try await put(request, context) }
         router.post(RouterPath(Self.path)) { request, context in try await post(request, context) }
-        router.getAndHead(RouterPath(Self.path)) { request, context in try get(request, context) }
+        router.getAndHead(RouterPath(Self.path)) { request, context in try await get(request, context) }
     }
 
     // MARK: Writing
@@ -77,7 +77,7 @@ struct StatementResource: Sendable {
 
     // MARK: Reading
 
-    private func get(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+    private func get(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         let credential = try context.require(.statementsReadMine)
         let languages = StatementQueryParameters.languages(request.headers[.acceptLanguage])
         var parameters = try StatementQueryParameters(request, version: context.version, languages: languages)
@@ -87,16 +87,16 @@ struct StatementResource: Sendable {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[XAPIHeadersMiddleware.consistentThroughHeader] = XAPITimestamp.now().text
         if let id = parameters.statementID ?? parameters.voidedStatementID {
-            guard let found = try store.statement(id: id, voided: parameters.voidedStatementID != nil, authority: mine) else {
+            guard let found = try await store.statement(id: id, voided: parameters.voidedStatementID != nil, authority: mine) else {
                 throw XAPIError(.notFound, "no statement with id \(id)")
             }
             headers[.lastModified] = found.stored.httpDate
-            return try respond(formatted([found.body], parameters.format)[0], headers, attachments: parameters.attachments, of: [found.body])
+            return try await respond(formatted([found.body], parameters.format)[0], headers, attachments: parameters.attachments, of: [found.body])
         }
-        let page = try store.query(parameters.query)
+        let page = try await store.query(parameters.query)
         headers[.lastModified] = page.lastStored?.httpDate
         var bytes = Array(#"{"statements":["#.utf8)
-        for (index, body) in try formatted(page.statements, parameters.format).enumerated() {
+        for (index, body) in try await formatted(page.statements, parameters.format).enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             bytes += body
         }
@@ -105,12 +105,12 @@ struct StatementResource: Sendable {
         writer.string(page.next.map { moreLink(request, after: $0) } ?? "")
         bytes += writer.bytes
         bytes.append(UInt8(ascii: "}"))
-        return try respond(bytes, headers, attachments: parameters.attachments, of: page.statements)
+        return try await respond(bytes, headers, attachments: parameters.attachments, of: page.statements)
     }
 
     /// The JSON result alone, or with `attachments` a multipart/mixed response: the JSON
     /// first, then the stored content of each attachment of `statements`, once per hash.
-    private func respond(_ json: [UInt8], _ headers: HTTPFields, attachments: Bool, of statements: [[UInt8]]) throws -> Response {
+    private func respond(_ json: [UInt8], _ headers: HTTPFields, attachments: Bool, of statements: [[UInt8]]) async throws -> Response {
         guard attachments else {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json)))
         }
@@ -125,7 +125,7 @@ struct StatementResource: Sendable {
         var body = ByteBuffer()
         body.writeString("--\(boundary)\r\nContent-Type: application/json\r\n\r\n")
         body.writeBytes(json)
-        for attachment in try store.attachments(hashes) {
+        for attachment in try await store.attachments(hashes) {
             body.writeString("\r\n--\(boundary)\r\nContent-Type: \(attachment.contentType)\r\n")
             body.writeString("Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: \(attachment.sha2)\r\n\r\n")
             body.writeBytes(attachment.content)
@@ -139,14 +139,14 @@ struct StatementResource: Sendable {
     /// Stored statements in `format`: as stored for `exact`; re-encoded for `ids`; for
     /// `canonical`, each Activity with the LRS's canonical definition where it has one (else the
     /// definition the statement carried) and language maps reduced to the best language.
-    private func formatted(_ bodies: [[UInt8]], _ format: StatementFormat) throws -> [[UInt8]] {
+    private func formatted(_ bodies: [[UInt8]], _ format: StatementFormat) async throws -> [[UInt8]] {
         guard format != .exact else { return bodies }
         let statements = bodies.map(StatementReader.readStored)
         guard case .canonical = format else {
             return zip(bodies, statements).map { body, statement in statement?.encoded(format: format) ?? body }
         }
         let ids = statements.reduce(into: Set<String>()) { ids, statement in ids.formUnion(statement?.activityIDs ?? []) }
-        let definitions = try store.activityDefinitions(ids).compactMapValues(StatementReader.readActivityDefinition)
+        let definitions = try await store.activityDefinitions(Array(ids)).compactMapValues(StatementReader.readActivityDefinition)
         return zip(bodies, statements).map { body, statement in
             statement?.replacingActivityDefinitions { definitions[$0] }.encoded(format: format) ?? body
         }

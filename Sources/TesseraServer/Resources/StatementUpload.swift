@@ -1,6 +1,6 @@
 import Hummingbird
 import TesseraCrypto
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// The body of a statement PUT or POST: JSON, or multipart/mixed with the statements in the

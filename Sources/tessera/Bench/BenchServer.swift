@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 
 /// A `tessera serve` child process on 127.0.0.1 for the HTTP benchmarks. The server runs apart
 /// from the load generator so that its memory is its own.
@@ -15,7 +16,7 @@ final class BenchServer: @unchecked Sendable {
     /// benchmark's credential) and waits until it answers. The background integrity check is
     /// off: it reads the whole file once after start, which would weigh on the first figures.
     init(database: String, durability: String, analytics: Bool = true) async throws {
-        if FileManager.default.fileExists(atPath: database) { try Self.admit(database: database) }
+        if FileManager.default.fileExists(atPath: database) { try await Self.admit(database: database) }
         port = Int.random(in: 20_000..<40_000)
         process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -41,10 +42,10 @@ final class BenchServer: @unchecked Sendable {
 
     /// Adds the benchmark's admin credential to the existing store at `database` unless it holds
     /// it already (a new store gets it from the server's first start).
-    private static func admit(database: String) throws {
-        let credentials = try CredentialStore(path: database)
-        guard try credentials.active(key: key) == nil else { return }
-        _ = try credentials.create(name: "bench", scopes: [.admin], key: key, secret: secret)
+    private static func admit(database: String) async throws {
+        let credentials = Credentials(repository: try SQLiteCredentialRepository(path: database))
+        guard try await credentials.active(key: key) == nil else { return }
+        _ = try await credentials.create(name: "bench", scopes: [.admin], key: key, secret: secret)
     }
 
     /// Runs `body` with a keep-alive connection to the server.

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import TesseraSamples
-import TesseraStore
+import TesseraLRS
+import TesseraSQLite
 import XAPI
 
 /// `tessera bench query`: latency of the Statement resource's query set on a loaded store.

@@ -2,19 +2,19 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import TesseraAnalytics
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// The analytics measures (DESIGN.md "Analytics contract"): JSON by default, CSV with
 /// `format=csv` or `Accept: text/csv`; scope `analytics/read`.
 struct AnalyticsResource: Sendable {
-    let store: SQLiteStore
+    let store: any LRSStore
 
     func register(on router: Router<XAPIRequestContext>) {
-        router.getAndHead("/analytics/proficiency") { request, context in try proficiency(request, context) }
-        router.getAndHead("/analytics/outcomes") { request, context in try outcomes(request, context) }
-        router.getAndHead("/analytics/retention/knowledge") { request, context in try knowledgeRetention(request, context) }
-        router.getAndHead("/analytics/retention/employees") { request, context in try employeeRetention(request, context) }
+        router.getAndHead("/analytics/proficiency") { request, context in try await proficiency(request, context) }
+        router.getAndHead("/analytics/outcomes") { request, context in try await outcomes(request, context) }
+        router.getAndHead("/analytics/retention/knowledge") { request, context in try await knowledgeRetention(request, context) }
+        router.getAndHead("/analytics/retention/employees") { request, context in try await employeeRetention(request, context) }
     }
 
     /// The request's parameters, checked against `known`, and the output format.
@@ -29,13 +29,13 @@ struct AnalyticsResource: Sendable {
         XAPIError(.notFound, "no catalog has been loaded: analytics need one (PUT /analytics/catalog)")
     }
 
-    private func outcomes(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+    private func outcomes(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         let (parameters, format) = try read(request, context, known: ["program", "from", "to", "windowDays", "team"], path: "/analytics/outcomes")
         let from = try parameters["from"].map { try Self.time($0, "from", endOfDay: false) }
         let to = try parameters["to"].map { try Self.time($0, "to", endOfDay: true) } ?? XAPITimestamp.now().milliseconds
         let windowDays = try Self.days(parameters["windowDays"], "windowDays", default: 90)
         let program = try parameters["program"].map { try Parameters.iri($0, "program") }
-        guard let report = try store.outcomes(program: program, from: from ?? Int64.min, to: to, windowDays: windowDays, team: parameters["team"]) else {
+        guard let report = try await store.outcomes(program: program, from: from ?? Int64.min, to: to, windowDays: windowDays, team: parameters["team"]) else {
             throw Self.noCatalog()
         }
         if let program, !report.catalog.programs.contains(where: { $0.id == program }) {
@@ -93,11 +93,11 @@ struct AnalyticsResource: Sendable {
         }
     }
 
-    private func knowledgeRetention(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+    private func knowledgeRetention(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         let (parameters, format) = try read(request, context, known: ["skill", "minDays", "team"], path: "/analytics/retention/knowledge")
         let skill = try parameters["skill"].map { try Parameters.iri($0, "skill") }
         let minDays = try Self.days(parameters["minDays"], "minDays", default: KnowledgeRetention.defaultMinDays)
-        guard let report = try store.knowledgeRetention(skill: skill, minDays: minDays, team: parameters["team"]) else { throw Self.noCatalog() }
+        guard let report = try await store.knowledgeRetention(skill: skill, minDays: minDays, team: parameters["team"]) else { throw Self.noCatalog() }
         let names = Dictionary(report.catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         switch format {
         case .csv:
@@ -132,7 +132,7 @@ struct AnalyticsResource: Sendable {
         }
     }
 
-    private func employeeRetention(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+    private func employeeRetention(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         let (parameters, format) = try read(request, context, known: ["from", "to", "program", "by"], path: "/analytics/retention/employees")
         let from = try Self.time(Parameters.required(parameters, "from", for: "(the start of the period)"), "from", endOfDay: true)
         let to = try parameters["to"].map { try Self.time($0, "to", endOfDay: true) } ?? XAPITimestamp.now().milliseconds
@@ -144,7 +144,7 @@ struct AnalyticsResource: Sendable {
         case let other?: throw XAPIError.badParameter("by", "can only be team, got \"\(other)\"")
         }
         let program = try parameters["program"].map { try Parameters.iri($0, "program") }
-        guard let report = try store.employeeRetention(program: program, from: from, to: to, byTeam: byTeam) else {
+        guard let report = try await store.employeeRetention(program: program, from: from, to: to, byTeam: byTeam) else {
             throw Self.noCatalog()
         }
         if let program, !report.catalog.programs.contains(where: { $0.id == program }) {
@@ -221,11 +221,11 @@ struct AnalyticsResource: Sendable {
         return days
     }
 
-    private func proficiency(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+    private func proficiency(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         let (parameters, format) = try read(request, context, known: ["asOf", "skill", "team"], path: "/analytics/proficiency")
         let asOf = try parameters["asOf"].map { try Self.time($0, "asOf", endOfDay: true) }
         let skill = try parameters["skill"].map { try Parameters.iri($0, "skill") }
-        guard let report = try store.proficiencyReport(asOf: asOf, skill: skill, team: parameters["team"]) else {
+        guard let report = try await store.proficiencyReport(asOf: asOf, skill: skill, team: parameters["team"]) else {
             throw Self.noCatalog()
         }
         let names = Dictionary(report.catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })

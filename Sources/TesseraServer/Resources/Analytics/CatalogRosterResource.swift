@@ -2,19 +2,19 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import TesseraAnalytics
-import TesseraStore
+import TesseraLRS
 import XAPI
 
 /// `/analytics/catalog` and `/analytics/roster`: what the organisation's learning means and who
 /// its people are. Loading needs `admin`; reading `admin` or `analytics/read`.
 struct CatalogRosterResource: Sendable {
-    let store: SQLiteStore
+    let store: any LRSStore
 
     func register(on router: Router<XAPIRequestContext>) {
         router.put("/analytics/catalog") { request, context in try await putCatalog(request, context) }
-        router.getAndHead("/analytics/catalog") { request, context in try getCatalog(request, context) }
+        router.getAndHead("/analytics/catalog") { request, context in try await getCatalog(request, context) }
         router.put("/analytics/roster") { request, context in try await putRoster(request, context) }
-        router.getAndHead("/analytics/roster") { request, context in try getRoster(request, context) }
+        router.getAndHead("/analytics/roster") { request, context in try await getRoster(request, context) }
     }
 
     private func putCatalog(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
@@ -28,10 +28,10 @@ struct CatalogRosterResource: Sendable {
         return Response(status: .noContent)
     }
 
-    private func getCatalog(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+    private func getCatalog(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         _ = try context.require(anyOf: [.admin, .analyticsRead])
         try Parameters.rejectUnknown(try QueryParameters(request), known: [], resource: "GET /analytics/catalog")
-        guard let catalog = try store.catalog() else {
+        guard let catalog = try await store.catalog() else {
             throw XAPIError(.notFound, "no catalog has been loaded (PUT /analytics/catalog or tessera catalog load)")
         }
         return Response.json(.ok, catalog.json())
@@ -51,11 +51,11 @@ struct CatalogRosterResource: Sendable {
         return Response(status: .noContent)
     }
 
-    private func getRoster(_ request: Request, _ context: XAPIRequestContext) throws -> Response {
+    private func getRoster(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         _ = try context.require(anyOf: [.admin, .analyticsRead])
         let parameters = try QueryParameters(request)
         try Parameters.rejectUnknown(parameters, known: ["format"], resource: "GET /analytics/roster")
-        let roster = try store.roster()
+        let roster = try await store.roster()
         switch try ResultFormat(request, parameters) {
         case .json: return Response.json(.ok, roster.json())
         case .csv: return ResultFormat.csvResponse(roster.csv())

@@ -1,0 +1,68 @@
+import XAPI
+
+/// An API credential: a key, a name, scopes. The secret is never stored, only its hash.
+public struct Credential: Sendable, Equatable {
+    /// The public half (Basic auth user name).
+    public let key: String
+    /// A label for people ("Storyline courses", "LMS bridge").
+    public let name: String
+    /// What it may do.
+    public let scopes: Set<Scope>
+    /// When it was created.
+    public let created: XAPITimestamp
+    /// When it was revoked, if it was.
+    public let revoked: XAPITimestamp?
+
+    /// Creates a credential.
+    public init(key: String, name: String, scopes: Set<Scope>, created: XAPITimestamp, revoked: XAPITimestamp?) {
+        self.key = key
+        self.name = name
+        self.scopes = scopes
+        self.created = created
+        self.revoked = revoked
+    }
+
+    /// True when one of its scopes grants `scope`.
+    public func allows(_ scope: Scope) -> Bool {
+        scopes.contains { $0.grants(scope) }
+    }
+
+    /// The Agent written as `authority` into the statements it stores: an account on
+    /// `homePage` named by the key.
+    public func authority(homePage: String) -> Agent {
+        Agent(name: name, identifier: .account(homePage: homePage, name: key), declaresObjectType: true)
+    }
+}
+
+/// A credential as created: the only moment the secret exists outside its holder.
+public struct IssuedCredential: Sendable {
+    /// The stored credential.
+    public let credential: Credential
+    /// The secret, to show once.
+    public let secret: String
+
+    /// Pairs a credential with its secret.
+    public init(credential: Credential, secret: String) {
+        self.credential = credential
+        self.secret = secret
+    }
+}
+
+/// A credential as a repository keeps it: the credential and how to check a secret against it.
+public struct StoredCredential: Sendable {
+    public let credential: Credential
+    /// The PBKDF2 salt.
+    public let salt: [UInt8]
+    /// The PBKDF2 iteration count it was hashed with.
+    public let iterations: Int
+    /// PBKDF2-HMAC-SHA256 of the secret.
+    public let secretHash: [UInt8]
+
+    /// Creates a stored credential.
+    public init(credential: Credential, salt: [UInt8], iterations: Int, secretHash: [UInt8]) {
+        self.credential = credential
+        self.salt = salt
+        self.iterations = iterations
+        self.secretHash = secretHash
+    }
+}

@@ -1,0 +1,80 @@
+import NIOPosix
+import Synchronization
+import TesseraCrypto
+import XAPI
+
+/// API credentials over any repository: creation (the secret hashed once, shown once),
+/// revocation, and Basic-auth verification with a short-lived cache of verified secrets, so
+/// that a request costs a SHA-256, not a PBKDF2. Key derivation runs on a thread pool, never on
+/// Swift's cooperative threads, and no lock is held while it runs.
+public final class Credentials: Sendable {
+    private let repository: any CredentialRepository
+    private let hashing: NIOThreadPool
+    private let verified = Mutex<[String: Verified]>([:])
+    /// How long a verified secret is trusted before the repository is asked again (revocations
+    /// made by another process or node take effect within this time).
+    public static let cacheLifetime: Duration = .seconds(30)
+
+    private struct Verified {
+        let secretDigest: [UInt8]
+        let credential: Credential
+        let at: ContinuousClock.Instant
+    }
+
+    /// Credentials kept by `repository`; secrets are hashed on `hashing` (a shared pool by default).
+    public init(repository: any CredentialRepository, hashing: NIOThreadPool = .singleton) {
+        self.repository = repository
+        self.hashing = hashing
+    }
+
+    /// Creates a credential; with no `key` and `secret` given, fresh random ones.
+    public func create(name: String, scopes: Set<Scope>, key: String? = nil, secret: String? = nil) async throws -> IssuedCredential {
+        let key = key ?? Digest.hex(Secrets.randomBytes(10))
+        let secret = secret ?? Digest.hex(Secrets.randomBytes(20))
+        let salt = Secrets.randomBytes(16)
+        let hash = try await hashing.runIfActive { SecretHasher.hash(secret, salt: salt, iterations: SecretHasher.iterations) }
+        let credential = Credential(key: key, name: name, scopes: scopes, created: .now(), revoked: nil)
+        try await repository.insert(
+            StoredCredential(credential: credential, salt: salt, iterations: SecretHasher.iterations, secretHash: hash))
+        return IssuedCredential(credential: credential, secret: secret)
+    }
+
+    /// Every credential, oldest first.
+    public func list() async throws -> [Credential] {
+        try await repository.list()
+    }
+
+    /// Revokes the credential with `key`, at once for this process; false if there is none
+    /// (or it was already revoked).
+    @discardableResult
+    public func revoke(key: String) async throws -> Bool {
+        let revoked = try await repository.revoke(key: key, at: .now())
+        verified.withLock { $0[key] = nil }
+        return revoked
+    }
+
+    /// The active credential whose key and secret these are, or nil.
+    public func authenticate(key: String, secret: String) async throws -> Credential? {
+        let digest = Digest.sha256(Array(secret.utf8))
+        let now = ContinuousClock.now
+        let cached = verified.withLock { verified -> Credential? in
+            guard let entry = verified[key], now - entry.at < Self.cacheLifetime,
+                Secrets.constantTimeEqual(entry.secretDigest, digest)
+            else { return nil }
+            return entry.credential
+        }
+        if let cached { return cached }
+        guard let stored = try await repository.stored(key: key), stored.credential.revoked == nil else { return nil }
+        let hash = try await hashing.runIfActive { SecretHasher.hash(secret, salt: stored.salt, iterations: stored.iterations) }
+        guard Secrets.constantTimeEqual(hash, stored.secretHash) else { return nil }
+        verified.withLock { $0[key] = Verified(secretDigest: digest, credential: stored.credential, at: now) }
+        return stored.credential
+    }
+
+    /// The credential with `key` while it is not revoked (a dashboard session names its
+    /// credential by key and ends when it is revoked).
+    public func active(key: String) async throws -> Credential? {
+        guard let stored = try await repository.stored(key: key), stored.credential.revoked == nil else { return nil }
+        return stored.credential
+    }
+}

@@ -1,0 +1,437 @@
+import TesseraLRS
+import Foundation
+import Logging
+import TesseraAnalytics
+import XAPI
+
+/// A refusal decided before anything was written: the work fails alone and the rest of the
+/// transaction goes on.
+protocol WriteRejection: Error {}
+
+extension StoreRejection: WriteRejection {}
+extension DocumentRejection: WriteRejection {}
+
+/// The one owner of the write connection. Requests hand it whole statement batches or document
+/// changes and await their commit; it commits everything that queued up while the previous
+/// transaction ran in one transaction (group commit). Work is answered only after its
+/// transaction committed, so an acknowledged statement survives a killed process.
+final class StatementWriter: @unchecked Sendable {
+    private let connection: SQLiteConnection
+    private let checkpointer: Checkpointer
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var queue: [Pending] = []
+    private var stopping = false
+    private var thread: Thread?
+    private var interned = Interner()
+    /// Analytics' facts, kept in step with the statements (nil with analytics off).
+    private let facts: LearningFacts?
+    /// The hash chain over stored statements.
+    private var chain: StatementChain
+    /// The last definition JSON received per activity, so that the same definition sent again
+    /// (the usual case) costs one comparison.
+    private var definitionsSeen: [String: [UInt8]] = [:]
+    private var lastStoredMilliseconds: Int64 = 0
+    private let observer: (any WriterObserver)?
+
+    private enum Work {
+        case statements([PreparedStatement], attachments: [AttachmentContent])
+        case document(DocumentChange)
+        case catalog(Catalog)
+        case roster(Roster)
+        case erasure(ErasureJob)
+    }
+
+    /// An erasure to run, and what it removed once it has.
+    final class ErasureJob: @unchecked Sendable {
+        let agentKey: String
+        let requestedBy: String
+        /// Set by the writer thread before the job's continuation resumes.
+        var report: ErasureReport?
+
+        init(agentKey: String, requestedBy: String) {
+            self.agentKey = agentKey
+            self.requestedBy = requestedBy
+        }
+    }
+
+    private struct Pending {
+        let work: Work
+        let continuation: CheckedContinuation<Void, any Error>
+
+        var isErasure: Bool {
+            if case .erasure = work { return true }
+            return false
+        }
+    }
+
+    init(
+        connection: SQLiteConnection, checkpointer: Checkpointer, analytics: Bool, observer: (any WriterObserver)?, logger: Logger
+    ) throws {
+        self.connection = connection
+        self.observer = observer
+        self.checkpointer = checkpointer
+        self.logger = logger
+        facts = analytics ? try LearningFacts(connection: connection) : nil
+        chain = try StatementChain(connection: connection)
+    }
+
+    func start() {
+        checkpointer.start()
+        let thread = Thread { [self] in run() }
+        thread.start()
+        self.thread = thread
+    }
+
+    /// True between `start` and `stop`.
+    var isRunning: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return thread != nil && !stopping
+    }
+
+    /// Finishes what is queued, then stops the thread.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        while thread?.isFinished == false { usleep(1_000) }
+        checkpointer.stop()
+    }
+
+    /// Stores a batch and its attachments' content atomically; returns when it is committed
+    /// (or throws and stores nothing).
+    func store(_ batch: [PreparedStatement], attachments: [AttachmentContent]) async throws {
+        try await enqueue(.statements(batch, attachments: attachments))
+    }
+
+    /// Applies a document change; returns when it is committed (or throws and changes nothing).
+    func apply(_ change: DocumentChange) async throws {
+        try await enqueue(.document(change))
+    }
+
+    /// Replaces the analytics catalog and re-derives the facts that depend on it, in one
+    /// transaction; returns when it is committed.
+    func replace(_ catalog: Catalog) async throws {
+        try await enqueue(.catalog(catalog))
+    }
+
+    /// Replaces the roster and moves learners between teams in the facts; returns when it is
+    /// committed.
+    func replace(_ roster: Roster) async throws {
+        try await enqueue(.roster(roster))
+    }
+
+    /// Erases the person with `agentKey` (docs/audit.md "Erasure"); returns what was removed
+    /// once it is committed.
+    func erase(agentKey: String, requestedBy: String) async throws -> ErasureReport {
+        let job = ErasureJob(agentKey: agentKey, requestedBy: requestedBy)
+        try await enqueue(.erasure(job))
+        return job.report!
+    }
+
+    private func enqueue(_ work: Work) async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            queue.append(Pending(work: work, continuation: continuation))
+            // Under the lock, so that the gauge moves in the queue's order.
+            observer?.queueDepthChanged(queue.count)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty && stopping {
+                condition.unlock()
+                return
+            }
+            let pending = queue
+            queue.removeAll(keepingCapacity: true)
+            observer?.queueDepthChanged(0)
+            condition.unlock()
+            commit(pending)
+        }
+    }
+
+    /// Writes all pending work in one transaction. Each batch or change is checked in full
+    /// before any of it is written, so a rejected one leaves nothing behind and the others go
+    /// on; any other failure rolls the whole transaction back and fails everything in it.
+    private func commit(_ pending: [Pending]) {
+        var outcomes: [Result<Void, any Error>] = []
+        var stored = 0
+        do {
+            try connection.execute("BEGIN IMMEDIATE")
+            for item in pending {
+                do {
+                    switch item.work {
+                    case .statements(let batch, let attachments): stored += try write(batch, attachments)
+                    case .document(let change): try DocumentTable.apply(change, at: nextStoredTime().milliseconds, on: connection)
+                    case .catalog(let catalog):
+                        try CatalogAndRoster.replace(catalog, at: nextStoredTime().milliseconds, on: connection)
+                        try facts?.replace(catalog, on: connection)
+                    case .roster(let roster):
+                        try CatalogAndRoster.replace(roster, on: connection)
+                        try facts?.rosterReplaced(on: connection)
+                    case .erasure(let job):
+                        job.report = try Erasure.erase(
+                            agentKey: job.agentKey, requestedBy: job.requestedBy, at: nextStoredTime(), on: connection
+                        ) { seq in try facts?.forget(seq: seq, on: connection) }
+                        // The agent's identifier is gone from `agents`: forget the interned id.
+                        interned = Interner()
+                    }
+                    outcomes.append(.success(()))
+                } catch let rejection as any WriteRejection {
+                    outcomes.append(.failure(rejection))
+                }
+            }
+            try facts?.flush(on: connection)
+            connection.finishStatements()
+            try connection.execute("COMMIT")
+            if pending.contains(where: \.isErasure) { clearWriteAheadLog() } else { checkpointer.request() }
+            observer?.committed(statements: stored, requests: pending.count)
+        } catch {
+            connection.finishStatements()
+            try? connection.execute("ROLLBACK")
+            // Ids interned and definitions merged inside the rolled-back transaction are gone.
+            interned = Interner()
+            definitionsSeen = [:]
+            try? facts?.reload(on: connection)
+            try? chain.reload(on: connection)
+            logger.error("write transaction failed", metadata: ["error": "\(error)"])
+            outcomes = pending.map { _ in .failure(error) }
+        }
+        for (item, outcome) in zip(pending, outcomes) {
+            item.continuation.resume(with: outcome)
+        }
+    }
+
+    /// Copies the log into the database and empties it, so that the pages an erasure replaced
+    /// (with the person's data) do not linger in it. Deleted content in the database file is
+    /// already zeroed (`secure_delete`).
+    private func clearWriteAheadLog() {
+        do {
+            try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        } catch {
+            logger.warning("could not empty the write-ahead log after an erasure", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes a batch; returns how many of its statements were new.
+    private func write(_ batch: [PreparedStatement], _ attachments: [AttachmentContent]) throws -> Int {
+        let fresh = try StatementAdmission.admissible(batch, lookup: WriterAdmissionLookup(connection: connection))
+        let time = nextStoredTime()
+        for statement in fresh { try insert(statement, storedAt: time) }
+        for attachment in attachments {
+            let insert = try connection.prepared(
+                "INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)")
+            insert.bind(1, attachment.sha2)
+            insert.bind(2, attachment.contentType)
+            insert.bind(3, attachment.content)
+            try insert.step()
+        }
+        return fresh.count
+    }
+
+    /// The storage time for a batch or document change: now, but never before the previous one's.
+    private func nextStoredTime() -> XAPITimestamp {
+        let milliseconds = max(XAPITimestamp.now().milliseconds, lastStoredMilliseconds)
+        lastStoredMilliseconds = milliseconds
+        return XAPITimestamp(milliseconds: milliseconds)
+    }
+
+    private func insert(_ statement: PreparedStatement, storedAt time: XAPITimestamp) throws {
+        if let target = statement.voids {
+            let void = try connection.prepared("UPDATE statements SET voided = 1 WHERE id = ? AND voided = 0 RETURNING seq")
+            void.bind(1, target)
+            let voidedSeq = try void.step() ? void.int64(0) : nil
+            void.reset()
+            // Voided statements never count in analytics.
+            if let voidedSeq { try facts?.forget(seq: voidedSeq, on: connection) }
+        }
+        // Statements that target this one may have arrived before it (a voiding one voids it).
+        let earlier = try connection.prepared("SELECT seq, is_voiding FROM statements WHERE object_statement = ?")
+        earlier.bind(1, statement.id)
+        var referrers: [Int64] = []
+        var targetedByVoiding = false
+        while try earlier.step() {
+            referrers.append(earlier.int64(0))
+            targetedByVoiding = targetedByVoiding || earlier.int64(1) == 1
+        }
+        let isVoided = statement.voids == nil && targetedByVoiding
+
+        let keys = statement.keys
+        let actorID = try keys.actor.map { try intern(.agent, $0) }
+        let verbID = try intern(.verb, keys.verb)
+        let objectActivityID = try keys.objectActivity.map { try intern(.activity, $0) }
+        let row = try connection.prepared("""
+            INSERT INTO statements (id, actor_id, verb_id, object_agent_id, object_activity_id, object_statement,
+                registration, authority_id, stored_ms, is_voiding, voided, body, seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        row.bind(1, statement.id)
+        row.bind(2, actorID)
+        row.bind(3, verbID)
+        row.bind(4, try keys.objectAgent.map { try intern(.agent, $0) })
+        row.bind(5, objectActivityID)
+        row.bind(6, keys.objectStatement)
+        row.bind(7, keys.registration)
+        row.bind(8, try keys.authority.map { try intern(.agent, $0) })
+        row.bind(9, time.milliseconds)
+        row.bind(10, Int64(statement.voids == nil ? 0 : 1))
+        row.bind(11, Int64(isVoided ? 1 : 0))
+        let body = statement.body(storedAt: time)
+        row.bind(12, body)
+        // Never a reused seq (an erased statement's stays taken in the chain).
+        let seq = chain.lastSeq + 1
+        row.bind(13, seq)
+        try row.step()
+        try chain.append(seq: seq, body: body, on: connection)
+        for sha2 in statement.attachmentHashes {
+            let link = try connection.prepared("INSERT OR IGNORE INTO statement_attachments (sha2, seq) VALUES (?, ?)")
+            link.bind(1, sha2)
+            link.bind(2, seq)
+            try link.step()
+        }
+        try linkReferences(seq: seq, target: keys.objectStatement, referrers: referrers)
+        for (iri, json) in statement.definitions { try define(iri, json) }
+        if !isVoided, let facts, let event = statement.learningEvent, let actorID {
+            try facts.record(
+                event, seq: seq, at: event.timestamp?.milliseconds ?? time.milliseconds,
+                ids: .init(agent: actorID, verb: verbID, activity: objectActivityID), on: connection)
+        }
+
+        // The link rows answer the agent and activity filters; role marks actor and object (and,
+        // for activities, the context roles analytics asks about).
+        let agentLink = try connection.prepared(
+            "INSERT OR IGNORE INTO statement_agents (agent_id, seq, role) VALUES (?, ?, ?)")
+        for key in keys.relatedAgents {
+            agentLink.reset()
+            agentLink.bind(1, try intern(.agent, key))
+            agentLink.bind(2, seq)
+            agentLink.bind(3, Int64((key == keys.actor ? 1 : 0) | (key == keys.objectAgent ? 2 : 0)))
+            try agentLink.step()
+        }
+        let activityLink = try connection.prepared(
+            "INSERT OR IGNORE INTO statement_activities (activity_id, seq, role) VALUES (?, ?, ?)")
+        for (iri, role) in keys.relatedActivities {
+            activityLink.reset()
+            activityLink.bind(1, try intern(.activity, iri))
+            activityLink.bind(2, seq)
+            activityLink.bind(3, role)
+            try activityLink.step()
+        }
+    }
+
+    /// Keeps `statement_refs` whole for the statement just stored at `seq`: it reaches its
+    /// target and everything the target reaches; `referrers` (statements stored earlier that
+    /// target it), and whatever reaches them, now reach it and what it reaches.
+    private func linkReferences(seq: Int64, target: XAPIUUID?, referrers: [Int64]) throws {
+        if let target {
+            let reach = try connection.prepared("""
+                INSERT OR IGNORE INTO statement_refs (referrer, target)
+                SELECT ?1, seq FROM statements WHERE id = ?2
+                UNION SELECT ?1, r.target FROM statement_refs r JOIN statements t ON t.seq = r.referrer WHERE t.id = ?2
+                """)
+            reach.bind(1, seq)
+            reach.bind(2, target)
+            try reach.step()
+        }
+        let inherit = try connection.prepared("""
+            INSERT OR IGNORE INTO statement_refs (referrer, target)
+            SELECT d.referrer, n.target
+            FROM (SELECT ?1 AS referrer UNION SELECT referrer FROM statement_refs WHERE target = ?1) d,
+                 (SELECT ?2 AS target UNION SELECT target FROM statement_refs WHERE referrer = ?2) n
+            """)
+        for referrer in referrers {
+            inherit.reset()
+            inherit.bind(1, referrer)
+            inherit.bind(2, seq)
+            try inherit.step()
+        }
+    }
+
+    /// Merges `json` into the canonical definition of activity `iri`: language maps and
+    /// extensions by key, other members replaced.
+    private func define(_ iri: String, _ json: [UInt8]) throws {
+        if definitionsSeen[iri] == json { return }
+        let id = try intern(.activity, iri)
+        let select = try connection.prepared("SELECT definition FROM activity_definitions WHERE activity_id = ?")
+        select.bind(1, id)
+        let stored = try select.step() ? select.blob(0) : nil
+        select.reset()
+        let merged = stored.flatMap { JSONMerge.merge(json, into: $0, deep: ["name", "description", "extensions"]) } ?? json
+        if merged != stored {
+            let upsert = try connection.prepared(
+                "INSERT INTO activity_definitions (activity_id, definition) VALUES (?, ?) "
+                    + "ON CONFLICT (activity_id) DO UPDATE SET definition = excluded.definition")
+            upsert.bind(1, id)
+            upsert.bind(2, merged)
+            try upsert.step()
+        }
+        if definitionsSeen.count >= 50_000 { definitionsSeen = [:] }
+        definitionsSeen[iri] = json
+    }
+
+    /// The integer id of an agent key, verb IRI or activity IRI, created on first sight.
+    private func intern(_ table: Interner.Table, _ key: String) throws -> Int64 {
+        if let id = interned.ids[table]?[key] { return id }
+        let insert = try connection.prepared("INSERT OR IGNORE INTO \(table.rawValue) (\(table.column)) VALUES (?)")
+        insert.bind(1, key)
+        try insert.step()
+        let select = try connection.prepared("SELECT id FROM \(table.rawValue) WHERE \(table.column) = ?")
+        select.bind(1, key)
+        try select.step()
+        let id = select.int64(0)
+        interned.remember(table, key, id)
+        return id
+    }
+}
+
+/// The writer's memory of interned ids (bounded; forgotten on rollback).
+struct Interner {
+    enum Table: String, Hashable {
+        case agent = "agents"
+        case verb = "verbs"
+        case activity = "activities"
+
+        var column: String { self == .agent ? "ifi" : "iri" }
+    }
+
+    private(set) var ids: [Table: [String: Int64]] = [:]
+    private static let limit = 200_000
+
+    mutating func remember(_ table: Table, _ key: String, _ id: Int64) {
+        if ids[table, default: [:]].count >= Self.limit { ids[table] = [:] }
+        ids[table, default: [:]][key] = id
+    }
+}
+
+/// What `StatementAdmission` asks of the stored statements, read on the writer's connection
+/// inside its transaction.
+struct WriterAdmissionLookup: AdmissionLookup {
+    let connection: SQLiteConnection
+
+    func storedBody(of id: XAPIUUID) throws -> [UInt8]? {
+        try row("SELECT body FROM statements WHERE id = ?", id) { $0.blob(0) }
+    }
+
+    func isErased(_ id: XAPIUUID) throws -> Bool {
+        try row("SELECT 1 FROM erased_statements WHERE id = ?", id) { _ in true } ?? false
+    }
+
+    func isStoredVoiding(_ id: XAPIUUID) throws -> Bool {
+        try row("SELECT is_voiding FROM statements WHERE id = ?", id) { $0.int64(0) == 1 } ?? false
+    }
+
+    private func row<T>(_ sql: String, _ id: XAPIUUID, _ read: (SQLiteStatement) -> T) throws -> T? {
+        let select = try connection.prepared(sql)
+        defer { select.reset() }
+        select.bind(1, id)
+        return try select.step() ? read(select) : nil
+    }
+}
