@@ -42,41 +42,58 @@ public struct ServerConfiguration: Sendable {
 /// The HTTP application over a store and its credentials; pure construction, nothing runs
 /// until the caller runs it. `metrics` should be the store's `WriterObserver` too, so that
 /// `/metrics` reports the writer.
+///
+/// Routes are grouped by area, each with exactly its middleware (docs/DESIGN.md "Request path"):
+/// operations (open), `/xapi` (CORS, version, Basic authentication but for About, the alternate
+/// request syntax), `/analytics`, `/export` and `/admin` (Basic authentication; no CORS, no
+/// alternate syntax) and `/dashboard` (its own sign-in and session cookie).
 public func buildApplication(
     configuration: ServerConfiguration, store: any LRSStore, credentials: Credentials, metrics: ServerMetrics, logger: Logger
 ) -> some ApplicationProtocol {
     let router = Router(context: XAPIRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
-    // Browser content (course packages served from elsewhere) calls the LRS cross-origin; the
-    // dashboard's pages are for its own origin only.
-    router.add(middleware: SkippedForDashboard(wrapped: CORSMiddleware(
-        allowOrigin: .originBased,
-        allowHeaders: [
-            .accept, .acceptLanguage, .authorization, .contentType, .origin, .ifMatch, .ifNoneMatch,
-            XAPIHeadersMiddleware.versionHeader,
-        ],
-        allowMethods: [.get, .head, .post, .put, .delete, .options],
-        allowCredentials: true,
-        exposedHeaders: [
-            XAPIHeadersMiddleware.versionHeader.rawName, XAPIHeadersMiddleware.consistentThroughHeader.rawName, "ETag", "Last-Modified",
-        ],
-        maxAge: .seconds(3600))))
-    router.add(middleware: XAPIHeadersMiddleware(versions: configuration.xapiVersions, logger: logger))
+    router.add(middleware: ErrorResponseMiddleware(logger: logger))
     // Ten failed sign-ins per key, then one more every six seconds.
     let signInCheck = SignInCheck(credentials: credentials, failures: RateLimiter(.init(perSecond: 1.0 / 6, burst: 10)))
-    router.add(middleware: BasicAuthMiddleware(
-        signIn: signInCheck, requestRate: configuration.requestsPerSecond.map { RateLimiter(.init(perSecond: $0, burst: $0)) }))
-    OperationsResource(store: store, metrics: metrics).register(on: router)
-    AboutResource(versions: configuration.xapiVersions, publicKey: try? configuration.signingKey?.publicKey()).register(on: router)
-    ExportResource(store: store, signingKey: configuration.signingKey).register(on: router)
-    ErasureResource(store: store).register(on: router)
-    StatementResource(store: store, authorityHomePage: configuration.authorityHomePage).register(on: router)
-    DocumentResource(store: store).register(on: router)
-    ActivitiesResource(store: store).register(on: router)
-    AgentsResource().register(on: router)
-    CatalogRosterResource(store: store).register(on: router)
-    AnalyticsResource(store: store).register(on: router)
-    DashboardResource(store: store, credentials: credentials, session: DashboardSession(), signInCheck: signInCheck).register(on: router)
+    let basicAuth = BasicAuthMiddleware(
+        signIn: signInCheck, requestRate: configuration.requestsPerSecond.map { RateLimiter(.init(perSecond: $0, burst: $0)) })
+
+    let operations = AreaRoutes(router, prefix: "")
+    OperationsResource(store: store, metrics: metrics).register(on: operations)
+    operations.close()
+
+    // Browser content (course packages served from elsewhere) calls the LRS cross-origin.
+    let xapi = AreaRoutes(router, prefix: "/xapi")
+        .add(middleware: xapiCORS)
+        .add(middleware: XAPIHeadersMiddleware(versions: configuration.xapiVersions, logger: logger))
+    AboutResource(versions: configuration.xapiVersions, publicKey: try? configuration.signingKey?.publicKey()).register(on: xapi)
+    xapi.add(middleware: RequireVersionHeader()).add(middleware: basicAuth)
+    StatementResource(store: store, authorityHomePage: configuration.authorityHomePage).register(on: xapi)
+    DocumentResource(store: store).register(on: xapi)
+    ActivitiesResource(store: store).register(on: xapi)
+    AgentsResource().register(on: xapi)
+    xapi.close()
+
+    let analytics = AreaRoutes(router, prefix: "/analytics").add(middleware: basicAuth)
+    CatalogRosterResource(store: store).register(on: analytics)
+    AnalyticsResource(store: store).register(on: analytics)
+    analytics.close()
+
+    let export = AreaRoutes(router, prefix: "/export")
+    let exportResource = ExportResource(store: store, signingKey: configuration.signingKey)
+    exportResource.registerOpen(on: export)
+    export.add(middleware: basicAuth)
+    exportResource.register(on: export)
+    export.close()
+
+    let admin = AreaRoutes(router, prefix: "/admin").add(middleware: basicAuth)
+    ErasureResource(store: store).register(on: admin)
+    admin.close()
+
+    let dashboard = AreaRoutes(router, prefix: "/dashboard")
+    DashboardResource(store: store, credentials: credentials, session: DashboardSession(), signInCheck: signInCheck).register(on: dashboard)
+    dashboard.close()
+
     return Application(
         responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder(), versions: configuration.xapiVersions),
         server: .http1(configuration: .init(
@@ -85,14 +102,16 @@ public func buildApplication(
         logger: logger)
 }
 
-/// Runs `wrapped` for every path but the dashboard's.
-struct SkippedForDashboard<Wrapped: RouterMiddleware>: RouterMiddleware where Wrapped.Context == XAPIRequestContext {
-    let wrapped: Wrapped
-
-    func handle(
-        _ request: Request, context: XAPIRequestContext, next: (Request, XAPIRequestContext) async throws -> Response
-    ) async throws -> Response {
-        if DashboardResource.serves(request.uri.path) { return try await next(request, context) }
-        return try await wrapped.handle(request, context: context, next: next)
-    }
-}
+/// CORS for the `/xapi` area, credentials included (browsers send Basic authentication only
+/// where they are allowed to).
+private let xapiCORS = CORSMiddleware<XAPIRequestContext>(
+    allowOrigin: .originBased,
+    allowHeaders: [
+        .accept, .acceptLanguage, .authorization, .contentType, .origin, .ifMatch, .ifNoneMatch, XAPIHeadersMiddleware.versionHeader,
+    ],
+    allowMethods: [.get, .head, .post, .put, .delete, .options],
+    allowCredentials: true,
+    exposedHeaders: [
+        XAPIHeadersMiddleware.versionHeader.rawName, XAPIHeadersMiddleware.consistentThroughHeader.rawName, "ETag", "Last-Modified",
+    ],
+    maxAge: .seconds(3600))

@@ -4,7 +4,8 @@ import XAPI
 
 /// An error answered with its status and a JSON body naming the field and the rule:
 /// `{"status":400,"message":"…","errors":[{"index":0,"path":"statement.actor.mbox","message":"…"}]}`.
-struct XAPIError: Error, Sendable {
+/// It renders itself (`HTTPResponseError`).
+struct XAPIError: HTTPResponseError, Sendable {
     let status: HTTPResponse.Status
     let message: String
     let errors: [Detail]
@@ -62,5 +63,14 @@ struct XAPIError: Error, Sendable {
         }
         writer.endObject()
         return writer.bytes
+    }
+
+    /// The response: the status, the error's headers and the JSON body.
+    var response: Response {
+        .json(status, body, headers: headers)
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        response
     }
 }

@@ -52,7 +52,7 @@ struct OperationsTests {
             #expect(value("tessera_statements_stored_total") == 4)
             #expect(value(#"tessera_http_requests_total{method="POST",path="/xapi/statements",status="200"}"#) == 2)
             #expect(value(#"tessera_http_requests_total{method="POST",path="/xapi/statements",status="400"}"#) == 1)
-            #expect(value(#"tessera_http_requests_total{method="GET",path="other",status="401"}"#) == 1, "unknown paths share one series")
+            #expect(value(#"tessera_http_requests_total{method="GET",path="other",status="404"}"#) == 1, "unknown paths share one series")
             #expect(value(#"tessera_http_request_duration_seconds_count{method="POST",path="/xapi/statements"}"#) == 3)
             #expect(text.contains(#"tessera_http_request_duration_seconds_bucket{method="POST",path="/xapi/statements",le="0.001"}"#))
             #expect((value("tessera_writer_commit_statements_sum") ?? 0) == 4)

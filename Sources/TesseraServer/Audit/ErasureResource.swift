@@ -7,7 +7,7 @@ import XAPI
 struct ErasureResource {
     let store: any LRSStore
 
-    func register(on router: Router<XAPIRequestContext>) {
+    func register(on router: AreaRoutes) {
         router.delete("/admin/agents") { request, context in try await erase(request, context) }
     }
 

@@ -18,8 +18,13 @@ struct ExportResource {
     /// The `/xapi/about` extension carrying the same key (raw, base64).
     static let publicKeyExtension = "urn:tessera:export-public-key"
 
-    func register(on router: Router<XAPIRequestContext>) {
+    /// Routes that need no credential: the public key.
+    func registerOpen(on router: AreaRoutes) {
         router.getAndHead("/export/public-key") { _, _ in try publicKey() }
+    }
+
+    /// Routes that need a credential: the exports.
+    func register(on router: AreaRoutes) {
         router.get("/export/statements") { request, context in try await statements(request, context) }
         router.get("/export/audit-log") { _, context in try await auditLog(context) }
     }

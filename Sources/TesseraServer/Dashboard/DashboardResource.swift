@@ -8,7 +8,7 @@ import XAPI
 /// The L&D dashboard (docs/dashboard.md): `GET /dashboard` (the page; filters `from`, `to`,
 /// `team`, `program`, `cohort`), `GET`/`POST /dashboard/login` (a form, then a signed session
 /// cookie) and `POST /dashboard/logout`. The credential must allow `analytics/read`; these
-/// paths skip Basic authentication and the JSON error bodies, and answer HTML.
+/// paths form an area without Basic authentication or CORS, and answer HTML.
 struct DashboardResource: Sendable {
     let store: any LRSStore
     let credentials: Credentials
@@ -16,10 +16,7 @@ struct DashboardResource: Sendable {
     /// Shared with Basic authentication, so that both count the same failures.
     let signInCheck: SignInCheck
 
-    /// The paths this resource serves, which authenticate by session cookie.
-    static func serves(_ path: String) -> Bool { path == "/dashboard" || path.hasPrefix("/dashboard/") }
-
-    func register(on router: Router<XAPIRequestContext>) {
+    func register(on router: AreaRoutes) {
         router.getAndHead("/dashboard") { request, context in try await page(request, context) }
         router.getAndHead("/dashboard/login") { _, _ in Self.html(.ok, DashboardLayout.signIn(message: nil)) }
         router.post("/dashboard/login") { request, context in try await signIn(request, context) }

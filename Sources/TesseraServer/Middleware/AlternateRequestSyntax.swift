@@ -8,7 +8,9 @@ import XAPI
 /// parameter is `method`, with headers, parameters and the body (`content`) sent as an
 /// `application/x-www-form-urlencoded` form — for clients that cannot send arbitrary methods or
 /// headers. It is rewritten into the request it stands for before routing (routes are chosen by
-/// method, so this wraps the router's responder). xAPI 2.0 dropped it.
+/// method, so this wraps the router's responder), and only for paths the router resolves into the
+/// `/xapi` area: its components, empty ones skipped as the router skips them, start with `xapi`.
+/// xAPI 2.0 dropped it.
 struct AlternateRequestSyntaxResponder<Wrapped: HTTPResponder>: HTTPResponder where Wrapped.Context == XAPIRequestContext {
     let wrapped: Wrapped
     let versions: ServedXAPIVersions
@@ -22,7 +24,7 @@ struct AlternateRequestSyntaxResponder<Wrapped: HTTPResponder>: HTTPResponder wh
                 throw XAPIError.badParameter("method", "the alternate request syntax is not part of xAPI 2.0")
             }
         } catch let error as XAPIError {
-            var response = XAPIHeadersMiddleware.response(for: error)
+            var response = error.response
             response.headers[XAPIHeadersMiddleware.versionHeader] = (versions.contains(.v1_0_3) ? .v1_0_3 : versions.newest).rawValue
             return response
         }
@@ -44,6 +46,7 @@ enum AlternateRequestSyntax {
     /// True when `request` uses the alternate syntax.
     static func applies(to request: Request) -> Bool {
         request.method == .post && request.uri.queryParameters["method"] != nil
+            && request.uri.path.split(separator: "/").first == "xapi"
     }
 
     /// The request the form stands for.

@@ -3,9 +3,10 @@ import HTTPTypes
 import Hummingbird
 import TesseraLRS
 
-/// HTTP Basic authentication (`SignInCheck`). A request without credentials, or
-/// with wrong or malformed ones, gets 401 with a `WWW-Authenticate` challenge. A key with too
-/// many recent failures, and a credential over its request rate, get 429 with `Retry-After`.
+/// HTTP Basic authentication (`SignInCheck`) for the routes an area adds after it. A request
+/// without credentials, or with wrong or malformed ones, gets 401 with a `WWW-Authenticate`
+/// challenge. A key with too many recent failures, and a credential over its request rate, get
+/// 429 with `Retry-After`.
 struct BasicAuthMiddleware: RouterMiddleware {
     typealias Context = XAPIRequestContext
 
@@ -13,12 +14,7 @@ struct BasicAuthMiddleware: RouterMiddleware {
     /// Requests per credential, when the server limits them.
     let requestRate: RateLimiter?
 
-    /// Paths open without a credential.
-    private static let open: Set<String> = OperationsResource.paths.union(["/xapi/about", "/export/public-key"])
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // The dashboard signs in with a form and a session cookie of its own.
-        if Self.open.contains(request.uri.path) || DashboardResource.serves(request.uri.path) { return try await next(request, context) }
         let challenge: HTTPFields = [.wwwAuthenticate: #"Basic realm="Tessera xAPI""#]
         guard let header = request.headers[.authorization] else {
             throw XAPIError(.unauthorized, "authentication required (HTTP Basic with a Tessera key and secret)", headers: challenge)

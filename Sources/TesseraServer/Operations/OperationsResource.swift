@@ -10,10 +10,7 @@ struct OperationsResource {
     let store: any LRSStore
     let metrics: ServerMetrics
 
-    /// The paths this resource serves, which need no credential.
-    static let paths: Set<String> = ["/health", "/ready", "/metrics"]
-
-    func register(on router: Router<XAPIRequestContext>) {
+    func register(on router: AreaRoutes) {
         router.getAndHead("/health") { _, _ in Self.status(.ok, "ok") }
         router.getAndHead("/ready") { _, _ in await store.isReady() ? Self.status(.ok, "ready") : Self.status(.serviceUnavailable, "not ready") }
         router.get("/metrics") { _, _ in

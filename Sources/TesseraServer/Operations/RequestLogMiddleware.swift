@@ -23,9 +23,9 @@ struct RequestLogMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            // Errors become responses further in; anything that still escapes is a 500.
-            logger.error("request failed", metadata: ["request": .string(id), "error": "\(error)"])
-            response = XAPIHeadersMiddleware.response(for: XAPIError(.internalServerError, "internal error"))
+            // Errors become responses further in (ErrorResponseMiddleware); this is for the
+            // routes the router did not find.
+            response = ErrorResponses.response(for: error, request: request, logger: context.logger)
         }
         response.headers[Self.requestIDHeader] = id
         let duration = ContinuousClock.now - started

@@ -10,7 +10,7 @@ struct AboutResource {
     /// The raw public key that signs export manifests, published as an extension.
     let publicKey: [UInt8]?
 
-    func register(on router: Router<XAPIRequestContext>) {
+    func register(on router: AreaRoutes) {
         router.getAndHead("/xapi/about") { request, context in about(request, context) }
     }
 

@@ -8,7 +8,7 @@ import XAPI
 struct ActivitiesResource: Sendable {
     let store: any LRSStore
 
-    func register(on router: Router<XAPIRequestContext>) {
+    func register(on router: AreaRoutes) {
         router.getAndHead("/xapi/activities") { request, context in try await get(request, context) }
     }
 

@@ -5,7 +5,7 @@ import XAPI
 /// `/xapi/agents`: the Person object for an agent. Tessera does not link identities, so the
 /// Person holds what the request names: the agent's identifier and its name, each in an array.
 struct AgentsResource: Sendable {
-    func register(on router: Router<XAPIRequestContext>) {
+    func register(on router: AreaRoutes) {
         router.getAndHead("/xapi/agents") { request, context in try get(request, context) }
     }
 

@@ -14,7 +14,7 @@ struct DocumentResource: Sendable {
     /// How one of the three resources names its documents.
     struct Kind: Sendable {
         let kind: DocumentKind
-        let path: RouterPath
+        let path: String
         let name: String
         let idParameter: String
         let usesActivity: Bool
@@ -41,7 +41,7 @@ struct DocumentResource: Sendable {
              idParameter: "profileId", usesActivity: false, usesAgent: true, scope: .profile),
     ]
 
-    func register(on router: Router<XAPIRequestContext>) {
+    func register(on router: AreaRoutes) {
         for kind in Self.kinds {
             router.getAndHead(kind.path) { request, context in try await get(kind, request, context) }
             router.put(kind.path) { request, context in try await change(kind, .put, request, context) }

@@ -11,10 +11,10 @@ struct StatementResource: Sendable {
     let store: any LRSStore
     let authorityHomePage: String
 
-    func register(on router: Router<XAPIRequestContext>) {
-        router.put(RouterPath(Self.path)) { request, context in try await put(request, context) }
-        router.post(RouterPath(Self.path)) { request, context in try await post(request, context) }
-        router.getAndHead(RouterPath(Self.path)) { request, context in try await get(request, context) }
+    func register(on router: AreaRoutes) {
+        router.put(Self.path) { request, context in try await put(request, context) }
+        router.post(Self.path) { request, context in try await post(request, context) }
+        router.getAndHead(Self.path) { request, context in try await get(request, context) }
     }
 
     // MARK: Writing

@@ -10,7 +10,7 @@ import XAPI
 struct AnalyticsResource: Sendable {
     let store: any LRSStore
 
-    func register(on router: Router<XAPIRequestContext>) {
+    func register(on router: AreaRoutes) {
         router.getAndHead("/analytics/proficiency") { request, context in try await proficiency(request, context) }
         router.getAndHead("/analytics/outcomes") { request, context in try await outcomes(request, context) }
         router.getAndHead("/analytics/retention/knowledge") { request, context in try await knowledgeRetention(request, context) }

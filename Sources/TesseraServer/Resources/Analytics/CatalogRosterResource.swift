@@ -10,7 +10,7 @@ import XAPI
 struct CatalogRosterResource: Sendable {
     let store: any LRSStore
 
-    func register(on router: Router<XAPIRequestContext>) {
+    func register(on router: AreaRoutes) {
         router.put("/analytics/catalog") { request, context in try await putCatalog(request, context) }
         router.getAndHead("/analytics/catalog") { request, context in try await getCatalog(request, context) }
         router.put("/analytics/roster") { request, context in try await putRoster(request, context) }
