@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -43,6 +44,7 @@ let package = Package(
         .target(name: "TesseraCrypto", dependencies: ["XAPI", "COpenSSL"]),
         .target(name: "TesseraAnalytics", dependencies: ["XAPI"]),
         .target(name: "TesseraSamples", dependencies: ["XAPI"]),
+        .target(name: "TesseraConsole"),
         // The LRS above any database: domain types, the xAPI rules that are not storage, and the
         // storage protocols that backends implement.
         .target(
@@ -82,14 +84,29 @@ let package = Package(
             dependencies: [
                 "XAPI",
                 "TesseraAnalytics",
-                "TesseraSamples",
+                "TesseraCrypto",
                 "TesseraLRS",
                 "TesseraSQLite",
                 "TesseraServer",
+                "TesseraConsole",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Benchmarks (BENCHMARKS.md), outside the product binary; the HTTP ones run `tessera`.
+        .executableTarget(
+            name: "tessera-bench",
+            dependencies: [
+                "XAPI",
+                "TesseraSamples",
+                "TesseraLRS",
+                "TesseraSQLite",
+                "TesseraConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The fuzz targets' checks, and the two libFuzzer executables (docs/fuzzing.md).
@@ -97,11 +114,18 @@ let package = Package(
         .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
         .executableTarget(name: "fuzz-statements", dependencies: ["TesseraFuzz", "CLibFuzzer"]),
         .executableTarget(name: "fuzz-multipart", dependencies: ["TesseraFuzz", "CLibFuzzer"]),
-        .target(name: "TesseraTestSupport", path: "Tests/TesseraTestSupport"),
-        .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraTestSupport", "tessera"]),
+        .target(
+            name: "TesseraTestSupport", dependencies: ["XAPI", "TesseraLRS", "TesseraSQLite", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TesseraTestSupport"),
+        .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraTestSupport"]),
+        // The command line, run as a real process: the only tests that depend on the executable.
+        .testTarget(
+            name: "TesseraCLITests",
+            dependencies: ["tessera", "TesseraSQLite", "TesseraLRS", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraTestSupport"]
+        ),
         .testTarget(
             name: "TesseraSQLiteTests",
-            dependencies: ["TesseraSQLite", "TesseraLRS", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraSamples", "TesseraTestSupport", "tessera"]
+            dependencies: ["TesseraSQLite", "TesseraLRS", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraSamples", "TesseraTestSupport"]
         ),
         .testTarget(
             name: "TesseraServerTests",
@@ -112,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XAPITests",
-            dependencies: ["XAPI", "TesseraSamples", "TesseraTestSupport", "TesseraFuzz", "tessera"]
+            dependencies: ["XAPI", "TesseraSamples", "TesseraTestSupport", "TesseraFuzz"]
         ),
     ],
     swiftLanguageModes: [.v6]

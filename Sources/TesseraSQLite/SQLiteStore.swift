@@ -297,11 +297,17 @@ public final class SQLiteStore: LRSStore {
 
     /// Runs SQLite's page-by-page check of the file (`DatabaseFile.integrityProblems`); when
     /// it finds damage the store stops reporting ready, so that a load balancer sends traffic
-    /// elsewhere while the operator restores a backup. Returns the problems.
+    /// elsewhere while the operator restores a backup. Returns the problems. Cancelling the
+    /// calling task stops the check at once (`CancellationError`).
     @discardableResult
     public func checkIntegrity() async throws -> [String] {
         let path = path
-        let problems = try await NIOThreadPool.singleton.runIfActive { try DatabaseFile.integrityProblems(path) }
+        let problems: [String]
+        do {
+            problems = try await runInterruptibly(on: .singleton) { running in try DatabaseFile.integrityProblems(path, running: running) }
+        } catch where Task.isCancelled {
+            throw CancellationError()
+        }
         damage.withLock { $0 = problems }
         return problems
     }

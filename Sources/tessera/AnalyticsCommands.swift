@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TesseraAnalytics
+import TesseraConsole
 import TesseraLRS
 import TesseraSQLite
 
@@ -18,12 +19,11 @@ struct CatalogCommand: AsyncParsableCommand {
         @Argument(help: "The catalog JSON file.")
         var file: String
 
-        @Option(help: "Database file (TESSERA_DB).")
-        var db: String = Environment.database
+        @OptionGroup var database: DatabaseOption
 
         func run() async throws {
             let catalog = try AnalyticsFile.accepted(Catalog.read(try AnalyticsFile.bytes(file)), file)
-            try await AnalyticsFile.withStore(db) { try await $0.replaceCatalog(catalog) }
+            try await AnalyticsFile.withStore(database.path) { try await $0.replaceCatalog(catalog) }
             var output = StandardOutput()
             output.writeLine("catalog loaded: \(catalog.skills.count) skills, \(catalog.programs.count) programs, \(catalog.levels.count) levels")
             output.flush()
@@ -33,12 +33,11 @@ struct CatalogCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the catalog as JSON.")
 
-        @Option(help: "Database file (TESSERA_DB).")
-        var db: String = Environment.database
+        @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let catalog = try ReadOnlyStore(path: db).catalog()
-            guard let catalog else { throw ValidationError("no catalog has been loaded into \(db)") }
+            let catalog = try ReadOnlyStore(path: database.path).catalog()
+            guard let catalog else { throw ValidationError("no catalog has been loaded into \(database.path)") }
             var output = StandardOutput()
             output.writeLine(catalog.json())
             output.flush()
@@ -60,14 +59,13 @@ struct RosterCommand: AsyncParsableCommand {
         @Argument(help: "The roster file: .csv is read as CSV, anything else as JSON.")
         var file: String
 
-        @Option(help: "Database file (TESSERA_DB).")
-        var db: String = Environment.database
+        @OptionGroup var database: DatabaseOption
 
         func run() async throws {
             let bytes = try AnalyticsFile.bytes(file)
             let roster = try AnalyticsFile.accepted(
                 file.lowercased().hasSuffix(".csv") ? Roster.read(csv: bytes) : Roster.read(json: bytes), file)
-            try await AnalyticsFile.withStore(db) { try await $0.replaceRoster(roster) }
+            try await AnalyticsFile.withStore(database.path) { try await $0.replaceRoster(roster) }
             var output = StandardOutput()
             output.writeLine("roster loaded: \(roster.people.count) people")
             output.flush()
@@ -80,11 +78,10 @@ struct RosterCommand: AsyncParsableCommand {
         @Flag(help: "CSV instead of JSON.")
         var csv = false
 
-        @Option(help: "Database file (TESSERA_DB).")
-        var db: String = Environment.database
+        @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let roster = try ReadOnlyStore(path: db).roster()
+            let roster = try ReadOnlyStore(path: database.path).roster()
             var output = StandardOutput()
             output.writeLine(csv ? Array(roster.csv().dropLast(2)) : roster.json())
             output.flush()

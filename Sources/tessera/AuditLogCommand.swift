@@ -1,4 +1,5 @@
 import ArgumentParser
+import TesseraConsole
 import TesseraLRS
 import TesseraSQLite
 
@@ -7,10 +8,10 @@ import TesseraSQLite
 struct AuditLogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit-log",
-        abstract: "Print the audit log (erasures), one hash-chained entry per line.")
+        abstract: "Print the audit log (erasures), one hash-chained entry per line.",
+        discussion: "The database is opened read-only: the server may be running.")
 
-    @Option(help: "Database file (TESSERA_DB), opened read-only: the server may be running.")
-    var db: String = Environment.database
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: "Only the entries about this Agent (JSON): the log names people by a hash only, so this is how to find one.")
     var agent: String?
@@ -18,7 +19,7 @@ struct AuditLogCommand: ParsableCommand {
     func run() throws {
         let subject = try agent.map { Array(#""subject":"\#(ErasureReport.subject(try AgentOption.identifier($0)))""#.utf8) }
         var output = StandardOutput()
-        for entry in try ReadOnlyStore(path: db).auditLog() {
+        for entry in try ReadOnlyStore(path: database.path).auditLog() {
             if let subject, !entry.entry.contains(subject) { continue }
             output.writeLine(Array(entry.line.dropLast()))
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TesseraConsole
 import TesseraLRS
 import TesseraSQLite
 
@@ -18,13 +19,12 @@ struct CredentialsCommand: ParsableCommand {
         @Option(help: "Comma-separated scopes, e.g. statements/write,statements/read.")
         var scopes: String
 
-        @Option(help: "Database file (TESSERA_DB).")
-        var db: String = Environment.database
+        @OptionGroup var database: DatabaseOption
 
         func run() async throws {
             let scopes = try Scope.parseList(self.scopes).mapError { ValidationError($0.description) }.get()
             guard !scopes.isEmpty else { throw ValidationError("--scopes names no scope") }
-            let issued = try await Credentials(repository: try SQLiteCredentialRepository(path: db)).create(name: name, scopes: scopes)
+            let issued = try await Credentials(repository: try SQLiteCredentialRepository(path: database.path)).create(name: name, scopes: scopes)
             var output = StandardOutput()
             output.writeLine("key:    \(issued.credential.key)")
             output.writeLine("secret: \(issued.secret)")
@@ -36,12 +36,11 @@ struct CredentialsCommand: ParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List credentials (never their secrets).")
 
-        @Option(help: "Database file (TESSERA_DB).")
-        var db: String = Environment.database
+        @OptionGroup var database: DatabaseOption
 
         func run() async throws {
             var output = StandardOutput()
-            for credential in try await Credentials(repository: try SQLiteCredentialRepository(path: db)).list() {
+            for credential in try await Credentials(repository: try SQLiteCredentialRepository(path: database.path)).list() {
                 let state = credential.revoked.map { "revoked \($0.text)" } ?? "active"
                 let scopes = credential.scopes.map(\.rawValue).sorted().joined(separator: ",")
                 output.writeLine("\(credential.key)  \(credential.name)  \(scopes)  created \(credential.created.text)  \(state)")
@@ -56,11 +55,10 @@ struct CredentialsCommand: ParsableCommand {
         @Argument(help: "The key to revoke.")
         var key: String
 
-        @Option(help: "Database file (TESSERA_DB).")
-        var db: String = Environment.database
+        @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            guard try await Credentials(repository: try SQLiteCredentialRepository(path: db)).revoke(key: key) else {
+            guard try await Credentials(repository: try SQLiteCredentialRepository(path: database.path)).revoke(key: key) else {
                 throw ValidationError("no active credential with key \(key)")
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TesseraConsole
 import TesseraLRS
 import TesseraSQLite
 
@@ -9,10 +10,10 @@ import TesseraSQLite
 struct EraseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "erase",
-        abstract: "Erase a person: their statements become tombstones, their documents and attachments go, and the audit log records it.")
+        abstract: "Erase a person: their statements become tombstones, their documents and attachments go, and the audit log records it.",
+        discussion: "No server may be running on the database: with one running, use DELETE /admin/agents.")
 
-    @Option(help: "Database file (TESSERA_DB). No server may be running on it: with one running, use DELETE /admin/agents.")
-    var db: String = Environment.database
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: "The person's Agent, as JSON, e.g. {\"mbox\":\"mailto:ann@example.com\"}.")
     var agent: String
@@ -23,7 +24,7 @@ struct EraseCommand: AsyncParsableCommand {
     func run() async throws {
         let person = try AgentOption.identifier(agent)
         let who = requestedBy ?? "operator " + Self.userName
-        let store = try SQLiteStore(path: db, readers: 1, logger: Logger(label: "tessera"))
+        let store = try SQLiteStore(path: database.path, readers: 1, logger: Logger(label: "tessera"))
         defer { store.close() }
         let report = try await store.erase(person, requestedBy: who)
         var output = StandardOutput()

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import TesseraConsole
 import TesseraCrypto
-import TesseraServer
 import TesseraLRS
 import TesseraSQLite
+import TesseraServer
 import XAPI
 
 /// `tessera export`: the stored statements to an NDJSON or CSV file, with a signed manifest
@@ -11,10 +12,10 @@ import XAPI
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the stored statements (with their chain values) to FILE and a signed FILE.manifest.json.")
+        abstract: "Write the stored statements (with their chain values) to FILE and a signed FILE.manifest.json.",
+        discussion: "The database is opened read-only: the server may be running.")
 
-    @Option(help: "Database file (TESSERA_DB), opened read-only: the server may be running.")
-    var db: String = Environment.database
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: "The export file to write.")
     var out: String
@@ -61,9 +62,9 @@ struct ExportCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--\(error.path) \(error.message)")
         }
-        let key = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: db))
+        let key = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: database.path))
 
-        var cursor = try await ExportCursor(try ReadOnlyStore(path: db), filter: filter)
+        var cursor = try await ExportCursor(try ReadOnlyStore(path: database.path), filter: filter)
         guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {
             throw ValidationError("cannot create \(out)")
         }

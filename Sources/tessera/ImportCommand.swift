@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TesseraConsole
 import TesseraCrypto
 import TesseraLRS
 import TesseraSQLite
@@ -11,13 +12,13 @@ import XAPI
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Store the statements of a file (NDJSON or JSON arrays); run it again to resume after an interruption.")
+        abstract: "Store the statements of a file (NDJSON or JSON arrays); run it again to resume after an interruption.",
+        discussion: "No server may be running on the database: with one running, POST to it instead.")
 
     @Argument(help: "The file: one statement per line, statements one after another, or JSON arrays of statements.")
     var file: String
 
-    @Option(help: "Database file (TESSERA_DB). No server may be running on it: with one running, POST to it instead.")
-    var db: String = Environment.database
+    @OptionGroup var database: DatabaseOption
 
     @Option(name: .customLong("xapi-version"), help: "The xAPI version whose rules the statements are checked by: 1.0.3 or 2.0.0.")
     var xapiVersion: String = "1.0.3"
@@ -41,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
         let size = Int64(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0)
         var done = restart ? nil : ImportProgress.read(progressFile).flatMap { $0.fingerprint == fingerprint ? $0 : nil }
         if let done { FileHandle.standardError.write(Data("resuming at byte \(done.offset) after \(done.statements) statements\n".utf8)) }
-        let store = try SQLiteStore(path: db, readers: 1, logger: Logger(label: "tessera"))
+        let store = try SQLiteStore(path: database.path, readers: 1, logger: Logger(label: "tessera"))
         defer { store.close() }
         var reader = try StatementFileReader(path: file, from: done?.offset ?? 0)
         var bar = ProgressLine(total: size)

@@ -1,8 +1,10 @@
 import ArgumentParser
+import ServiceLifecycle
 import Logging
-import TesseraServer
+import TesseraConsole
 import TesseraLRS
 import TesseraSQLite
+import TesseraServer
 import XAPI
 
 /// `tessera serve`: runs the LRS on an embedded SQLite file.
@@ -11,8 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the LRS (xAPI under /xapi) on an embedded SQLite database.")
 
-    @Option(help: "Database file, created on first run (TESSERA_DB).")
-    var db: String = Environment.database
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: "Address to listen on (TESSERA_HOST).")
     var host: String = Environment.value("TESSERA_HOST") ?? "127.0.0.1"
@@ -68,41 +69,26 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = level
         let metrics = ServerMetrics()
         let store = try SQLiteStore(
-            path: db, readers: readers, durability: durability, analytics: analytics == "on", observer: metrics, logger: logger)
-        defer { store.close() }
-        let credentials = Credentials(repository: try SQLiteCredentialRepository(path: db))
+            path: database.path, readers: readers, durability: durability, analytics: analytics == "on", observer: metrics, logger: logger)
+        let credentials = Credentials(repository: try SQLiteCredentialRepository(path: database.path))
         try await Self.ensureAdminCredential(credentials, logger: logger)
         let configuration = ServerConfiguration(
             host: host, port: port, authorityHomePage: authorityHomePage,
-            signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: db)),
+            signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: database.path)),
             idleTimeout: .seconds(idleTimeout), requestsPerSecond: rateLimit > 0 ? rateLimit : nil, xapiVersions: versions)
         let application = buildApplication(
             configuration: configuration, store: store, credentials: credentials, metrics: metrics, logger: logger)
         logger.info(
             "Tessera LRS listening",
-            metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(db)", "xapi-versions": "\(versions)"])
-        if integrityCheck == "on" { Self.checkIntegrityInBackground(store, logger: logger) }
-        try await application.runService()
-    }
-
-    /// Checks every page of the database while the server runs, and says what it found.
-    static func checkIntegrityInBackground(_ store: SQLiteStore, logger: Logger) {
-        Task.detached(priority: .background) {
-            let started = ContinuousClock.now
-            do {
-                let problems = try await store.checkIntegrity()
-                let seconds = "\((ContinuousClock.now - started).components.seconds)"
-                if problems.isEmpty {
-                    logger.notice("database integrity check passed", metadata: ["seconds": "\(seconds)"])
-                } else {
-                    logger.critical(
-                        "the database file is damaged: /ready now answers 503; stop the server and restore a backup (docs/operations.md)",
-                        metadata: ["problems": "\(problems.joined(separator: "; "))", "database": "\(store.path)"])
-                }
-            } catch {
-                logger.error("the database integrity check could not run", metadata: ["error": "\(error)"])
-            }
+            metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(database.path)", "xapi-versions": "\(versions)"])
+        // Started in this order and shut down in the reverse: the HTTP server stops accepting
+        // and finishes its requests, the integrity check stops, then the store drains.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: StoreService(store: store, logger: logger))]
+        if integrityCheck == "on" {
+            services.append(.init(service: IntegrityCheckService(store: store, logger: logger), successTerminationBehavior: .ignore))
         }
+        services.append(.init(service: application))
+        try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }
 
     /// On first start there is no credential: create an admin one (from TESSERA_ADMIN_KEY and

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TesseraConsole
 import XAPI
 
 /// `tessera validate`: checks statements against the xAPI data model without storing them.

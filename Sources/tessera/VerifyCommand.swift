@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import TesseraConsole
 import TesseraCrypto
-import TesseraServer
 import TesseraLRS
 import TesseraSQLite
+import TesseraServer
 
 /// `tessera verify`: re-checks the hash chain of a database, an export file against its signed
 /// manifest, or both (docs/audit.md).

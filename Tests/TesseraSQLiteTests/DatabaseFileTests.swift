@@ -15,7 +15,7 @@ struct DatabaseFileTests {
         let store = try SQLiteStore(path: path, readers: 1, durability: .normal, logger: Logger(label: "test"))
         try await store.store(try (0..<300).map { try prepared(statement(actor: "learner\($0)", activity: "course-\($0)")) })
         store.close()
-        try StatementChainTests.tamper(path, "PRAGMA wal_checkpoint(TRUNCATE)")
+        try tamper(path, "PRAGMA wal_checkpoint(TRUNCATE)")
         return path
     }
 
@@ -49,7 +49,7 @@ struct DatabaseFileTests {
         #expect(try await healthy.checkIntegrity().isEmpty)
         #expect(await healthy.isReady())
         healthy.close()
-        try StatementChainTests.tamper(path, "PRAGMA wal_checkpoint(TRUNCATE)")
+        try tamper(path, "PRAGMA wal_checkpoint(TRUNCATE)")
 
         let pageSize = try #require(try SQLiteConnection(path: path, mode: .readOnly).scalar("PRAGMA page_size"))
         let pages = try #require(try SQLiteConnection(path: path, mode: .readOnly).scalar("PRAGMA page_count"))

@@ -26,7 +26,7 @@ struct ErasureStoreTests {
             [try Self.withAttachment(actor: "ann"), try Self.withAttachment(actor: "bo"), try prepared(statement(actor: "cy"))],
             attachments: [AttachmentContent(sha2: sha2, contentType: "text/plain", content: Self.certificate)])
         store.close()
-        try StatementChainTests.tamper(path, """
+        try tamper(path, """
             DROP TABLE erased_statements; DROP TABLE audit_log; DROP TABLE statement_attachments; DROP TABLE learning_days;
             DELETE FROM schema_migrations WHERE version >= 16
             """)
@@ -50,18 +50,18 @@ struct ErasureStoreTests {
     }
 
     @Test func aTombstoneNoErasureRecordedOrAnEditedAuditLogIsReported() async throws {
-        let (directory, path) = try await StatementChainTests.storeWithStatements(4)
+        let (directory, path) = try await SQLiteSamples.storeWithStatements(4)
         let store = try SQLiteStore(path: path, readers: 1, durability: .normal, logger: Logger(label: "test"))
         _ = try await store.erase(.mbox("mailto:learner1@example.com"), requestedBy: "test")
         store.close()
         #expect(try ReadOnlyStore(path: path).verifyChain().isIntact)
 
         // A statement deleted and disguised as erased, by an erasure nobody recorded.
-        try StatementChainTests.tamper(path, """
+        try tamper(path, """
             INSERT INTO erased_statements (seq, id, stored_ms, erasure) SELECT seq, id, stored_ms, 99 FROM statements WHERE seq = 3;
             DELETE FROM statements WHERE seq = 3
             """)
-        try StatementChainTests.tamper(path, "UPDATE audit_log SET entry = CAST(replace(CAST(entry AS TEXT), '\"statements\":1', '\"statements\":0') AS BLOB)")
+        try tamper(path, "UPDATE audit_log SET entry = CAST(replace(CAST(entry AS TEXT), '\"statements\":1', '\"statements\":0') AS BLOB)")
         let verification = try ReadOnlyStore(path: path).verifyChain()
         #expect(verification.problems.map(\.seq) == [3, nil])
         #expect(verification.problems.map(\.description).joined().contains("audit log entry 1"))

@@ -18,17 +18,12 @@ final class ConnectionPool: @unchecked Sendable {
 
     /// Runs `body` with a connection of its own on one of the pool's threads.
     func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        let running = RunningQuery()
-        return try await withTaskCancellationHandler {
-            try await threads.runIfActive { [self] in
-                try withConnection { connection in
-                    try running.start(on: connection)
-                    defer { running.finish() }
-                    return try body(connection)
-                }
+        try await runInterruptibly(on: threads) { [self] running in
+            try withConnection { connection in
+                try running.start(on: connection)
+                defer { running.finish() }
+                return try body(connection)
             }
-        } onCancel: {
-            running.cancel()
         }
     }
 
@@ -56,7 +51,20 @@ final class ConnectionPool: @unchecked Sendable {
 }
 
 /// The connection a query runs on, so that cancelling its task can interrupt it.
-private final class RunningQuery: Sendable {
+/// Runs `body` on one of `threads`; cancelling the calling task interrupts the SQLite
+/// connection `body` registers with the `RunningQuery` (`sqlite3_interrupt`), so that its
+/// statement stops at once with `SQLITE_INTERRUPT`.
+func runInterruptibly<T: Sendable>(on threads: NIOThreadPool, _ body: @escaping @Sendable (RunningQuery) throws -> T) async throws -> T {
+    let running = RunningQuery()
+    return try await withTaskCancellationHandler {
+        try await threads.runIfActive { try body(running) }
+    } onCancel: {
+        running.cancel()
+    }
+}
+
+/// The connection a query runs on, for interrupting it from another thread.
+final class RunningQuery: Sendable {
     private enum State {
         case waiting
         case running(SQLiteConnection)

@@ -35,16 +35,18 @@ public enum DatabaseFile {
     /// The problems SQLite's `quick_check` finds in every page of the file (at most `limit`);
     /// empty when it is sound. Reads the whole file: minutes for millions of statements on a
     /// slow disk, so the server runs it in the background after it starts.
-    public static func integrityProblems(_ path: String, limit: Int = 20) throws -> [String] {
+    /// `running`, when given, lets another thread interrupt the check.
+    static func integrityProblems(_ path: String, limit: Int = 20, running: RunningQuery? = nil) throws -> [String] {
         do {
             let connection = try SQLiteConnection(path: path, mode: .readOnly)
             defer { connection.finishStatements() }
+            try running?.start(on: connection)
+            defer { running?.finish() }
             let check = try connection.prepared("PRAGMA quick_check(\(max(limit, 1)))")
             var problems: [String] = []
             while try check.step() { problems.append(check.text(0)) }
             return problems == ["ok"] ? [] : problems
-        } catch {
-            guard error.isDamage else { throw error }
+        } catch let error as SQLiteError where error.isDamage {
             return [error.message]
         }
     }

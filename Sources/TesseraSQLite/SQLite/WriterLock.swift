@@ -31,6 +31,9 @@ final class WriterLock: @unchecked Sendable {
     /// Lets another process open the database for writing.
     func release() {
         guard descriptor >= 0 else { return }
+        // Unlocked before closing: a child process being spawned at this moment shares the
+        // descriptor until its exec closes it, and would otherwise keep the lock that long.
+        flock(descriptor, LOCK_UN)
         close(descriptor)
         descriptor = -1
     }

@@ -10,7 +10,7 @@ import Testing
 /// `tessera export`, run as a real process: the file, and the manifest signed beside it.
 struct ExportCommandTests {
     @Test func theExportAndItsSignedManifestDescribeEachOther() async throws {
-        let (directory, path) = try await StatementChainTests.storeWithStatements(9)
+        let (directory, path) = try await SQLiteSamples.storeWithStatements(9)
         let out = directory.path("statements.ndjson")
         let run = try TesseraExecutable.run(["export", "--db", path, "--out", out])
         #expect(run.status == 0, "\(run.standardError)")
@@ -38,7 +38,7 @@ struct ExportCommandTests {
     }
 
     @Test func aCSVExportHasTheChosenColumnsUnderAHeader() async throws {
-        let (directory, path) = try await StatementChainTests.storeWithStatements(6)
+        let (directory, path) = try await SQLiteSamples.storeWithStatements(6)
         let out = directory.path("learner4.csv")
         let run = try TesseraExecutable.run([
             "export", "--db", path, "--out", out, "--format", "csv", "--columns", "seq,actor,verb,object,objectType,statement,chain",
@@ -65,7 +65,7 @@ struct ExportCommandTests {
     }
 
     @Test func filtersAreAppliedAndRecordedInTheManifest() async throws {
-        let (directory, path) = try await StatementChainTests.storeWithStatements(6)
+        let (directory, path) = try await SQLiteSamples.storeWithStatements(6)
         let out = directory.path("completed.ndjson")
         let run = try TesseraExecutable.run([
             "export", "--db", path, "--out", out, "--activity", "https://courses.example.com/course-1", "--include-voided", "false",
@@ -87,7 +87,7 @@ struct ExportCommandTests {
     }
 
     @Test func verifyChecksAnExportAndNamesTheEditedLine() async throws {
-        let (directory, path) = try await StatementChainTests.storeWithStatements(9)
+        let (directory, path) = try await SQLiteSamples.storeWithStatements(9)
         let out = directory.path("statements.ndjson")
         #expect(try TesseraExecutable.run(["export", "--db", path, "--out", out]).status == 0)
         let intact = try TesseraExecutable.run(["verify", "--export", out, "--db", path])
@@ -128,7 +128,7 @@ struct ExportCommandTests {
     }
 
     @Test func verifyChecksACSVExportRowByRow() async throws {
-        let (directory, path) = try await StatementChainTests.storeWithStatements(5)
+        let (directory, path) = try await SQLiteSamples.storeWithStatements(5)
         let out = directory.path("statements.csv")
         let export = try TesseraExecutable.run(["export", "--db", path, "--out", out, "--format", "csv", "--columns", "seq,content,chain,statement"])
         #expect(export.status == 0, "\(export.standardError)")
@@ -141,7 +141,7 @@ struct ExportCommandTests {
     }
 
     @Test func eraseThenExportAndVerifyFromTheCommandLine() async throws {
-        let (directory, path) = try await StatementChainTests.storeWithStatements(6)
+        let (directory, path) = try await SQLiteSamples.storeWithStatements(6)
         let erase = try TesseraExecutable.run(["erase", "--db", path, "--agent", #"{"mbox":"mailto:learner2@example.com"}"#, "--requested-by", "DPO ticket 42"])
         #expect(erase.status == 0, "\(erase.standardError)")
         #expect(erase.standardOutput.contains("erased: 1 statements"))

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import TesseraConsole
 import TesseraSamples
 import XAPI
 
-/// `tessera bench validate`: statements/s validated on one core, beside Foundation's
+/// `tessera-bench validate`: statements/s validated on one core, beside Foundation's
 /// JSONDecoder decoding the same bytes into Codable structs.
 struct ValidationBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(

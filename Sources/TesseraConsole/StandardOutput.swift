@@ -5,28 +5,29 @@ import Darwin
 #endif
 
 /// Buffered command output on stdout (results, not logs: logs go through swift-log).
-struct StandardOutput {
+public struct StandardOutput {
     private var buffer: [UInt8] = []
     private static let flushThreshold = 1 << 16
 
-    init() {
+    /// An empty buffer.
+    public init() {
         buffer.reserveCapacity(Self.flushThreshold)
     }
 
     /// Appends the bytes and a newline; writes out when the buffer is full.
-    mutating func writeLine(_ bytes: [UInt8]) {
+    public mutating func writeLine(_ bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)
         buffer.append(0x0A)
         if buffer.count >= Self.flushThreshold { flush() }
     }
 
     /// Appends a line of text.
-    mutating func writeLine(_ text: String) {
+    public mutating func writeLine(_ text: String) {
         writeLine(Array(text.utf8))
     }
 
     /// Writes everything buffered to file descriptor 1.
-    mutating func flush() {
+    public mutating func flush() {
         var offset = 0
         while offset < buffer.count {
             let written = buffer[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
@@ -38,10 +39,4 @@ struct StandardOutput {
         }
         buffer.removeAll(keepingCapacity: true)
     }
-}
-
-/// A command that ran and failed for a reason in its input (printed without the usage text,
-/// which a `ValidationError` would add).
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
 }

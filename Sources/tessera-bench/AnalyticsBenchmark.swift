@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import TesseraConsole
 import NIOCore
 import TesseraSamples
 
-/// `tessera bench analytics`: latency of each analytics request on a loaded store, and the time
+/// `tessera-bench analytics`: latency of each analytics request on a loaded store, and the time
 /// a catalog reload takes there.
 struct AnalyticsBenchmark: LoadedStoreBenchmark {
     static let configuration = CommandConfiguration(

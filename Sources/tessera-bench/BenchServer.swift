@@ -19,7 +19,7 @@ final class BenchServer: @unchecked Sendable {
         if FileManager.default.fileExists(atPath: database) { try await Self.admit(database: database) }
         port = Int.random(in: 20_000..<40_000)
         process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        process.executableURL = try Self.serverExecutable()
         process.arguments = [
             "serve", "--db", database, "--port", String(port), "--durability", durability, "--analytics", analytics ? "on" : "off",
             "--integrity-check", "off",
@@ -38,6 +38,16 @@ final class BenchServer: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(200))
         }
         throw BenchError("the server did not start on port \(port)")
+    }
+
+    /// The `tessera` executable built beside this benchmark (`swift build -c release` builds both).
+    private static func serverExecutable() throws -> URL {
+        let url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("tessera")
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw BenchError("\(url.path) is not built: run `swift build -c release` first")
+        }
+        return url
     }
 
     /// Adds the benchmark's admin credential to the existing store at `database` unless it holds

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import TesseraConsole
 import NIOCore
 import TesseraSamples
 
-/// `tessera bench ingest`: statements/s over HTTP for batch sizes 1, 10 and 100 with C
+/// `tessera-bench ingest`: statements/s over HTTP for batch sizes 1, 10 and 100 with C
 /// connections, with request latency percentiles and the server's memory.
 struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import TesseraConsole
 import TesseraSamples
 import TesseraLRS
 import TesseraSQLite
 import XAPI
 
-/// `tessera bench query`: latency of the Statement resource's query set on a loaded store.
+/// `tessera-bench query`: latency of the Statement resource's query set on a loaded store.
 struct QueryBenchmark: LoadedStoreBenchmark {
     static let configuration = CommandConfiguration(
         commandName: "query",

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import TesseraConsole
 import NIOCore
 import TesseraSamples
 
-/// `tessera bench soak`: mixed load (ingest, statement queries, documents, analytics) against
+/// `tessera-bench soak`: mixed load (ingest, statement queries, documents, analytics) against
 /// one server for a long time; reports each window's request counts, errors and p99 latency per
 /// kind of request, and the server's memory at the start and end of each window.
 struct SoakBenchmark: AsyncParsableCommand {

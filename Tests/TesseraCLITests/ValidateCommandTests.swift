@@ -18,7 +18,7 @@ struct ValidateCommandTests {
     }
 
     @Test func validFileExitsZero() throws {
-        let file = Repository.fixtures.appendingPathComponent("valid/rich-01.json").path
+        let file = TesseraExecutable.packageRoot.appendingPathComponent("Fixtures/statements/valid/rich-01.json").path
         let result = try run([file])
         #expect(result.status == 0)
         #expect(result.lines.count == 1)
@@ -27,7 +27,7 @@ struct ValidateCommandTests {
     }
 
     @Test func arrayOnStandardInputReportsEachStatement() throws {
-        let result = try run(["-"], input: "[" + statementJSON() + #",{"actor":{"mbox":"x"},"verb":{"id":"urn:v"},"object":{"id":"urn:o"}}]"#)
+        let result = try run(["-"], input: "[" + statement() + #",{"actor":{"mbox":"x"},"verb":{"id":"urn:v"},"object":{"id":"urn:o"}}]"#)
         #expect(result.status == 1)
         #expect(result.lines.count == 2)
         #expect(result.lines[0]["valid"] as? Bool == true)
@@ -39,7 +39,7 @@ struct ValidateCommandTests {
     }
 
     @Test func ndjsonIsReadLineByLine() throws {
-        let input = statementJSON() + "\n\n" + "{broken\n" + statementJSON() + "\r\n"
+        let input = statement() + "\n\n" + "{broken\n" + statement() + "\r\n"
         let result = try run(["--ndjson"], input: input)
         #expect(result.status == 1)
         #expect(result.lines.map { $0["valid"] as? Bool } == [true, false, true])
@@ -49,13 +49,13 @@ struct ValidateCommandTests {
     }
 
     @Test func versionSelectsTheRules() throws {
-        let statement = statementJSON(#""context":{"contextAgents":[{"objectType":"contextAgent","agent":{"mbox":"mailto:m@example.com"}}]}"#)
+        let statement = statement(extra: #""context":{"contextAgents":[{"objectType":"contextAgent","agent":{"mbox":"mailto:m@example.com"}}]}"#)
         #expect(try run(["--xapi-version", "1.0.3"], input: statement).status == 1)
         #expect(try run(["--xapi-version", "2.0.0"], input: statement).status == 0)
     }
 
     @Test func unknownVersionIsAUsageError() throws {
-        let result = try run(["--xapi-version", "0.9"], input: statementJSON())
+        let result = try run(["--xapi-version", "0.9"], input: statement())
         #expect(result.status != 0 && result.status != 1)
     }
 }
