@@ -9,7 +9,7 @@ import XAPI
 /// roll-ups built on them (docs/DESIGN.md, "Analytics (as built)"). A voided statement's facts
 /// are removed. Bulk derivation (catalog loads, start) is in LearningFacts+Derivation.swift,
 /// the single-row statements in LearningFacts+Rows.swift.
-final class LearningFacts {
+final class LearningFacts: WriterParticipant {
     /// The interned ids of a statement's actor, verb and object activity.
     struct IDs {
         let agent: Int64
@@ -36,9 +36,26 @@ final class LearningFacts {
         connection.finishStatements()
     }
 
+    /// Records the facts of a statement just stored, unless it is already voided or its actor
+    /// is not an identified Agent.
+    func didStore(_ row: StoredStatementRow, on connection: SQLiteConnection) throws {
+        guard !row.isVoided, let event = row.statement.learningEvent, let agent = row.actorID else { return }
+        try record(
+            event, seq: row.seq, at: event.timestamp?.milliseconds ?? row.storedAt.milliseconds,
+            ids: IDs(agent: agent, verb: row.verbID, activity: row.objectActivityID), on: connection)
+    }
+
+    func didRemove(seq: Int64, on connection: SQLiteConnection) throws {
+        try forget(seq: seq, on: connection)
+    }
+
+    func willCommit(on connection: SQLiteConnection) throws {
+        try flush(on: connection)
+    }
+
     /// Forgets what it holds in memory and reads the stored catalog again (after a rolled-back
     /// transaction).
-    func reload(on connection: SQLiteConnection) throws {
+    func didRollBack(on connection: SQLiteConnection) throws {
         adopt(try CatalogAndRoster.catalog(on: connection) ?? Catalog())
         teams = [:]
         terms = [:]
@@ -52,9 +69,9 @@ final class LearningFacts {
         days = ProficiencyDays(catalog)
     }
 
-    /// Writes what the transaction's statements changed in the per-day roll-ups; the writer
-    /// calls it before each commit.
-    func flush(on connection: SQLiteConnection) throws {
+    /// Writes what the transaction's statements changed in the per-day roll-ups
+    /// (`proficiency_days`, `learning_days`).
+    private func flush(on connection: SQLiteConnection) throws {
         try pendingDays.write(on: connection)
         try pendingVolume.write(on: connection)
     }
@@ -69,7 +86,7 @@ final class LearningFacts {
     }
 
     /// Records the facts of the statement just stored at `seq`, which happened at `at`.
-    func record(_ event: LearningEvent, seq: Int64, at: Int64, ids: IDs, on connection: SQLiteConnection) throws {
+    private func record(_ event: LearningEvent, seq: Int64, at: Int64, ids: IDs, on connection: SQLiteConnection) throws {
         try Self.insertEvent(event, seq: seq, at: at, ids: ids, on: connection)
         pendingVolume.count(at: at, team: try team(of: ids.agent, on: connection), by: 1)
         if index.isCompletion(verb: event.verb, activity: event.activity), let activity = ids.activity {
@@ -96,7 +113,7 @@ final class LearningFacts {
 
     /// Removes the facts of the statement at `seq` (it was voided) and recomputes the
     /// proficiency it took part in.
-    func forget(seq: Int64, on connection: SQLiteConnection) throws {
+    private func forget(seq: Int64, on connection: SQLiteConnection) throws {
         // The facts `record` derived, derived again from the stored statement (voiding is rare,
         // so the fact tables need no index by statement).
         let stored = try connection.prepared("""

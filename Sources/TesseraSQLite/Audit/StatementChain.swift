@@ -5,7 +5,7 @@ import TesseraCrypto
 /// The hash chain over stored statements (DESIGN.md "Audit and export"): each statement's
 /// `content` is the SHA-256 of its stored body and its `chain` the SHA-256 of the previous
 /// chain followed by its content, in storage order, starting from 32 zero bytes.
-struct StatementChain {
+final class StatementChain: WriterParticipant {
     /// The chain value after the last statement written.
     private(set) var head: [UInt8]
     /// The seq of the last statement chained (0 for none). Sequence numbers are never reused,
@@ -17,8 +17,18 @@ struct StatementChain {
         (head, lastSeq) = try Self.storedHead(on: connection)
     }
 
-    /// Extends the chain with the statement just stored at `seq` (after `lastSeq`) with `body`.
-    mutating func append(seq: Int64, body: [UInt8], on connection: SQLiteConnection) throws {
+    /// Extends the chain with the statement just stored (at `lastSeq + 1`).
+    func didStore(_ row: StoredStatementRow, on connection: SQLiteConnection) throws {
+        try append(seq: row.seq, body: row.body, on: connection)
+    }
+
+    /// Reads the head again (after a rolled-back transaction).
+    func didRollBack(on connection: SQLiteConnection) throws {
+        (head, lastSeq) = try Self.storedHead(on: connection)
+    }
+
+    /// Extends the chain with the statement stored at `seq` (after `lastSeq`) with `body`.
+    private func append(seq: Int64, body: [UInt8], on connection: SQLiteConnection) throws {
         let content = Digest.sha256(body)
         let chain = ChainLink.link(head, content)
         let insert = try connection.prepared("INSERT INTO statement_chain (seq, content, chain) VALUES (?, ?, ?)")
@@ -28,11 +38,6 @@ struct StatementChain {
         try insert.step()
         head = chain
         lastSeq = seq
-    }
-
-    /// Reads the head again (after a rolled-back transaction).
-    mutating func reload(on connection: SQLiteConnection) throws {
-        (head, lastSeq) = try Self.storedHead(on: connection)
     }
 
     private static func storedHead(on connection: SQLiteConnection) throws -> ([UInt8], Int64) {
@@ -45,7 +50,7 @@ struct StatementChain {
     /// storage order, in one transaction.
     static func extend(on connection: SQLiteConnection, logger: Logger) throws {
         try connection.transaction {
-            var chain = try StatementChain(connection: connection)
+            let chain = try StatementChain(connection: connection)
             let last = try connection.scalar("SELECT COALESCE(MAX(seq), 0) FROM statement_chain") ?? 0
             let statements = try connection.prepared("SELECT seq, body FROM statements WHERE seq > ? ORDER BY seq")
             statements.bind(1, last)

@@ -26,8 +26,12 @@ final class StatementWriter: @unchecked Sendable {
     private var interned = Interner()
     /// Analytics' facts, kept in step with the statements (nil with analytics off).
     private let facts: LearningFacts?
-    /// The hash chain over stored statements.
-    private var chain: StatementChain
+    /// The hash chain over stored statements; it numbers them.
+    private let chain: StatementChain
+    /// Told of everything the transaction does (`WriterParticipant`), in this order.
+    private let participants: [any WriterParticipant]
+    /// Why the writer stopped taking work, once a participant could not rebuild its state.
+    private var failure: WriterStopped?
     /// The last definition JSON received per activity, so that the same definition sent again
     /// (the usual case) costs one comparison.
     private var definitionsSeen: [String: [UInt8]] = [:]
@@ -74,6 +78,14 @@ final class StatementWriter: @unchecked Sendable {
         self.logger = logger
         facts = analytics ? try LearningFacts(connection: connection) : nil
         chain = try StatementChain(connection: connection)
+        participants = [chain] + (facts.map { [$0] } ?? [])
+    }
+
+    /// The writer stopped taking work: after a rolled-back transaction, a participant could not
+    /// read its state back from the database. Restarting the server reads it afresh.
+    struct WriterStopped: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { "the writer stopped after a failed transaction (\(reason)); restart the server" }
     }
 
     func start() {
@@ -83,11 +95,11 @@ final class StatementWriter: @unchecked Sendable {
         self.thread = thread
     }
 
-    /// True between `start` and `stop`.
+    /// True between `start` and `stop`, unless a failed rollback stopped the writer.
     var isRunning: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return thread != nil && !stopping
+        return thread != nil && !stopping && failure == nil
     }
 
     /// Finishes what is queued, then stops the thread.
@@ -153,8 +165,13 @@ final class StatementWriter: @unchecked Sendable {
             let pending = queue
             queue.removeAll(keepingCapacity: true)
             observer?.queueDepthChanged(0)
+            let failure = failure
             condition.unlock()
-            commit(pending)
+            if let failure {
+                for item in pending { item.continuation.resume(throwing: failure) }
+            } else {
+                commit(pending)
+            }
         }
     }
 
@@ -180,7 +197,7 @@ final class StatementWriter: @unchecked Sendable {
                     case .erasure(let job):
                         job.report = try Erasure.erase(
                             agentKey: job.agentKey, requestedBy: job.requestedBy, at: nextStoredTime(), on: connection
-                        ) { seq in try facts?.forget(seq: seq, on: connection) }
+                        ) { seq in try facts?.didRemove(seq: seq, on: connection) }
                         // The agent's identifier is gone from `agents`: forget the interned id.
                         interned = Interner()
                     }
@@ -189,7 +206,7 @@ final class StatementWriter: @unchecked Sendable {
                     outcomes.append(.failure(rejection))
                 }
             }
-            try facts?.flush(on: connection)
+            for participant in participants { try participant.willCommit(on: connection) }
             connection.finishStatements()
             try connection.execute("COMMIT")
             if pending.contains(where: \.isErasure) { clearWriteAheadLog() } else { checkpointer.request() }
@@ -200,13 +217,29 @@ final class StatementWriter: @unchecked Sendable {
             // Ids interned and definitions merged inside the rolled-back transaction are gone.
             interned = Interner()
             definitionsSeen = [:]
-            try? facts?.reload(on: connection)
-            try? chain.reload(on: connection)
             logger.error("write transaction failed", metadata: ["error": "\(error)"])
+            rebuildParticipants()
             outcomes = pending.map { _ in .failure(error) }
         }
         for (item, outcome) in zip(pending, outcomes) {
             item.continuation.resume(with: outcome)
+        }
+    }
+
+    /// After a rollback, has every participant read its state back; one that cannot stops the
+    /// writer, so that nothing is written on a stale chain head or stale facts.
+    private func rebuildParticipants() {
+        do {
+            for participant in participants { try participant.didRollBack(on: connection) }
+            connection.finishStatements()
+        } catch {
+            connection.finishStatements()
+            logger.critical(
+                "the writer stopped: after a failed transaction its state could not be read back; /ready answers 503 until a restart",
+                metadata: ["error": "\(error)"])
+            condition.lock()
+            failure = WriterStopped(reason: "\(error)")
+            condition.unlock()
         }
     }
 
@@ -251,7 +284,7 @@ final class StatementWriter: @unchecked Sendable {
             let voidedSeq = try void.step() ? void.int64(0) : nil
             void.reset()
             // Voided statements never count in analytics.
-            if let voidedSeq { try facts?.forget(seq: voidedSeq, on: connection) }
+            if let voidedSeq { try facts?.didRemove(seq: voidedSeq, on: connection) }
         }
         // Statements that target this one may have arrived before it (a voiding one voids it).
         let earlier = try connection.prepared("SELECT seq, is_voiding FROM statements WHERE object_statement = ?")
@@ -290,7 +323,6 @@ final class StatementWriter: @unchecked Sendable {
         let seq = chain.lastSeq + 1
         row.bind(13, seq)
         try row.step()
-        try chain.append(seq: seq, body: body, on: connection)
         for sha2 in statement.attachmentHashes {
             let link = try connection.prepared("INSERT OR IGNORE INTO statement_attachments (sha2, seq) VALUES (?, ?)")
             link.bind(1, sha2)
@@ -299,11 +331,6 @@ final class StatementWriter: @unchecked Sendable {
         }
         try linkReferences(seq: seq, target: keys.objectStatement, referrers: referrers)
         for (iri, json) in statement.definitions { try define(iri, json) }
-        if !isVoided, let facts, let event = statement.learningEvent, let actorID {
-            try facts.record(
-                event, seq: seq, at: event.timestamp?.milliseconds ?? time.milliseconds,
-                ids: .init(agent: actorID, verb: verbID, activity: objectActivityID), on: connection)
-        }
 
         // The link rows answer the agent and activity filters; role marks actor and object (and,
         // for activities, the context roles analytics asks about).
@@ -325,6 +352,10 @@ final class StatementWriter: @unchecked Sendable {
             activityLink.bind(3, role)
             try activityLink.step()
         }
+        let stored = StoredStatementRow(
+            seq: seq, body: body, statement: statement, storedAt: time, isVoided: isVoided, actorID: actorID, verbID: verbID,
+            objectActivityID: objectActivityID)
+        for participant in participants { try participant.didStore(stored, on: connection) }
     }
 
     /// Keeps `statement_refs` whole for the statement just stored at `seq`: it reaches its
