@@ -118,6 +118,12 @@ let package = Package(
             name: "TesseraTestSupport", dependencies: ["XAPI", "TesseraLRS", "TesseraSQLite", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TesseraTestSupport"),
         .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraTestSupport"]),
+        // Every storage protocol's contract, run against each backend (Tests/TesseraContractTests/Backends.swift).
+        .testTarget(
+            name: "TesseraContractTests",
+            dependencies: ["TesseraLRS", "TesseraSQLite", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraTestSupport",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         // The command line, run as a real process: the only tests that depend on the executable.
         .testTarget(
             name: "TesseraCLITests",
