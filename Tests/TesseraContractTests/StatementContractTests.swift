@@ -106,7 +106,8 @@ struct StatementContractTests {
             paged.limit = 2
             let first = try await store.query(paged)
             #expect(first.statements.count == 2)
-            paged.after = try #require(first.next)
+            let next: Int64 = try #require(first.next)
+            paged.after = next
             let second = try await store.query(paged)
             #expect(second.statements.count == 1)
             #expect(Set(try (first.statements + second.statements).map { try Self.object($0)["id"] as? String }) == Set([Self.id(1), Self.id(2), Self.id(3)]))

@@ -67,11 +67,7 @@ enum Erasure {
         }
         for sql in [
             // Statements that reached others through this one (a StatementRef chain) no longer do.
-            """
-            DELETE FROM statement_refs
-            WHERE referrer IN (SELECT referrer FROM statement_refs WHERE target = ?1)
-              AND (target = ?1 OR target IN (SELECT target FROM statement_refs WHERE referrer = ?1))
-            """,
+            "DELETE FROM statement_refs WHERE target = ?1",
             "DELETE FROM statements WHERE seq = ?1", "DELETE FROM statement_refs WHERE referrer = ?1",
             "DELETE FROM statement_attachments WHERE seq = ?1",
         ] {

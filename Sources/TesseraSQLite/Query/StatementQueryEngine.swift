@@ -35,8 +35,10 @@ enum StatementQueryEngine {
         if !content.isEmpty {
             let reached = content.clauses(on: "t", skippingDriver: false)
             let targeting = Clause(
-                "s.seq IN (SELECT r.referrer FROM statement_refs r CROSS JOIN statements t ON t.seq = r.target WHERE "
-                    + reached.map(\.sql).joined(separator: " AND ") + ")",
+                // Statements that reach a match through StatementRefs, directly or along a chain.
+                "s.seq IN (WITH RECURSIVE reaching (seq) AS (SELECT r.referrer FROM statement_refs r CROSS JOIN statements t ON t.seq = r.target WHERE "
+                    + reached.map(\.sql).joined(separator: " AND ")
+                    + " UNION SELECT r.referrer FROM statement_refs r JOIN reaching ON r.target = reaching.seq) SELECT seq FROM reaching)",
                 reached.flatMap(\.bindings))
             let direct = Set(rows.map(\.seq))
             rows += try page(from: "statements s", seq: "s.seq", scope + [targeting]).filter { !direct.contains($0.seq) }

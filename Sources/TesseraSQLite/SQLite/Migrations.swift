@@ -41,6 +41,7 @@ enum Migrator {
         Migration(15, "statement_chain", PackageResources._015_statement_chain_sql),
         Migration(16, "erasure", PackageResources._016_erasure_sql),
         Migration(17, "learning_days", PackageResources._017_learning_days_sql),
+        Migration(18, "statement_refs_direct", PackageResources._018_statement_refs_direct_sql),
     ]
 
     /// Thrown for a database written by a newer Tessera.

@@ -358,26 +358,17 @@ final class StatementWriter: @unchecked Sendable {
         for participant in participants { try participant.didStore(stored, on: connection) }
     }
 
-    /// Keeps `statement_refs` whole for the statement just stored at `seq`: it reaches its
-    /// target and everything the target reaches; `referrers` (statements stored earlier that
-    /// target it), and whatever reaches them, now reach it and what it reaches.
+    /// Records the direct references of the statement just stored at `seq`: to its target,
+    /// when stored, and from `referrers` (statements stored earlier that target it). Chains are
+    /// walked when queried, so each statement costs at most one row per reference.
     private func linkReferences(seq: Int64, target: XAPIUUID?, referrers: [Int64]) throws {
         if let target {
-            let reach = try connection.prepared("""
-                INSERT OR IGNORE INTO statement_refs (referrer, target)
-                SELECT ?1, seq FROM statements WHERE id = ?2
-                UNION SELECT ?1, r.target FROM statement_refs r JOIN statements t ON t.seq = r.referrer WHERE t.id = ?2
-                """)
+            let reach = try connection.prepared("INSERT OR IGNORE INTO statement_refs (referrer, target) SELECT ?1, seq FROM statements WHERE id = ?2")
             reach.bind(1, seq)
             reach.bind(2, target)
             try reach.step()
         }
-        let inherit = try connection.prepared("""
-            INSERT OR IGNORE INTO statement_refs (referrer, target)
-            SELECT d.referrer, n.target
-            FROM (SELECT ?1 AS referrer UNION SELECT referrer FROM statement_refs WHERE target = ?1) d,
-                 (SELECT ?2 AS target UNION SELECT target FROM statement_refs WHERE referrer = ?2) n
-            """)
+        let inherit = try connection.prepared("INSERT OR IGNORE INTO statement_refs (referrer, target) VALUES (?1, ?2)")
         for referrer in referrers {
             inherit.reset()
             inherit.bind(1, referrer)
