@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+@testable import TesseraServer
 import Testing
 
 /// The Statement resource over HTTP: in-process through the router, and over a real socket.
@@ -289,6 +290,30 @@ struct StatementResourceTests {
             old[Self.versionHeader] = "1.0.2"
             let legacy = try await client.execute(uri: "/xapi/about", method: .get, headers: old)
             #expect((try json(legacy) as? [String: Any])?["version"] as? [String] == ["1.0.3"])
+        }
+    }
+
+    @Test func acceptLanguageIsReadUpToItsFirst32Tags() {
+        let header = (0..<1_000).map { "x-\($0);q=0.\($0 % 9 + 1)" }.joined(separator: ", ") + ", en-US;q=1"
+        let languages = StatementQueryParameters.languages(header)
+        #expect(languages.count == 32)
+        #expect(!languages.contains("en-US"), "a tag after the first 32 listed is not read")
+        #expect(StatementQueryParameters.languages("fr;q=0.5, en-US, de;q=0.8") == ["en-US", "de", "fr"])
+    }
+
+    @Test func aCanonicalReadOfAHugeLanguageMapWithAHugeAcceptLanguageAnswers() async throws {
+        let lrs = try await TestLRS()
+        try await lrs.test(.live) { client in
+            let display = (0..<40_000).map { #""x-\#($0)":"v\#($0)""# }.joined(separator: ",") + #","fr-FR":"a fait""#
+            let body = #"{"actor":{"mbox":"mailto:ann@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/did","display":{\#(display)}},"object":{"id":"https://courses.example.com/c"}}"#
+            #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(body)).status == .ok)
+            var headers = lrs.headers()
+            headers[.acceptLanguage] = "fr-FR, " + (0..<1_000).map { "y-\($0)" }.joined(separator: ", ")
+            let read = try await client.execute(uri: "/xapi/statements?format=canonical", method: .get, headers: headers)
+            #expect(read.status == .ok)
+            let page = try #require(try json(read) as? [String: Any])
+            let verb = try #require(((page["statements"] as? [[String: Any]])?.first?["verb"] as? [String: Any]))
+            #expect(verb["display"] as? [String: String] == ["fr-FR": "a fait"])
         }
     }
 }

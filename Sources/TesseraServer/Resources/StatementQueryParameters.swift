@@ -62,10 +62,14 @@ struct StatementQueryParameters {
         }
     }
 
-    /// Language tags from `Accept-Language`, most preferred first.
+    /// Language tags from `Accept-Language`, most preferred first: at most
+    /// `LanguageMatcher.maximumPreferences` of them (the first listed, before sorting by
+    /// weight), so that a long header costs no more than a short one.
     static func languages(_ header: String?) -> [String] {
         guard let header else { return [] }
-        let weighted = header.split(separator: ",").compactMap { part -> (String, Double)? in
+        let parts = header.split(separator: ",", maxSplits: LanguageMatcher.maximumPreferences, omittingEmptySubsequences: true)
+            .prefix(LanguageMatcher.maximumPreferences)
+        let weighted = parts.compactMap { part -> (String, Double)? in
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let tag = pieces.first, !tag.isEmpty else { return nil }
             let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1

@@ -406,22 +406,48 @@ struct StatementEncoder {
     }
 }
 
-/// Picks the language-map entry that best fits a client's preferred languages.
+/// Picks the language-map entry that best fits a client's preferred languages, in time linear
+/// in the map's entries plus the preferences (a map of 40,000 tags read with 1,000 preferences
+/// must not cost their product).
 public enum LanguageMatcher {
+    /// The most preferred tags considered (`Accept-Language` may list more; they are ignored).
+    public static let maximumPreferences = 32
+
+    /// Maps with more entries than this are indexed before matching instead of scanned.
+    private static let scanLimit = 8
+
     /// The entry for the first preferred tag that matches exactly, or by primary language
     /// (`en` matches `en-US` and the reverse); else the first entry. Nil for an empty map.
+    /// Tags compare case-insensitively; only the first `maximumPreferences` preferences count.
     public static func bestEntry(_ map: LanguageMap, for preferred: [String]) -> (tag: String, text: String)? {
-        for wanted in preferred.map({ $0.lowercased() }) {
-            if wanted == "*" { break }
-            if let exact = map.entries.first(where: { $0.tag.lowercased() == wanted }) { return exact }
-            let primary = wanted.split(separator: "-").first.map(String.init) ?? wanted
-            if let close = map.entries.first(where: {
-                $0.tag.lowercased().split(separator: "-").first.map(String.init) == primary
-            }) {
-                return close
+        guard let first = map.entries.first else { return nil }
+        let wanted = preferred.prefix(maximumPreferences).map { $0.lowercased() }
+        guard !wanted.isEmpty else { return first }
+        if map.entries.count <= scanLimit {
+            for tag in wanted {
+                if tag == "*" { break }
+                if let exact = map.entries.first(where: { $0.tag.lowercased() == tag }) { return exact }
+                if let close = map.entries.first(where: { primarySubtag($0.tag.lowercased()) == primarySubtag(tag) }) { return close }
             }
+            return first
         }
-        return map.entries.first
+        var exact: [String: Int] = [:], primaries: [Substring: Int] = [:]
+        for (index, entry) in map.entries.enumerated() {
+            let tag = entry.tag.lowercased()
+            if exact[tag] == nil { exact[tag] = index }
+            let primary = primarySubtag(tag)
+            if primaries[primary] == nil { primaries[primary] = index }
+        }
+        for tag in wanted {
+            if tag == "*" { break }
+            if let index = exact[tag] ?? primaries[primarySubtag(tag)] { return map.entries[index] }
+        }
+        return first
+    }
+
+    /// The language before the first hyphen (`en` of `en-us`).
+    private static func primarySubtag(_ tag: String) -> Substring {
+        tag.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).first ?? Substring(tag)
     }
 }
 
