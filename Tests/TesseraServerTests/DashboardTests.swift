@@ -270,6 +270,44 @@ struct DashboardTests {
         }
     }
 
+    @Test func aPeriodOfCenturiesIsRefusedAndLongPeriodsAreDrawnByYear() async throws {
+        let lrs = try await TestLRS()
+        try await lrs.test(.live) { client in
+            let posted = try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(statementJSON(extra: #""timestamp":"2024-03-01T09:00:00Z""#)))
+            #expect(posted.status == .ok)
+            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let refused = try await client.execute(uri: "/dashboard?from=0001-01-01&to=9999-12-31", method: .get, headers: [.cookie: cookie])
+            #expect(refused.status == .badRequest)
+            #expect(String(buffer: refused.body).contains(#"data-field="from""#))
+            let century = try await client.execute(uri: "/dashboard?from=1950-01-01&to=2049-12-31", method: .get, headers: [.cookie: cookie])
+            #expect(century.status == .ok)
+            #expect(String(buffer: century.body).contains("Statements per year"))
+            #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+        }
+    }
+
+    @Test func volumeBucketsStepByBucketAndKeepEveryCount() {
+        let days = [DailyVolume(day: Day("2023-01-31")!, statements: 2), DailyVolume(day: Day("2023-02-01")!, statements: 3),
+                    DailyVolume(day: Day("2024-12-31")!, statements: 4)]
+        let months = VolumeBuckets(from: Day("2023-01-15")!, to: Day("2024-12-31")!, days: days)
+        #expect(months.unit == "month")
+        #expect(months.columns.count == 24)
+        #expect(months.columns.first?.label == "2023-01" && months.columns.first?.value == 2)
+        #expect(months.columns[1].label == "2023-02" && months.columns[1].value == 3)
+        #expect(months.columns.last?.label == "2024-12" && months.columns.last?.value == 4)
+        let weeks = VolumeBuckets(from: Day("2023-01-01")!, to: Day("2023-03-31")!, days: days)
+        #expect(weeks.unit == "week")
+        #expect(weeks.columns.first?.label == "12-26", "a Sunday's week began on the Monday before")
+        #expect(weeks.columns.map(\.value).reduce(0, +) == 5)
+        let years = VolumeBuckets(from: Day("1950-01-01")!, to: Day("2049-12-31")!, days: days)
+        #expect(years.unit == "year")
+        #expect(years.columns.count == 100)
+        #expect(years.columns.first { $0.label == "2023" }?.value == 5 && years.columns.first { $0.label == "2024" }?.value == 4)
+        let single = VolumeBuckets(from: Day("2024-02-28")!, to: Day("2024-03-01")!, days: [])
+        #expect(single.columns.map(\.label) == ["02-28", "02-29", "03-01"])
+    }
+
     // MARK: Helpers
 
     static let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]

@@ -17,6 +17,9 @@ struct DashboardFilters: Equatable {
         let reason: String
     }
 
+    /// The longest period a page shows: 100 years.
+    static let maximumPeriodDays: Int64 = 36_525
+
     /// The filters of a query string; unknown parameters are ignored (a page, not an API).
     static func parse(_ parameters: QueryParameters) throws(Invalid) -> DashboardFilters {
         func text(_ name: String) -> String? {
@@ -65,6 +68,10 @@ struct DashboardReport {
         let stored = try await store.learningDays()
         let to = filters.to ?? stored?.upperBound ?? today
         let from = filters.from ?? min(stored?.lowerBound ?? Day(ordinal: to.ordinal - 29), to)
+        guard to.ordinal - from.ordinal < DashboardFilters.maximumPeriodDays else {
+            throw DashboardFilters.Invalid(
+                field: filters.from == nil ? "to" : "from", reason: "the period may span at most 100 years (\(from) to \(to) is longer)")
+        }
         let cohort = filters.cohort ?? Day(ordinal: from.ordinal + (to.ordinal - from.ordinal) / 2)
         let team = filters.team, program = filters.program
         let proficiency = try await store.proficiencyReport(asOf: to.endMilliseconds, skill: nil, team: team)

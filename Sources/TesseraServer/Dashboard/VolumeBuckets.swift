@@ -2,45 +2,68 @@ import TesseraAnalytics
 import TesseraLRS
 
 /// Daily statement counts gathered into at most about sixty columns: days for a period of up
-/// to 62 days, weeks (from Monday) up to 62 weeks, months beyond. Empty buckets are kept so
-/// that gaps in activity show.
+/// to 62 days, weeks (from Monday) up to 62 weeks, months up to 62 months, years beyond. Empty
+/// buckets are kept so that gaps in activity show. The work is one step per bucket and one
+/// per counted day, never one per day of the period.
 struct VolumeBuckets {
-    /// `day`, `week` or `month`.
+    /// `day`, `week`, `month` or `year`.
     let unit: String
     let columns: [Charts.Column]
 
+    private enum Unit: String {
+        case day, week, month, year
+
+        /// The first day of the bucket holding `day`.
+        func start(of day: Day) -> Day {
+            switch self {
+            case .day: return day
+            // Day 0 (1970-01-01) was a Thursday: Monday is three days before.
+            case .week: return Day(ordinal: day.ordinal - ((day.ordinal + 3) % 7 + 7) % 7)
+            case .month: return Day(String(day.description.prefix(7)) + "-01")!
+            case .year: return Day(String(day.description.prefix(4)) + "-01-01")!
+            }
+        }
+
+        /// The first day of the bucket after the one starting at `start`.
+        func next(after start: Day) -> Day {
+            switch self {
+            case .day: return Day(ordinal: start.ordinal + 1)
+            case .week: return Day(ordinal: start.ordinal + 7)
+            // A month is at most 31 days: 32 days on lands in the next one.
+            case .month: return self.start(of: Day(ordinal: start.ordinal + 32))
+            case .year: return self.start(of: Day(ordinal: start.ordinal + 366))
+            }
+        }
+
+        func label(_ start: Day) -> String {
+            switch self {
+            case .day, .week: return String(start.description.dropFirst(5))
+            case .month: return String(start.description.prefix(7))
+            case .year: return String(start.description.prefix(4))
+            }
+        }
+
+        func name(_ start: Day) -> String {
+            switch self {
+            case .day: return "\(start)"
+            case .week: return "Week of \(start)"
+            case .month, .year: return label(start)
+            }
+        }
+    }
+
     init(from: Day, to: Day, days: [DailyVolume]) {
         let length = to.ordinal - from.ordinal + 1
-        let key: (Day) -> Int64
-        let label: (Day) -> String
-        if length <= 62 {
-            unit = "day"
-            key = \.ordinal
-            label = { String($0.description.dropFirst(5)) }
-        } else if length <= 62 * 7 {
-            unit = "week"
-            // Day 0 (1970-01-01) was a Thursday: Monday is three days before.
-            key = { $0.ordinal - (($0.ordinal + 3) % 7 + 7) % 7 }
-            label = { String($0.description.dropFirst(5)) }
-        } else {
-            unit = "month"
-            key = { Int64($0.description.prefix(7).replacingOccurrences(of: "-", with: "")) ?? 0 }
-            label = { String($0.description.prefix(7)) }
-        }
-        var counts: [Int64: Int] = [:]
-        for day in days { counts[key(day.day), default: 0] += day.statements }
+        let unit: Unit = length <= 62 ? .day : length <= 62 * 7 ? .week : length <= 62 * 31 ? .month : .year
+        self.unit = unit.rawValue
+        var counts: [Day: Int] = [:]
+        for day in days { counts[unit.start(of: day.day), default: 0] += day.statements }
         var columns: [Charts.Column] = []
-        var ordinal = from.ordinal
-        while ordinal <= to.ordinal {
-            let day = Day(ordinal: ordinal)
-            let bucket = key(day)
-            if columns.isEmpty || key(Day(ordinal: ordinal - 1)) != bucket {
-                let start = unit == "week" ? Day(ordinal: bucket) : day
-                let count = counts[bucket] ?? 0
-                let name = unit == "day" ? "\(day)" : unit == "week" ? "Week of \(start)" : String(day.description.prefix(7))
-                columns.append(Charts.Column(label: label(start), value: count, detail: "\(name): \(count) statements"))
-            }
-            ordinal += 1
+        var start = unit.start(of: from)
+        while start <= to {
+            let count = counts[start] ?? 0
+            columns.append(Charts.Column(label: unit.label(start), value: count, detail: "\(unit.name(start)): \(count) statements"))
+            start = unit.next(after: start)
         }
         self.columns = columns
     }
