@@ -89,12 +89,12 @@ public enum CSV {
     }
 
     /// One field, quoted when it holds a comma, a quote or a line break, or when it begins
-    /// with a character a spreadsheet would read as a formula (=, +, -, @), which is then
-    /// prefixed with an apostrophe.
+    /// with a character a spreadsheet would read as a formula (=, +, -, @, and TAB and CR,
+    /// which spreadsheets skip before one), which is then prefixed with an apostrophe.
     static func escaped(_ field: String) -> [UInt8] {
         let quote = UInt8(ascii: "\"")
         var bytes = Array(field.utf8)
-        if let first = bytes.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first),
+        if let first = bytes.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first),
             Double(field) == nil
         {
             bytes.insert(UInt8(ascii: "'"), at: 0)

@@ -62,6 +62,8 @@ struct RosterTests {
         #expect(String(decoding: CSV.escaped("=SUM(A1)"), as: UTF8.self) == "'=SUM(A1)", "formulas are defused")
         #expect(String(decoding: CSV.escaped("-0.5"), as: UTF8.self) == "-0.5", "numbers are not")
         #expect(String(decoding: CSV.escaped("a,b"), as: UTF8.self) == "\"a,b\"")
+        #expect(String(decoding: CSV.escaped("\t=1+1"), as: UTF8.self) == "'\t=1+1", "a leading TAB is defused")
+        #expect(String(decoding: CSV.escaped("\r=1+1"), as: UTF8.self) == "\"'\r=1+1\"", "a leading CR is defused (and quoted)")
         if case .success = CSV.parse(Array("a,\"b\nc".utf8)) { Issue.record("an unclosed quote was accepted") }
     }
 }

@@ -245,6 +245,24 @@ struct DashboardTests {
         }
     }
 
+    @Test func aQuoteWithACombiningMarkIsEscapedInAttributes() async throws {
+        let combining = "\"\u{338} autofocus onfocus=alert(1) x=\""
+        #expect(!HTML.escape(combining).unicodeScalars.contains("\""), "escaped by scalar, not by grapheme")
+        let lrs = try await TestLRS()
+        try await lrs.test(.live) { client in
+            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let encoded = combining.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let response = try await client.execute(uri: "/dashboard?team=\(encoded)", method: .get, headers: [.cookie: cookie])
+            let html = String(buffer: response.body)
+            let rawQuoteWithMark = String(combining.prefix(1))
+            let hasRawQuoteWithMark = html.contains(rawQuoteWithMark)
+            #expect(!hasRawQuoteWithMark, "the quote and its mark never reach the page unescaped")
+            let escapedForm = "&quot;" + String(rawQuoteWithMark.unicodeScalars.dropFirst()) + " autofocus"
+            let shownEscaped = html.contains(escapedForm)
+            #expect(shownEscaped)
+        }
+    }
+
     // MARK: Statement volume
 
     @Test func volumeCountsLearnersStatementsPerDayWithoutVoided() async throws {

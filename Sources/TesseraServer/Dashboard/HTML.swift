@@ -12,14 +12,16 @@ struct HTML {
     static func escape(_ value: String) -> String {
         var result = ""
         result.reserveCapacity(value.utf8.count)
-        for character in value {
-            switch character {
+        // By Unicode scalar, not by character: a quote followed by a combining mark is one
+        // grapheme ("\"\u{338}"), and the quote inside it must be escaped all the same.
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "&": result += "&amp;"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
             case "'": result += "&#39;"
-            default: result.append(character)
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result
