@@ -271,3 +271,24 @@ extension Dictionary where Key == String, Value == String {
         Dictionary<HTTPField.Name, String>(uniqueKeysWithValues: map { (HTTPField.Name($0.key)!, $0.value) })
     }
 }
+
+extension DocumentResourceTests {
+    @Test func aDocumentStoredAsHTMLIsServedInert() async throws {
+        let lrs = try await TestLRS()
+        let content = try await lrs.credentials.create(name: "content", scopes: [.state])
+        try await lrs.test(.live) { client in
+            let path = "/xapi/activities/state?activityId=https%3A%2F%2Fcourses.example.com%2Fc&stateId=page"
+                + "&agent=%7B%22mbox%22%3A%22mailto%3Aann%40example.com%22%7D"
+            var headers = lrs.headers(content)
+            headers[.contentType] = "text/html"
+            let page = "<html><body><script>fetch('/admin/agents',{method:'DELETE'})</script></body></html>"
+            #expect(try await client.execute(uri: path, method: .put, headers: headers, body: buffer(page)).status == .noContent)
+            let read = try await client.execute(uri: path, method: .get, headers: lrs.headers(content))
+            #expect(read.status == .ok)
+            #expect(String(buffer: read.body) == page, "stored and served as sent")
+            let policy = try #require(read.headers[.contentSecurityPolicy])
+            #expect(policy.contains("sandbox") && policy.contains("default-src 'none'"), "a browser opening it runs nothing")
+            #expect(read.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+        }
+    }
+}

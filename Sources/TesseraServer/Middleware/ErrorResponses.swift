@@ -4,12 +4,16 @@ import Logging
 import TesseraLRS
 
 /// The outermost middleware of every route: turns whatever a request threw into a response with
-/// a status and a JSON body naming the reason (`ErrorResponses`), and forbids browsers to sniff
-/// any response's type.
+/// a status and a JSON body naming the reason (`ErrorResponses`), forbids browsers to sniff
+/// any response's type, and gives every response that has no policy of its own (the dashboard
+/// has one) a Content-Security-Policy under which nothing runs: documents are data, and one
+/// stored as `text/html` with a script, opened in a browser, runs nothing and reaches nothing.
 struct ErrorResponseMiddleware: RouterMiddleware {
     typealias Context = XAPIRequestContext
 
     static let noSniff = HTTPField.Name("X-Content-Type-Options")!
+    /// No script, no plugin, nothing fetched, no framing, and a unique origin (`sandbox`).
+    static let inertPolicy = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
     let logger: Logger
 
@@ -23,6 +27,7 @@ struct ErrorResponseMiddleware: RouterMiddleware {
         // Bodies echo what clients sent (in JSON, CSV or documents' own types): browsers must
         // not guess another type, HTML above all.
         response.headers[Self.noSniff] = "nosniff"
+        if response.headers[.contentSecurityPolicy] == nil { response.headers[.contentSecurityPolicy] = Self.inertPolicy }
         return response
     }
 }
