@@ -3,6 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 @testable import TesseraServer
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// The Statement resource over HTTP: in-process through the router, and over a real socket.
@@ -149,6 +151,21 @@ struct StatementResourceTests {
             #expect(forbidden.status == .forbidden)
             try await lrs.credentials.revoke(key: lrs.writer.credential.key)
             #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers()).status == .unauthorized)
+        }
+    }
+
+    @Test func aRevocationByAnotherProcessTakesEffectAtOnce() async throws {
+        let lrs = try await TestLRS()
+        let course = try await lrs.credentials.create(name: "course", scopes: [.statementsWrite])
+        try await lrs.test(.live) { client in
+            #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(course, json: true),
+                                             body: buffer(statementJSON())).status == .ok, "verified once, now cached")
+            // `tessera credentials revoke` runs in a process of its own: its own repository and cache.
+            let elsewhere = Credentials(repository: try SQLiteCredentialRepository(path: lrs.directory.path("lrs.sqlite")))
+            #expect(try await elsewhere.revoke(key: course.credential.key))
+            let refused = try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(course, json: true),
+                                                   body: buffer(statementJSON()))
+            #expect(refused.status == .unauthorized, "the next request is refused, not 30 s later")
         }
     }
 

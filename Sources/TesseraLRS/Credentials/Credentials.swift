@@ -4,20 +4,24 @@ import TesseraCrypto
 import XAPI
 
 /// API credentials over any repository: creation (the secret hashed once, shown once),
-/// revocation, and Basic-auth verification with a short-lived cache of verified secrets, so
-/// that a request costs a SHA-256, not a PBKDF2. Key derivation runs on a thread pool, never on
+/// revocation, and Basic-auth verification with a cache of verified secrets, so that a request
+/// costs a SHA-256 and one look-up of the stored credential, not a PBKDF2. The stored credential
+/// is read on every request, so a revocation (or a new secret) takes effect at once, whichever
+/// process or node made it. Key derivation runs on a thread pool, never on
 /// Swift's cooperative threads, and no lock is held while it runs.
 public final class Credentials: Sendable {
     private let repository: any CredentialRepository
     private let hashing: NIOThreadPool
     private let verified = Mutex<[String: Verified]>([:])
-    /// How long a verified secret is trusted before the repository is asked again (revocations
-    /// made by another process or node take effect within this time).
-    public static let cacheLifetime: Duration = .seconds(30)
+    /// How long a verified secret is remembered (it is checked against the stored credential
+    /// on every request all the same).
+    public static let cacheLifetime: Duration = .seconds(300)
 
     private struct Verified {
         let secretDigest: [UInt8]
-        let credential: Credential
+        /// The stored hash the secret was verified against: a credential stored anew under the
+        /// same key is verified anew.
+        let storedHash: [UInt8]
         let at: ContinuousClock.Instant
     }
 
@@ -55,19 +59,22 @@ public final class Credentials: Sendable {
 
     /// The active credential whose key and secret these are, or nil.
     public func authenticate(key: String, secret: String) async throws -> Credential? {
+        guard let stored = try await repository.stored(key: key), stored.credential.revoked == nil else {
+            verified.withLock { $0[key] = nil }
+            return nil
+        }
         let digest = Digest.sha256(Array(secret.utf8))
         let now = ContinuousClock.now
-        let cached = verified.withLock { verified -> Credential? in
+        let known = verified.withLock { verified -> Bool in
             guard let entry = verified[key], now - entry.at < Self.cacheLifetime,
-                Secrets.constantTimeEqual(entry.secretDigest, digest)
-            else { return nil }
-            return entry.credential
+                Secrets.constantTimeEqual(entry.storedHash, stored.secretHash), Secrets.constantTimeEqual(entry.secretDigest, digest)
+            else { return false }
+            return true
         }
-        if let cached { return cached }
-        guard let stored = try await repository.stored(key: key), stored.credential.revoked == nil else { return nil }
+        if known { return stored.credential }
         let hash = try await hashing.runIfActive { SecretHasher.hash(secret, salt: stored.salt, iterations: stored.iterations) }
         guard Secrets.constantTimeEqual(hash, stored.secretHash) else { return nil }
-        verified.withLock { $0[key] = Verified(secretDigest: digest, credential: stored.credential, at: now) }
+        verified.withLock { $0[key] = Verified(secretDigest: digest, storedHash: stored.secretHash, at: now) }
         return stored.credential
     }
 
