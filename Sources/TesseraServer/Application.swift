@@ -53,8 +53,7 @@ public func buildApplication(
     let router = Router(context: XAPIRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
     router.add(middleware: ErrorResponseMiddleware(logger: logger))
-    // Ten failed sign-ins per key, then one more every six seconds.
-    let signInCheck = SignInCheck(credentials: credentials, failures: RateLimiter(.init(perSecond: 1.0 / 6, burst: 10)))
+    let signInCheck = SignInCheck(credentials: credentials)
     let basicAuth = BasicAuthMiddleware(
         signIn: signInCheck, requestRate: configuration.requestsPerSecond.map { RateLimiter(.init(perSecond: $0, burst: $0)) })
 

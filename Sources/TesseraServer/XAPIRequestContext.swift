@@ -17,8 +17,13 @@ public struct XAPIRequestContext: RequestContext {
     /// middleware (which sees the context before authentication changed it).
     let observed = ObservedRequest()
 
+    /// The client's IP address (nil when unknown, as for in-process tests). Behind a reverse
+    /// proxy it is the proxy's.
+    let clientAddress: String?
+
     public init(source: Source) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Statement batches can be large; the limit is enforced when bodies are collected.

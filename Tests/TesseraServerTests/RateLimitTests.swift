@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 @testable import TesseraServer
+import TesseraLRS
+import TesseraSQLite
 import Testing
 
 /// Per-credential request rates and failed sign-ins: 429 with `Retry-After`, a JSON reason,
@@ -78,6 +80,36 @@ struct RateLimitTests {
             for _ in 0..<15 {
                 #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: unknown).status == .unauthorized)
             }
+        }
+    }
+
+    @Test func wrongSecretsLockTheAttackerNotTheOwner() async throws {
+        let lrs = try await TestLRS()
+        try await lrs.test(.live) { client in
+            // The owner's course is signed in (its secret verified) before the attack starts.
+            #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers(lrs.reader)).status == .forbidden)
+            var wrong = lrs.headers(lrs.reader)
+            wrong[.authorization] = "Basic " + Data("\(lrs.reader.credential.key):guess".utf8).base64EncodedString()
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<14 { statuses.append(try await client.execute(uri: "/xapi/statements", method: .get, headers: wrong).status) }
+            #expect(statuses.last == .tooManyRequests, "the guesses are throttled")
+            let owner = try await client.execute(uri: "/xapi/statements", method: .get, headers: lrs.headers(lrs.reader))
+            #expect(owner.status == .forbidden, "the owner's secret still signs in (403 is its scope, not a lock)")
+        }
+    }
+
+    @Test func failuresCountPerClientAddress() async throws {
+        let lrs = try await TestLRS()
+        let check = SignInCheck(credentials: Credentials(repository: try SQLiteCredentialRepository(path: lrs.directory.path("lrs.sqlite"))))
+        let key = lrs.writer.credential.key
+        for _ in 0..<12 { _ = try await check.check(key: key, secret: "guess", client: "203.0.113.7") }
+        guard case .locked = try await check.check(key: key, secret: lrs.writer.secret, client: "203.0.113.7") else {
+            Issue.record("the attacker's address is locked, even with the right secret (never verified there)")
+            return
+        }
+        guard case .accepted = try await check.check(key: key, secret: lrs.writer.secret, client: "198.51.100.4") else {
+            Issue.record("the owner's address is not")
+            return
         }
     }
 }

@@ -59,6 +59,17 @@ public final class Credentials: Sendable {
 
     /// The active credential whose key and secret these are, or nil.
     public func authenticate(key: String, secret: String) async throws -> Credential? {
+        try await authenticate(key: key, secret: secret, derivingIfUnknown: true)
+    }
+
+    /// The active credential whose key and secret these are, when this secret was verified
+    /// recently; nil otherwise, without deriving a key (for a key locked by failed sign-ins:
+    /// its owner, already signed in, goes on; guesses cost nothing).
+    public func recentlyVerified(key: String, secret: String) async throws -> Credential? {
+        try await authenticate(key: key, secret: secret, derivingIfUnknown: false)
+    }
+
+    private func authenticate(key: String, secret: String, derivingIfUnknown: Bool) async throws -> Credential? {
         guard let stored = try await repository.stored(key: key), stored.credential.revoked == nil else {
             verified.withLock { $0[key] = nil }
             return nil
@@ -72,6 +83,7 @@ public final class Credentials: Sendable {
             return true
         }
         if known { return stored.credential }
+        guard derivingIfUnknown else { return nil }
         let hash = try await hashing.runIfActive { SecretHasher.hash(secret, salt: stored.salt, iterations: stored.iterations) }
         guard Secrets.constantTimeEqual(hash, stored.secretHash) else { return nil }
         verified.withLock { $0[key] = Verified(secretDigest: digest, storedHash: stored.secretHash, at: now) }

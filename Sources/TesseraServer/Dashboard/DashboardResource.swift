@@ -72,7 +72,7 @@ struct DashboardResource: Sendable {
             return Self.html(.badRequest, DashboardLayout.signIn(message: "Enter a key and a secret."))
         }
         let credential: Credential
-        switch try await signInCheck.check(key: key, secret: secret) {
+        switch try await signInCheck.check(key: key, secret: secret, client: context.clientAddress) {
         case .accepted(let accepted):
             credential = accepted
         case .refused:
