@@ -237,11 +237,11 @@ struct DashboardTests {
             let hostile = "<script>alert(1)</script>"
             let encoded = hostile.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             let response = try await client.execute(uri: "/dashboard?team=\(encoded)", method: .get, headers: [.cookie: cookie])
-            #expect(response.status == .ok, "an unknown team is a team with nobody in it")
+            #expect(response.status == .badRequest, "an unknown team is named, not drawn as a team with nobody in it")
             let html = String(buffer: response.body)
             #expect(!html.contains(hostile))
             #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
-            #expect(html.contains(#"data-empty="volume""#))
+            #expect(html.contains(#"data-field="team""#))
         }
     }
 

@@ -63,7 +63,8 @@ struct DashboardReport {
     /// Behaviour change is looked for this long after completion (the outcomes' default).
     static let behaviorWindowDays = 90
 
-    /// Reads the report; a program filter that the catalog does not know is an `Invalid`.
+    /// Reads the report; a program the catalog does not know, or a team the roster does not, is
+    /// an `Invalid`.
     static func load(_ filters: DashboardFilters, from store: any LRSStore, today: Day) async throws -> DashboardReport {
         let stored = try await store.learningDays()
         let to = filters.to ?? stored?.upperBound ?? today
@@ -74,6 +75,10 @@ struct DashboardReport {
         }
         let cohort = filters.cohort ?? Day(ordinal: from.ordinal + (to.ordinal - from.ordinal) / 2)
         let team = filters.team, program = filters.program
+        let roster = try await store.teamNames()
+        if let team, !(roster + [Roster.unassignedTeam]).contains(team) {
+            throw DashboardFilters.Invalid(field: "team", reason: "is not a team of the roster: \(team)")
+        }
         let proficiency = try await store.proficiencyReport(asOf: to.endMilliseconds, skill: nil, team: team)
         let catalog = proficiency?.catalog
         let programSkills: Set<String>?
@@ -93,7 +98,6 @@ struct DashboardReport {
             program: program, from: cohort.endMilliseconds, to: to.endMilliseconds, byTeam: team != nil) {
             employees = team == nil ? report.rows.first : report.rows.first { $0.team == team }
         }
-        let roster = try await store.teamNames()
         return DashboardReport(
             from: from, to: to, cohort: cohort, filters: filters, teams: roster + [Roster.unassignedTeam], catalog: catalog,
             hasRoster: !roster.isEmpty,

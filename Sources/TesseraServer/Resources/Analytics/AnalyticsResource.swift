@@ -25,6 +25,29 @@ struct AnalyticsResource: Sendable {
         return (parameters, try ResultFormat(request, parameters))
     }
 
+    /// `team` as given, when it is a team of the roster (or the unassigned one); 400 naming the
+    /// teams that exist otherwise, so that a typo is not read as a team with nobody in it.
+    private func team(_ parameters: QueryParameters) async throws -> String? {
+        guard let team = parameters["team"] else { return nil }
+        let teams = try await store.teamNames() + [Roster.unassignedTeam]
+        guard teams.contains(team) else {
+            throw XAPIError.badParameter("team", "is not a team of the roster (teams: \(Self.listed(teams)))")
+        }
+        return team
+    }
+
+    /// 400 unless `skill` (when given) is a skill of `catalog`.
+    private static func checkSkill(_ skill: String?, in catalog: Catalog) throws {
+        guard let skill, !catalog.skills.contains(where: { $0.id == skill }) else { return }
+        throw XAPIError.badParameter("skill", "is not a skill of the catalog (skills: \(listed(catalog.skills.map(\.id))))")
+    }
+
+    /// The first twenty of `names`, comma-separated, and how many more there are.
+    private static func listed(_ names: [String]) -> String {
+        let shown = names.prefix(20).joined(separator: ", ")
+        return names.count > 20 ? shown + " and \(names.count - 20) more" : shown
+    }
+
     private static func noCatalog() -> XAPIError {
         XAPIError(.notFound, "no catalog has been loaded: analytics need one (PUT /analytics/catalog)")
     }
@@ -34,8 +57,10 @@ struct AnalyticsResource: Sendable {
         let from = try parameters["from"].map { try Self.time($0, "from", endOfDay: false) }
         let to = try parameters["to"].map { try Self.time($0, "to", endOfDay: true) } ?? XAPITimestamp.now().milliseconds
         let windowDays = try Self.days(parameters["windowDays"], "windowDays", default: 90)
+        if let from, from > to { throw XAPIError.badParameter("to", "must be on or after from") }
         let program = try parameters["program"].map { try Parameters.iri($0, "program") }
-        guard let report = try await store.outcomes(program: program, from: from ?? Int64.min, to: to, windowDays: windowDays, team: parameters["team"]) else {
+        let team = try await team(parameters)
+        guard let report = try await store.outcomes(program: program, from: from ?? Int64.min, to: to, windowDays: windowDays, team: team) else {
             throw Self.noCatalog()
         }
         if let program, !report.catalog.programs.contains(where: { $0.id == program }) {
@@ -97,7 +122,9 @@ struct AnalyticsResource: Sendable {
         let (parameters, format) = try read(request, context, known: ["skill", "minDays", "team"], path: "/analytics/retention/knowledge")
         let skill = try parameters["skill"].map { try Parameters.iri($0, "skill") }
         let minDays = try Self.days(parameters["minDays"], "minDays", default: KnowledgeRetention.defaultMinDays)
-        guard let report = try await store.knowledgeRetention(skill: skill, minDays: minDays, team: parameters["team"]) else { throw Self.noCatalog() }
+        let team = try await team(parameters)
+        guard let report = try await store.knowledgeRetention(skill: skill, minDays: minDays, team: team) else { throw Self.noCatalog() }
+        try Self.checkSkill(skill, in: report.catalog)
         let names = Dictionary(report.catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         switch format {
         case .csv:
@@ -225,9 +252,11 @@ struct AnalyticsResource: Sendable {
         let (parameters, format) = try read(request, context, known: ["asOf", "skill", "team"], path: "/analytics/proficiency")
         let asOf = try parameters["asOf"].map { try Self.time($0, "asOf", endOfDay: true) }
         let skill = try parameters["skill"].map { try Parameters.iri($0, "skill") }
-        guard let report = try await store.proficiencyReport(asOf: asOf, skill: skill, team: parameters["team"]) else {
+        let team = try await team(parameters)
+        guard let report = try await store.proficiencyReport(asOf: asOf, skill: skill, team: team) else {
             throw Self.noCatalog()
         }
+        try Self.checkSkill(skill, in: report.catalog)
         let names = Dictionary(report.catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         switch format {
         case .csv:
