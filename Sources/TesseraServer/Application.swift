@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     /// The xAPI versions served: requests naming another are refused, and the newest labels
     /// responses to requests that named none.
     public var xapiVersions: ServedXAPIVersions
+    /// Called once the server listens, with the port it listens on.
+    public var onListening: @Sendable (Int) async -> Void = { _ in }
 
     /// Creates a configuration.
     public init(
@@ -98,6 +100,7 @@ public func buildApplication(
         server: .http1(configuration: .init(
             additionalChannelHandlers: [MalformedRequestResponder()], idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tessera"),
+        onServerRunning: { channel in await configuration.onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
 

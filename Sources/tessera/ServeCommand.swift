@@ -67,20 +67,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "tessera")
         logger.logLevel = level
+        // Before anything is written or printed: a server that cannot listen changes nothing.
+        try await ListeningAddress.ensureFree(host: host, port: port)
         let metrics = ServerMetrics()
         let store = try SQLiteStore(
             path: database.path, readers: readers, durability: durability, analytics: analytics == "on", observer: metrics, logger: logger)
         let credentials = Credentials(repository: try SQLiteCredentialRepository(path: database.path))
         try await Self.ensureAdminCredential(credentials, logger: logger)
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, authorityHomePage: authorityHomePage,
             signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: database.path)),
             idleTimeout: .seconds(idleTimeout), requestsPerSecond: rateLimit > 0 ? rateLimit : nil, xapiVersions: versions)
+        let (host, path, log) = (host, database.path, logger)
+        configuration.onListening = { port in
+            log.info(
+                "Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(path)", "xapi-versions": "\(versions)"])
+        }
         let application = buildApplication(
             configuration: configuration, store: store, credentials: credentials, metrics: metrics, logger: logger)
-        logger.info(
-            "Tessera LRS listening",
-            metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(database.path)", "xapi-versions": "\(versions)"])
         // Started in this order and shut down in the reverse: the HTTP server stops accepting
         // and finishes its requests, the integrity check stops, then the store drains.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: StoreService(store: store, logger: logger))]
