@@ -94,6 +94,29 @@ struct StatementQueryTests {
         #expect(matched == 2_000)
     }
 
+    @Test func timeWindowsAnywhereInTheStoreAreSeqRanges() async throws {
+        let temporary = try TemporaryStore()
+        var stored: [XAPITimestamp] = []
+        for batch in 0..<5 {
+            try await temporary.store.store((0..<3).map { _ in try! prepared(statement(actor: "learner\(batch)")) })
+            stored.append(try #require(try await temporary.store.query(StatementQuery()).lastStored))
+            try await Task.sleep(for: .milliseconds(3))
+        }
+        func actors(_ configure: (inout StatementQuery) -> Void) async throws -> Set<String> {
+            var query = StatementQuery()
+            configure(&query)
+            return Set(try documents(try await temporary.store.query(query)).compactMap { ($0["actor"] as? [String: Any])?["mbox"] as? String })
+        }
+        #expect(try await actors { $0.until = stored[0] } == ["mailto:learner0@example.com"], "until is inclusive")
+        #expect(try await actors { $0.until = XAPITimestamp(milliseconds: stored[0].milliseconds - 1) }.isEmpty, "nothing stored before")
+        #expect(try await actors { $0.since = stored[3] } == ["mailto:learner4@example.com"], "since is exclusive")
+        #expect(try await actors { $0.since = stored[1]; $0.until = stored[3] } == ["mailto:learner2@example.com", "mailto:learner3@example.com"])
+        #expect(try await actors { $0.since = stored[1]; $0.until = stored[3]; $0.agent = .mbox("mailto:learner3@example.com") }
+            == ["mailto:learner3@example.com"], "with a filter that drives another index")
+        #expect(try await actors { $0.since = stored[4] }.isEmpty)
+        #expect(try await actors { $0.since = XAPITimestamp(milliseconds: 0) }.count == 5)
+    }
+
     @Test func aReferenceStoredBeforeItsTargetMatchesOnceTheTargetArrives() async throws {
         let temporary = try TemporaryStore()
         let target = "00000000-0000-4000-8000-000000000001"

@@ -9,6 +9,14 @@ enum StatementQueryEngine {
     /// targets with a StatementRef (directly or along a chain) meets them; time, authority and
     /// paging apply to the statement returned. The two sets are read separately, each in
     /// storage order and limited, and merged.
+    /// The last statement stored at or before `time` (nil: none was).
+    private static func lastSeq(storedAtOrBefore time: XAPITimestamp, on connection: SQLiteConnection) throws -> Int64? {
+        let statement = try connection.prepared("SELECT seq FROM statements WHERE stored_ms <= ? ORDER BY stored_ms DESC, seq DESC LIMIT 1")
+        statement.bind(1, time.milliseconds)
+        defer { statement.reset() }
+        return try statement.step() ? statement.int64(0) : nil
+    }
+
     static func run(_ query: StatementQuery, on connection: SQLiteConnection) throws -> StatementPage {
         guard let content = try ContentFilters(query, on: connection) else { return .empty }
         var scope = [Clause("s.voided = 0")]
@@ -18,13 +26,21 @@ enum StatementQueryEngine {
             }
             scope.append(Clause("s.authority_id = ?", .integer(id)))
         }
-        if let since = query.since { scope.append(Clause("s.stored_ms > ?", .integer(since.milliseconds))) }
-        if let until = query.until { scope.append(Clause("s.stored_ms <= ?", .integer(until.milliseconds))) }
+        // `stored` never decreases along `seq`, so a time window is a range of seq, found with
+        // two index look-ups: every window costs the same wherever it lies.
+        var seqRange: (above: Int64?, upTo: Int64?) = (nil, nil)
+        if let since = query.since { seqRange.above = try lastSeq(storedAtOrBefore: since, on: connection) ?? 0 }
+        if let until = query.until {
+            guard let upTo = try lastSeq(storedAtOrBefore: until, on: connection) else { return .empty }
+            seqRange.upTo = upTo
+        }
         let limit = min(max(query.limit, 1), StatementQuery.maximumLimit)
         // One more than the page, to know whether another page follows.
         func page(from source: String, seq: String, _ clauses: [Clause]) throws -> [Row] {
             var clauses = clauses
             if let after = query.after { clauses.append(Clause(seq + (query.ascending ? " > ?" : " < ?"), .integer(after))) }
+            if let above = seqRange.above { clauses.append(Clause(seq + " > ?", .integer(above))) }
+            if let upTo = seqRange.upTo { clauses.append(Clause(seq + " <= ?", .integer(upTo))) }
             let sql = "SELECT s.seq, s.body, s.stored_ms FROM " + source + " WHERE "
                 + clauses.map(\.sql).joined(separator: " AND ")
                 + " ORDER BY " + seq + (query.ascending ? " ASC" : " DESC") + " LIMIT ?"

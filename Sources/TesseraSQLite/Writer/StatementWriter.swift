@@ -79,6 +79,10 @@ final class StatementWriter: @unchecked Sendable {
         facts = analytics ? try LearningFacts(connection: connection) : nil
         chain = try StatementChain(connection: connection)
         participants = [chain] + (facts.map { [$0] } ?? [])
+        // `stored` never decreases along `seq`, even if the clock went back while the server
+        // was down (queries turn time windows into seq ranges on it).
+        lastStoredMilliseconds = try connection.scalar("SELECT COALESCE(MAX(stored_ms), 0) FROM statements") ?? 0
+        connection.finishStatements()
     }
 
     /// The writer stopped taking work: after a rolled-back transaction, a participant could not
