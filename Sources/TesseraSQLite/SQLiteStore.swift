@@ -75,12 +75,19 @@ public final class SQLiteStore: LRSStore {
     }
 
     /// The stored content of the attachments with these hashes (those present).
-    public func attachments(_ hashes: [String]) async throws -> [AttachmentContent] {
+    public func attachments(_ hashes: [String], deliveredUnder authority: InverseFunctionalIdentifier?) async throws -> [AttachmentContent] {
         try await readers.read { connection in
-            let select = try connection.prepared("SELECT content_type, content FROM attachments WHERE sha2 = ?")
+            let select = try connection.prepared(authority == nil
+                ? "SELECT content_type, content FROM attachments WHERE sha2 = ?1"
+                : """
+                SELECT content_type, content FROM attachments a WHERE a.sha2 = ?1 AND EXISTS (
+                    SELECT 1 FROM statement_attachments sa JOIN statements s ON s.seq = sa.seq JOIN agents g ON g.id = s.authority_id
+                    WHERE sa.sha2 = ?1 AND g.ifi = ?2)
+                """)
             return try hashes.compactMap { sha2 in
                 select.reset()
                 select.bind(1, sha2)
+                if let authority { select.bind(2, authority.storageKey) }
                 guard try select.step() else { return nil }
                 return AttachmentContent(sha2: sha2, contentType: select.text(0), content: select.blob(1))
             }

@@ -17,8 +17,10 @@ public protocol StatementStore: Sendable {
     func statement(id: XAPIUUID, voided: Bool, authority: InverseFunctionalIdentifier?) async throws -> StoredStatement?
     /// Runs a Statement resource query.
     func query(_ query: StatementQuery) async throws -> StatementPage
-    /// The stored content of the attachments with these hashes (those present).
-    func attachments(_ hashes: [String]) async throws -> [AttachmentContent]
+    /// The stored content of the attachments with these hashes (those present); with
+    /// `deliveredUnder`, only content that a statement stored under that authority delivered
+    /// (`statements/read/mine` is not served what others sent).
+    func attachments(_ hashes: [String], deliveredUnder authority: InverseFunctionalIdentifier?) async throws -> [AttachmentContent]
     /// The canonical definitions of those of `iris` that some statement defined, by IRI.
     func activityDefinitions(_ iris: [String]) async throws -> [String: [UInt8]]
 }
@@ -109,6 +111,11 @@ public enum StoreError: Error, Sendable, Equatable {
 }
 
 extension StatementStore {
+    /// The stored content of the attachments with these hashes, whoever delivered it.
+    public func attachments(_ hashes: [String]) async throws -> [AttachmentContent] {
+        try await attachments(hashes, deliveredUnder: nil)
+    }
+
     /// Stores a batch without attachment content.
     public func store(_ batch: [PreparedStatement]) async throws {
         try await store(batch, attachments: [])

@@ -16,17 +16,21 @@ enum Erasure {
         forget: (Int64) throws -> Void
     ) throws -> ErasureReport {
         let auditID = (try connection.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log")) ?? 1
-        let agentID = try rows("SELECT id FROM agents WHERE ifi = ?1", [agentKey], on: connection) { $0.int64(0) }.first
+        let same = SamePerson(agentKey)
+        let agentIDs = try rows("SELECT id FROM agents WHERE " + same.condition(on: "ifi"), same.keys, on: connection) { $0.int64(0) }
         var statements = 0
         var candidates = Set<String>()
-        if let agentID {
-            let mentioning = try rows("SELECT seq FROM statement_agents WHERE agent_id = ?1 ORDER BY seq", [agentID], on: connection) { $0.int64(0) }
-            for seq in mentioning {
-                try forget(seq)
-                candidates.formUnion(try rows("SELECT sha2 FROM statement_attachments WHERE seq = ?1", [seq], on: connection) { $0.text(0) })
-                try tombstone(seq, erasure: auditID, on: connection)
-                statements += 1
-            }
+        var mentioning = Set<Int64>()
+        for agentID in agentIDs {
+            mentioning.formUnion(try rows("SELECT seq FROM statement_agents WHERE agent_id = ?1", [agentID], on: connection) { $0.int64(0) })
+        }
+        for seq in mentioning.sorted() {
+            try forget(seq)
+            candidates.formUnion(try rows("SELECT sha2 FROM statement_attachments WHERE seq = ?1", [seq], on: connection) { $0.text(0) })
+            try tombstone(seq, erasure: auditID, on: connection)
+            statements += 1
+        }
+        for agentID in agentIDs {
             // The id stays taken (facts and caches may still name it); the identifier goes.
             try run("UPDATE agents SET ifi = 'erased' || char(31) || id WHERE id = ?1", agentID, on: connection)
         }
@@ -37,14 +41,42 @@ enum Erasure {
                 sha2, on: connection)
             attachments += connection.changes
         }
-        try run("DELETE FROM documents WHERE agent = ?1 AND kind IN (1, 3)", agentKey, on: connection)
+        _ = try rows("DELETE FROM documents WHERE kind IN (1, 3) AND " + same.condition(on: "agent"), same.keys, on: connection) { _ in () }
         let documents = connection.changes
-        try run("DELETE FROM roster WHERE agent = ?1", agentKey, on: connection)
+        _ = try rows("DELETE FROM roster WHERE " + same.condition(on: "agent"), same.keys, on: connection) { _ in () }
         let report = ErasureReport(
             auditID: auditID, at: time.text, subject: ErasureReport.subject(agentKey: agentKey), statements: statements, documents: documents,
             attachments: attachments, rosterEntries: connection.changes, requestedBy: requestedBy)
         try AuditLog.append(report.entry, id: auditID, on: connection)
         return report
+    }
+
+    /// The identifiers that name the person erased (docs/audit.md "Who is erased"): an
+    /// account or OpenID exactly as written; a mailbox whatever its case (the domain is
+    /// case-insensitive, and no organisation gives `Ann@` and `ann@` to two people), and the
+    /// `mbox_sha1sum` of that mailbox in lower case and as written.
+    struct SamePerson {
+        /// Storage keys, lower-cased when `caseInsensitive`.
+        let keys: [String]
+        let caseInsensitive: Bool
+
+        init(_ agentKey: String) {
+            guard case .mbox(let mailbox)? = InverseFunctionalIdentifier(storageKey: agentKey) else {
+                keys = [agentKey]
+                caseInsensitive = false
+                return
+            }
+            let sums = Set([mailbox, mailbox.lowercased()].map { Digest.hex(Digest.sha1(Array($0.utf8))) })
+            keys = [InverseFunctionalIdentifier.mbox(mailbox.lowercased()).storageKey]
+                + sums.sorted().map { InverseFunctionalIdentifier.mboxSHA1Sum($0).storageKey }
+            caseInsensitive = true
+        }
+
+        /// SQL true when `column` holds one of `keys` (bound from ?1 on).
+        func condition(on column: String) -> String {
+            let placeholders = keys.indices.map { "?\($0 + 1)" }.joined(separator: ", ")
+            return (caseInsensitive ? "lower(\(column))" : column) + " IN (" + placeholders + ")"
+        }
     }
 
     /// Moves the statement at `seq` out of `statements` and every table that indexes it,

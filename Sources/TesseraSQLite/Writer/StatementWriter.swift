@@ -258,12 +258,18 @@ final class StatementWriter: @unchecked Sendable {
         }
     }
 
-    /// Writes a batch; returns how many of its statements were new.
+    /// Writes a batch; returns how many of its statements were new. Attachment content is
+    /// stored, and linked, only for the new statements that delivered it (a part with their
+    /// attachment's hash): a statement that names a hash without sending the part (a `fileUrl`)
+    /// gets no link, so it neither reaches nor keeps content someone else sent, and the part of
+    /// a statement that was a no-op (sent again, or erased) is not stored at all.
     private func write(_ batch: [PreparedStatement], _ attachments: [AttachmentContent]) throws -> Int {
         let fresh = try StatementAdmission.admissible(batch, lookup: WriterAdmissionLookup(connection: connection))
         let time = nextStoredTime()
-        for statement in fresh { try insert(statement, storedAt: time) }
-        for attachment in attachments {
+        let delivered = Set(attachments.map(\.sha2))
+        var linked = Set<String>()
+        for statement in fresh { linked.formUnion(try insert(statement, storedAt: time, delivered: delivered)) }
+        for attachment in attachments where linked.contains(attachment.sha2) {
             let insert = try connection.prepared(
                 "INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)")
             insert.bind(1, attachment.sha2)
@@ -281,7 +287,9 @@ final class StatementWriter: @unchecked Sendable {
         return XAPITimestamp(milliseconds: milliseconds)
     }
 
-    private func insert(_ statement: PreparedStatement, storedAt time: XAPITimestamp) throws {
+    /// Inserts `statement`; returns the hashes of the attachment content it delivered (and is
+    /// now linked to).
+    private func insert(_ statement: PreparedStatement, storedAt time: XAPITimestamp, delivered: Set<String>) throws -> Set<String> {
         if let target = statement.voids {
             let void = try connection.prepared("UPDATE statements SET voided = 1 WHERE id = ? AND voided = 0 RETURNING seq")
             void.bind(1, target)
@@ -327,7 +335,8 @@ final class StatementWriter: @unchecked Sendable {
         let seq = chain.lastSeq + 1
         row.bind(13, seq)
         try row.step()
-        for sha2 in statement.attachmentHashes {
+        let deliveredHere = Set(statement.attachmentHashes).intersection(delivered)
+        for sha2 in deliveredHere {
             let link = try connection.prepared("INSERT OR IGNORE INTO statement_attachments (sha2, seq) VALUES (?, ?)")
             link.bind(1, sha2)
             link.bind(2, seq)
@@ -360,6 +369,7 @@ final class StatementWriter: @unchecked Sendable {
             seq: seq, body: body, statement: statement, storedAt: time, isVoided: isVoided, actorID: actorID, verbID: verbID,
             objectActivityID: objectActivityID)
         for participant in participants { try participant.didStore(stored, on: connection) }
+        return deliveredHere
     }
 
     /// Records the direct references of the statement just stored at `seq`: to its target,

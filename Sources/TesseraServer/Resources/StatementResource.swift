@@ -91,7 +91,8 @@ struct StatementResource: Sendable {
                 throw XAPIError(.notFound, "no statement with id \(id)")
             }
             headers[.lastModified] = found.stored.httpDate
-            return try await respond(formatted([found.body], parameters.format)[0], headers, attachments: parameters.attachments, of: [found.body])
+            return try await respond(
+                formatted([found.body], parameters.format)[0], headers, attachments: parameters.attachments, of: [found.body], deliveredUnder: mine)
         }
         let page = try await store.query(parameters.query)
         headers[.lastModified] = page.lastStored?.httpDate
@@ -105,12 +106,15 @@ struct StatementResource: Sendable {
         writer.string(page.next.map { moreLink(request, after: $0) } ?? "")
         bytes += writer.bytes
         bytes.append(UInt8(ascii: "}"))
-        return try await respond(bytes, headers, attachments: parameters.attachments, of: page.statements)
+        return try await respond(bytes, headers, attachments: parameters.attachments, of: page.statements, deliveredUnder: mine)
     }
 
     /// The JSON result alone, or with `attachments` a multipart/mixed response: the JSON
-    /// first, then the stored content of each attachment of `statements`, once per hash.
-    private func respond(_ json: [UInt8], _ headers: HTTPFields, attachments: Bool, of statements: [[UInt8]]) async throws -> Response {
+    /// first, then the stored content of each attachment of `statements`, once per hash (with
+    /// `deliveredUnder`, for `statements/read/mine`, only content that authority delivered).
+    private func respond(
+        _ json: [UInt8], _ headers: HTTPFields, attachments: Bool, of statements: [[UInt8]], deliveredUnder authority: InverseFunctionalIdentifier?
+    ) async throws -> Response {
         guard attachments else {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json)))
         }
@@ -125,7 +129,7 @@ struct StatementResource: Sendable {
         var body = ByteBuffer()
         body.writeString("--\(boundary)\r\nContent-Type: application/json\r\n\r\n")
         body.writeBytes(json)
-        for attachment in try await store.attachments(hashes) {
+        for attachment in try await store.attachments(hashes, deliveredUnder: authority) {
             body.writeString("\r\n--\(boundary)\r\nContent-Type: \(attachment.contentType)\r\n")
             body.writeString("Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: \(attachment.sha2)\r\n\r\n")
             body.writeBytes(attachment.content)
