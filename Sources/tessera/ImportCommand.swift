@@ -38,9 +38,10 @@ struct ImportCommand: AsyncParsableCommand {
         }
         guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
         let progressFile = ImportProgress.path(for: file)
-        let fingerprint = try ImportProgress.fingerprint(of: file)
         let size = Int64(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0)
-        var done = restart ? nil : ImportProgress.read(progressFile).flatMap { $0.fingerprint == fingerprint ? $0 : nil }
+        var done = restart ? nil : try ImportProgress.read(progressFile).flatMap { progress in
+            try ImportProgress.fingerprint(of: file, before: progress.offset) == progress.fingerprint ? progress : nil
+        }
         if let done { FileHandle.standardError.write(Data("resuming at byte \(done.offset) after \(done.statements) statements\n".utf8)) }
         let store = try SQLiteStore(path: database.path, readers: 1, logger: Logger(label: "tessera"))
         defer { store.close() }
@@ -75,7 +76,7 @@ struct ImportCommand: AsyncParsableCommand {
             total += prepared.count
             thisRun += prepared.count
             let batchToStore = prepared
-            let through = ImportProgress(fingerprint: fingerprint, offset: end, statements: total)
+            let through = ImportProgress(fingerprint: try ImportProgress.fingerprint(of: file, before: end), offset: end, statements: total)
             inFlight = (Task { try await store.store(batchToStore) }, through)
             done = through
             bar.show(done: end, statements: thisRun, resumedFrom: resumedFrom)
@@ -137,10 +138,17 @@ struct ImportProgress: Equatable {
 
     static func path(for file: String) -> String { file + ".import-progress" }
 
-    static func fingerprint(of file: String) throws -> String {
+    /// What identifies the file up to `offset`: the offset and the SHA-256 of the 64 KiB before
+    /// it. A file fixed after the point reached (the usual case: the bad statement that stopped
+    /// the import) still matches and the import resumes there; a file changed before it, or
+    /// another file, does not, and the import starts over (storing nothing twice).
+    static func fingerprint(of file: String, before offset: Int64) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
         defer { try? handle.close() }
-        return Digest.hex(Digest.sha256(Array(try handle.read(upToCount: 65_536) ?? Data())))
+        let start = max(0, offset - 65_536)
+        try handle.seek(toOffset: UInt64(start))
+        let window = try handle.read(upToCount: Int(offset - start)) ?? Data()
+        return "\(offset):" + Digest.hex(Digest.sha256(Array(window)))
     }
 
     static func read(_ path: String) -> ImportProgress? {

@@ -73,6 +73,9 @@ struct ImportCommandTests {
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let resumed = try TesseraExecutable.run(["import", file, "--db", db])
         #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(resumed.standardError.contains("resuming at byte") && resumed.standardError.contains("after 6 statements"),
+                "it resumes where it stopped, not from the beginning: \(resumed.standardError)")
+        #expect(resumed.standardOutput.contains("imported 4 statements"), "\(resumed.standardOutput)")
         #expect(try Self.count(db) == 10)
     }
 }
