@@ -60,11 +60,18 @@ struct VerifyCommand: ParsableCommand {
     }
 
     private func verifyExport(_ file: String, _ output: inout StandardOutput) throws -> Bool {
+        let trusted = try trustedKey()
         let verification = try ExportVerifier.verify(
-            file: file, manifestPath: manifest ?? file + ".manifest.json", trustedKey: try trustedKey(), database: try db.map(ReadOnlyStore.init(path:)))
+            file: file, manifestPath: manifest ?? file + ".manifest.json", trustedKey: trusted, database: try db.map(ReadOnlyStore.init(path:)))
+        let filtered = !verification.manifest.filters.isEmpty
         let checks = [
-            "signature and file SHA-256",
-            verification.chainRecomputed ? "chain recomputed over every record" : "each record's content hash (filtered: chain links not recomputable)",
+            trusted == nil
+                ? "file SHA-256 and the signature under the key the manifest carries (origin NOT established: give --public-key, or --db with its signing key beside it)"
+                : "file SHA-256 and the signature under the trusted key (origin established)",
+            verification.chainRecomputed
+                ? "chain recomputed over every record"
+                : "each record's content hash (chain links not recomputable: "
+                    + (filtered ? "the export is filtered" : "the CSV lacks the chain or content column") + ")",
             verification.comparedWithDatabase ? "every record matches the database's chain" : nil,
         ].compactMap { $0 }
         guard verification.isIntact else {

@@ -106,7 +106,8 @@ struct ExportCommandTests {
         #expect(try TesseraExecutable.run(["export", "--db", path, "--out", out]).status == 0)
         try Self.edit(out) { text in text.split(separator: "\n").enumerated().filter { $0.offset != 5 }.map { $0.element + "\n" }.joined() }
         let removed = try TesseraExecutable.run(["verify", "--export", out])
-        #expect(removed.standardOutput.contains("line 6, seq 7: its chain value does not follow"), "\(removed.standardOutput)")
+        #expect(removed.standardOutput.contains("line 6, seq 6: this record is missing (removed from the file)"), "\(removed.standardOutput)")
+        #expect(!removed.standardOutput.contains("seq 7:"), "the record after the gap is not blamed: \(removed.standardOutput)")
         #expect(removed.standardOutput.contains("the file has 8 records, the manifest says 9"))
 
         // The manifest edited to match, and signed again with another key: the signature holds,
@@ -121,6 +122,8 @@ struct ExportCommandTests {
         #expect(resigned.standardOutput.contains("not the trusted key"), "\(resigned.standardOutput)")
         let untrusted = try TesseraExecutable.run(["verify", "--export", out])
         #expect(untrusted.status == 0, "without a trusted key only the manifest's own key can be checked")
+        #expect(untrusted.standardOutput.contains("origin NOT established"), "it says what was not proved: \(untrusted.standardOutput)")
+        #expect(intact.standardOutput.contains("origin established"))
         manifest.count = 8
         try Data(manifest.json()).write(to: URL(fileURLWithPath: out + ".manifest.json"))
         let tampered = try TesseraExecutable.run(["verify", "--export", out])
@@ -134,6 +137,11 @@ struct ExportCommandTests {
         #expect(export.status == 0, "\(export.standardError)")
         let intact = try TesseraExecutable.run(["verify", "--export", out])
         #expect(intact.status == 0 && intact.standardOutput.contains("chain recomputed"), "\(intact.standardOutput)")
+        let bare = directory.path("bare.csv")
+        #expect(try TesseraExecutable.run(["export", "--db", path, "--out", bare, "--format", "csv", "--columns", "seq,statement"]).status == 0)
+        let unlinked = try TesseraExecutable.run(["verify", "--export", bare])
+        #expect(unlinked.standardOutput.contains("the CSV lacks the chain or content column") && !unlinked.standardOutput.contains("filtered"),
+                "an unfiltered CSV is not called filtered: \(unlinked.standardOutput)")
         try Self.edit(out) { $0.replacingOccurrences(of: "course-2", with: "course-9") }
         let edited = try TesseraExecutable.run(["verify", "--export", out])
         #expect(edited.status == 1)

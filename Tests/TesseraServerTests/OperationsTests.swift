@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Synchronization
-import TesseraServer
+@testable import TesseraServer
 import TesseraLRS
 import TesseraSQLite
 import Testing
@@ -113,5 +113,15 @@ struct CapturingLogHandler: LogHandler {
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         lines.append("\(event.message) " + merged.keys.sorted().map { "\($0)=\(merged[$0]!)" }.joined(separator: " "))
+    }
+}
+
+extension OperationsTests {
+    @Test func credentialNamesAreOneLogfmtValue() {
+        let cases: [(String, String)] = [
+            ("course-1", "course-1"), ("L&D dashboard", #""L&D dashboard""#), (#"a "b"=c"#, #""a \"b\"=c""#),
+            ("two" + String(UnicodeScalar(10)) + "lines", #""two\nlines""#),
+        ]
+        for (name, logged) in cases { #expect(RequestLogMiddleware.logfmtValue(name) == logged, "\(name)") }
     }
 }

@@ -136,12 +136,20 @@ public struct ExportVerifier {
         if let seq, let previousSeq, seq <= previousSeq {
             report(seq, "its seq does not come after the previous record's (\(previousSeq))", record: records)
         }
+        // An unfiltered export holds every seq (erased statements as tombstones): a gap is a
+        // removed record, named by its own seq; the chain goes on from the record after it.
+        var gap = false
+        if linkable, let seq, let previousSeq, seq > previousSeq + 1 {
+            gap = true
+            let missing = seq == previousSeq + 2 ? "this record is missing" : "the records up to seq \(seq - 1) are missing"
+            report(previousSeq + 1, missing + " (removed from the file)", record: records)
+        }
         previousSeq = seq ?? previousSeq
         if let statement = values.statement, let content = values.content, Digest.sha256(statement) != content {
             report(seq, "the statement differs from its content hash (the statement was edited)", record: records)
         }
         if linkable, let chain = values.chain, let content = values.content {
-            if ChainLink.link(previousChain, content) != chain {
+            if !gap, ChainLink.link(previousChain, content) != chain {
                 report(seq, "its chain value does not follow from the previous record's (a record was edited, removed or inserted)", record: records)
             }
             previousChain = chain

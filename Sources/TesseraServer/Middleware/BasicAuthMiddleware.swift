@@ -34,7 +34,7 @@ struct BasicAuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.credential = credential
-        context.logger[metadataKey: "credential"] = .string(credential.name)
+        context.logger[metadataKey: "credential"] = .string(RequestLogMiddleware.logfmtValue(credential.name))
         return try await next(request, context)
     }
 

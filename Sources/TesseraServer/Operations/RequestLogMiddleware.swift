@@ -35,7 +35,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             "status": .stringConvertible(response.status.code),
             "duration_ms": .stringConvertible((duration / .milliseconds(1) * 10).rounded() / 10),
         ]
-        if let credential = context.observed.credentialName.withLock({ $0 }) { metadata["credential"] = .string(credential) }
+        if let credential = context.observed.credentialName.withLock({ $0 }) { metadata["credential"] = .string(Self.logfmtValue(credential)) }
         logger.info("request", metadata: metadata)
         return response
     }
@@ -47,6 +47,23 @@ struct RequestLogMiddleware: RouterMiddleware {
             text.utf8.allSatisfy({ $0.isASCIILetterOrDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") })
         else { return nil }
         return text
+    }
+
+    /// `text` as one logfmt value: as it is when it is plain, else quoted with `"` and `\`
+    /// escaped, so that `credential=L&D dashboard` cannot read as two fields.
+    static func logfmtValue(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != "\"" && $0 != "=" && $0 != "\\" }
+        if plain { return text }
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case "\n": quoted += "\\n"
+            default: quoted.unicodeScalars.append(scalar.value < 0x20 ? " " : scalar)
+            }
+        }
+        return quoted + "\""
     }
 
     /// 16 random hexadecimal digits.
