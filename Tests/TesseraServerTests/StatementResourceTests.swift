@@ -333,4 +333,34 @@ struct StatementResourceTests {
             #expect(verb["display"] as? [String: String] == ["fr-FR": "a fait"])
         }
     }
+
+    @Test func pagesAreBoundedByBytesAndTheMoreLinkCarriesTheRest() async throws {
+        let lrs = try await TestLRS()
+        try await lrs.test(.live) { client in
+            let padding = String(repeating: "x", count: 250_000)
+            for batch in 0..<3 {
+                let statements = (0..<10).map { index in
+                    statementJSON(actor: "learner\(batch * 10 + index)", extra: #""result":{"extensions":{"https://tessera.example.com/pad":"\#(padding)"}}"#)
+                }
+                let posted = try await client.execute(
+                    uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer("[" + statements.joined(separator: ",") + "]"))
+                #expect(posted.status == .ok)
+            }
+            var uri = "/xapi/statements?limit=500"
+            var pages: [Int] = []
+            var seen = Set<String>()
+            while !uri.isEmpty {
+                let response = try await client.execute(uri: uri, method: .get, headers: lrs.headers())
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes <= StatementQuery.maximumPageBytes + 300_000, "one page stays within its byte budget")
+                let page = try #require(try json(response) as? [String: Any])
+                let statements = try #require(page["statements"] as? [[String: Any]])
+                pages.append(statements.count)
+                for statement in statements { seen.insert(statement["id"] as? String ?? "") }
+                uri = page["more"] as? String ?? ""
+            }
+            #expect(pages.count > 1, "30 statements of 250 KB do not fit one page: \(pages)")
+            #expect(seen.count == 30, "the more links carry every statement once")
+        }
+    }
 }

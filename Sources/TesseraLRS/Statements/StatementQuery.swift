@@ -32,6 +32,10 @@ public struct StatementQuery: Sendable, Equatable {
     public static let defaultLimit = 100
     /// The largest page the store returns (also what `limit=0` means).
     public static let maximumLimit = 500
+    /// The most statement bytes a page holds (at least one statement, whatever its size): a
+    /// page of large statements ends early, with a `more` link, so that a reply held in memory
+    /// for a client that reads slowly stays small.
+    public static let maximumPageBytes = 4 << 20
 
     /// Creates an unfiltered query.
     public init() {}

@@ -60,8 +60,14 @@ enum StatementQueryEngine {
             rows += try page(from: "statements s", seq: "s.seq", scope + [targeting]).filter { !direct.contains($0.seq) }
             rows.sort { query.ascending ? $0.seq < $1.seq : $0.seq > $1.seq }
         }
-        let hasMore = rows.count > limit
-        let shown = rows.prefix(limit)
+        var shownCount = 0, bytes = 0
+        for row in rows.prefix(limit) {
+            bytes += row.body.count
+            if shownCount > 0 && bytes > StatementQuery.maximumPageBytes { break }
+            shownCount += 1
+        }
+        let hasMore = rows.count > shownCount
+        let shown = rows.prefix(shownCount)
         return StatementPage(
             statements: shown.map(\.body), next: hasMore ? shown.last?.seq : nil,
             lastStored: shown.map(\.stored).max().map(XAPITimestamp.init(milliseconds:)))
@@ -187,8 +193,12 @@ enum StatementQueryEngine {
     private static func fetch(_ connection: SQLiteConnection, _ sql: String, _ bindings: [Binding]) throws -> [Row] {
         let statement = try prepared(sql, bindings, on: connection)
         var rows: [Row] = []
-        while try statement.step() {
-            rows.append(Row(seq: statement.int64(0), body: statement.blob(1), stored: statement.int64(2)))
+        var bytes = 0
+        // Past the page's byte budget, one more row says that more follow; none further is read.
+        while bytes <= StatementQuery.maximumPageBytes, try statement.step() {
+            let row = Row(seq: statement.int64(0), body: statement.blob(1), stored: statement.int64(2))
+            bytes += row.body.count
+            rows.append(row)
         }
         return rows
     }

@@ -126,18 +126,25 @@ struct StatementResource: Sendable {
             }
         }
         let boundary = "tessera-" + XAPIUUID.random().description
-        var body = ByteBuffer()
-        body.writeString("--\(boundary)\r\nContent-Type: application/json\r\n\r\n")
-        body.writeBytes(json)
-        for attachment in try await store.attachments(hashes, deliveredUnder: authority) {
-            body.writeString("\r\n--\(boundary)\r\nContent-Type: \(attachment.contentType)\r\n")
-            body.writeString("Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: \(attachment.sha2)\r\n\r\n")
-            body.writeBytes(attachment.content)
+        let (store, wanted) = (store, hashes)
+        // Streamed: the JSON, then each attachment's content read from the store only when the
+        // previous one has been written, so the reply holds one attachment in memory at a time.
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "--\(boundary)\r\nContent-Type: application/json\r\n\r\n"))
+            try await writer.write(ByteBuffer(bytes: json))
+            for sha2 in wanted {
+                guard let attachment = try await store.attachments([sha2], deliveredUnder: authority).first else { continue }
+                var part = ByteBuffer(string: "\r\n--\(boundary)\r\nContent-Type: \(attachment.contentType)\r\n")
+                part.writeString("Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: \(attachment.sha2)\r\n\r\n")
+                try await writer.write(part)
+                try await writer.write(ByteBuffer(bytes: attachment.content))
+            }
+            try await writer.write(ByteBuffer(string: "\r\n--\(boundary)--\r\n"))
+            try await writer.finish(nil)
         }
-        body.writeString("\r\n--\(boundary)--\r\n")
         var headers = headers
         headers[.contentType] = "multipart/mixed; boundary=\(boundary)"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     /// Stored statements in `format`: as stored for `exact`; re-encoded for `ids`; for
