@@ -36,6 +36,6 @@ check "POST returns the new statement id (got $posted)" "$([ -n "$id" ] && echo 
 listed=$(curl -s -u "$key:$secret" -H 'X-Experience-API-Version: 1.0.3' "$url?limit=10")
 check "GET lists the statement" "$(echo "$listed" | grep -q "\"id\":\"$id\"" && echo yes || echo no)"
 check "the server logged the POST with its credential and status" \
-    "$(grep 'credential=Storyline courses' "$dir/err" | grep 'path=/xapi/statements' | grep -q 'status=200' && echo yes || echo no)"
+    "$(grep 'credential="Storyline courses"' "$dir/err" | grep 'path=/xapi/statements' | grep -q 'status=200' && echo yes || echo no)"
 check "the log holds no secret" "$(grep -q -e "$secret" -e "$course_secret" "$dir/err" && echo no || echo yes)"
 echo "quickstart: $passed passed, 0 failed"
