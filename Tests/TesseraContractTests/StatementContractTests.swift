@@ -140,6 +140,9 @@ struct StatementContractTests {
                 [PreparedStatement(parsed, authority: testAuthority, version: .v1_0_3, defines: true)],
                 attachments: [AttachmentContent(sha2: sha2, contentType: "text/plain", content: content)])
             #expect(try await opened.store.attachments([sha2]) == [AttachmentContent(sha2: sha2, contentType: "text/plain", content: content)])
+            #expect(try await opened.store.attachments([sha2], deliveredUnder: testAuthority.identifier).count == 1, "delivered under this authority")
+            #expect(try await opened.store.attachments([sha2], deliveredUnder: .account(homePage: "https://tessera.example.com", name: "other")).isEmpty,
+                    "another authority is not served content it did not deliver")
             let definitions = try await opened.store.activityDefinitions(["https://courses.example.com/defined"])
             let definition = try #require(definitions["https://courses.example.com/defined"])
             #expect(String(decoding: definition, as: UTF8.self).contains("Defined"))
