@@ -2,13 +2,15 @@
 import Foundation
 import PackageDescription
 
-/// The SQLite migrations, listed once: every `NNNN_name.sql` in Schemas/sqlite, embedded in the
-/// binary in order (`MigrationListTests` checks that `Migrator` knows each of them).
-let sqliteMigrations: [Resource] = {
-    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Schemas/sqlite").path
+/// A backend's migrations, listed once: every `NNNN_name.sql` in `Schemas/<folder>`, embedded
+/// in the binary in order (each backend's `Migrator` list is checked against its directory by a
+/// test). SwiftPM caches this manifest: after adding a file, build once with
+/// `--manifest-cache none`.
+func migrations(in folder: String) -> [Resource] {
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Schemas/" + folder).path
     let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     return files.filter { $0.hasSuffix(".sql") }.sorted().map { .embedInCode("Migrations/" + $0) }
-}()
+}
 
 let package = Package(
     name: "Tessera",
@@ -18,6 +20,7 @@ let package = Package(
         .library(name: "XAPI", targets: ["XAPI"]),
         .library(name: "TesseraLRS", targets: ["TesseraLRS"]),
         .library(name: "TesseraSQLite", targets: ["TesseraSQLite"]),
+        .library(name: "TesseraPostgres", targets: ["TesseraPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         .systemLibrary(
@@ -64,7 +69,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Migrations/README.md"],
-            resources: sqliteMigrations
+            resources: migrations(in: "sqlite")
         ),
         .target(
             name: "TesseraServer",
@@ -78,6 +83,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
+        ),
+        // The PostgreSQL backend (issue 19, under way): its migrations in Schemas/postgres.
+        .target(
+            name: "TesseraPostgres",
+            dependencies: [
+                "XAPI", "TesseraLRS",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Migrations/README.md"],
+            resources: migrations(in: "postgres")
         ),
         .executableTarget(
             name: "tessera",
@@ -121,8 +138,8 @@ let package = Package(
         // Every storage protocol's contract, run against each backend (Tests/TesseraContractTests/Backends.swift).
         .testTarget(
             name: "TesseraContractTests",
-            dependencies: ["TesseraLRS", "TesseraSQLite", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraTestSupport",
-                           .product(name: "Logging", package: "swift-log")]
+            dependencies: ["TesseraLRS", "TesseraSQLite", "TesseraPostgres", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraTestSupport",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         // The command line, run as a real process: the only tests that depend on the executable.
         .testTarget(

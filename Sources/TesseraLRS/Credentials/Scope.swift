@@ -24,6 +24,16 @@ public enum Scope: String, Sendable, CaseIterable, Hashable {
         }
     }
 
+    /// Scopes as a repository stores them: their names, sorted, separated by spaces.
+    public static func storedText(_ scopes: Set<Scope>) -> String {
+        scopes.map(\.rawValue).sorted().joined(separator: " ")
+    }
+
+    /// Scopes from `storedText` (names this Tessera does not know are left out).
+    public static func stored(_ text: String) -> Set<Scope> {
+        Set(text.split(separator: " ").compactMap { Scope(rawValue: String($0)) })
+    }
+
     /// Parses a comma- or space-separated list; nil names the first unknown scope.
     public static func parseList(_ text: String) -> Result<Set<Scope>, UnknownScope> {
         var scopes = Set<Scope>()

@@ -28,7 +28,7 @@ public final class SQLiteCredentialRepository: CredentialRepository, @unchecked 
             let credential = stored.credential
             insert.bind(1, credential.key)
             insert.bind(2, credential.name)
-            insert.bind(3, credential.scopes.map(\.rawValue).sorted().joined(separator: " "))
+            insert.bind(3, Scope.storedText(credential.scopes))
             insert.bind(4, stored.salt)
             insert.bind(5, Int64(stored.iterations))
             insert.bind(6, stored.secretHash)
@@ -82,9 +82,8 @@ public final class SQLiteCredentialRepository: CredentialRepository, @unchecked 
     }
 
     private static func credential(_ row: SQLiteStatement) -> Credential {
-        let scopes = Set(row.text(2).split(separator: " ").compactMap { Scope(rawValue: String($0)) })
-        return Credential(
-            key: row.text(0), name: row.text(1), scopes: scopes, created: XAPITimestamp(milliseconds: row.int64(3)),
+        Credential(
+            key: row.text(0), name: row.text(1), scopes: Scope.stored(row.text(2)), created: XAPITimestamp(milliseconds: row.int64(3)),
             revoked: row.isNull(4) ? nil : XAPITimestamp(milliseconds: row.int64(4)))
     }
 }

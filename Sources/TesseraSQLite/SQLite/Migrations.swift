@@ -1,15 +1,4 @@
-/// One schema change, from Schemas/sqlite/NNNN_name.sql (embedded in the binary at build time).
-struct Migration: Sendable {
-    let version: Int
-    let name: String
-    let sql: String
-
-    init(_ version: Int, _ name: String, _ embeddedFile: [UInt8]) {
-        self.version = version
-        self.name = name
-        self.sql = String(decoding: embeddedFile, as: UTF8.self)
-    }
-}
+import TesseraLRS
 
 /// Applies the schema migrations a database has not seen yet, each in its own transaction.
 enum Migrator {
@@ -23,25 +12,25 @@ enum Migrator {
     static let learningDaysVersion = 17
 
     /// Every migration, in order. The SQL files live in Schemas/sqlite/.
-    static let all: [Migration] = [
-        Migration(1, "statements", PackageResources._001_statements_sql),
-        Migration(2, "credentials", PackageResources._002_credentials_sql),
-        Migration(3, "compare_on_conflict", PackageResources._003_compare_on_conflict_sql),
-        Migration(4, "statement_refs", PackageResources._004_statement_refs_sql),
-        Migration(5, "link_roles", PackageResources._005_link_roles_sql),
-        Migration(6, "documents", PackageResources._006_documents_sql),
-        Migration(7, "activity_definitions", PackageResources._007_activity_definitions_sql),
-        Migration(8, "attachments", PackageResources._008_attachments_sql),
-        Migration(9, "catalog_roster", PackageResources._009_catalog_roster_sql),
-        Migration(10, "learning_facts", PackageResources._010_learning_facts_sql),
-        Migration(11, "settings", PackageResources._011_settings_sql),
-        Migration(12, "retention_baseline", PackageResources._012_retention_baseline_sql),
-        Migration(13, "program_events", PackageResources._013_program_events_sql),
-        Migration(14, "analytics_terms", PackageResources._014_analytics_terms_sql),
-        Migration(15, "statement_chain", PackageResources._015_statement_chain_sql),
-        Migration(16, "erasure", PackageResources._016_erasure_sql),
-        Migration(17, "learning_days", PackageResources._017_learning_days_sql),
-        Migration(18, "statement_refs_direct", PackageResources._018_statement_refs_direct_sql),
+    static let all: [SchemaMigration] = [
+        SchemaMigration(1, "statements", PackageResources._001_statements_sql),
+        SchemaMigration(2, "credentials", PackageResources._002_credentials_sql),
+        SchemaMigration(3, "compare_on_conflict", PackageResources._003_compare_on_conflict_sql),
+        SchemaMigration(4, "statement_refs", PackageResources._004_statement_refs_sql),
+        SchemaMigration(5, "link_roles", PackageResources._005_link_roles_sql),
+        SchemaMigration(6, "documents", PackageResources._006_documents_sql),
+        SchemaMigration(7, "activity_definitions", PackageResources._007_activity_definitions_sql),
+        SchemaMigration(8, "attachments", PackageResources._008_attachments_sql),
+        SchemaMigration(9, "catalog_roster", PackageResources._009_catalog_roster_sql),
+        SchemaMigration(10, "learning_facts", PackageResources._010_learning_facts_sql),
+        SchemaMigration(11, "settings", PackageResources._011_settings_sql),
+        SchemaMigration(12, "retention_baseline", PackageResources._012_retention_baseline_sql),
+        SchemaMigration(13, "program_events", PackageResources._013_program_events_sql),
+        SchemaMigration(14, "analytics_terms", PackageResources._014_analytics_terms_sql),
+        SchemaMigration(15, "statement_chain", PackageResources._015_statement_chain_sql),
+        SchemaMigration(16, "erasure", PackageResources._016_erasure_sql),
+        SchemaMigration(17, "learning_days", PackageResources._017_learning_days_sql),
+        SchemaMigration(18, "statement_refs_direct", PackageResources._018_statement_refs_direct_sql),
     ]
 
     /// Thrown for a database written by a newer Tessera.

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TesseraLRS
+
+/// Applies the migrations a database lacks, in one transaction under a transaction-level
+/// advisory lock, so that nodes starting together apply each migration once.
+enum PostgresMigrator {
+    /// Every migration, in order. The SQL files live in Schemas/postgres/.
+    static let all: [SchemaMigration] = [
+        SchemaMigration(1, "credentials", PackageResources._001_credentials_sql),
+    ]
+
+    /// The advisory lock key that serialises migrations ("tessera" as an integer).
+    static let lockKey: Int64 = 0x7465_7373_6572_61
+
+    /// Thrown for a database written by a newer Tessera.
+    struct NewerSchema: Error, CustomStringConvertible {
+        let found: Int
+        let known: Int
+        var description: String {
+            "the database has schema version \(found), newer than this Tessera knows (\(known)): upgrade Tessera"
+        }
+    }
+
+    static func migrate(_ database: PostgresStorage) async throws {
+        try await database.client.withTransaction(logger: database.logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: database.logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)",
+                logger: database.logger)
+            var applied = Set<Int>()
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: database.logger).decode(Int.self) {
+                applied.insert(version)
+            }
+            if let newest = applied.max(), newest > all.count { throw NewerSchema(found: newest, known: all.count) }
+            for migration in all where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: database.logger)
+                }
+                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (\(migration.version), \(migration.name), \(now))",
+                    logger: database.logger)
+                database.logger.info("database migrated", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            }
+        }
+    }
+}

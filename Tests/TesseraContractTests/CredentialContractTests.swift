@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TesseraLRS
+@testable import TesseraPostgres
+import TesseraSQLite
+import TesseraTestSupport
+import Testing
+
+/// A credential repository the contract runs against: each test opens a fresh, empty one.
+protocol CredentialBackend: Sendable, CustomStringConvertible {
+    func open() async throws -> (repository: any CredentialRepository, close: @Sendable () async -> Void)
+}
+
+enum CredentialBackends {
+    /// SQLite always; PostgreSQL when `TESSERA_TEST_POSTGRES` names a server
+    /// (`Tests/Scripts/postgres_cluster.sh start` sets it; `.ci/run` does).
+    static let all: [any CredentialBackend] = [SQLiteCredentials()] + (PostgresTestServer.url == nil ? [] : [PostgresCredentials()])
+}
+
+struct SQLiteCredentials: CredentialBackend {
+    var description: String { "SQLite" }
+
+    func open() async throws -> (repository: any CredentialRepository, close: @Sendable () async -> Void) {
+        let directory = try TemporaryDirectory()
+        let repository = try SQLiteCredentialRepository(path: directory.path("credentials.sqlite"))
+        return (repository, { _ = directory })
+    }
+}
+
+struct PostgresCredentials: CredentialBackend {
+    var description: String { "PostgreSQL" }
+
+    func open() async throws -> (repository: any CredentialRepository, close: @Sendable () async -> Void) {
+        let (database, drop) = try await PostgresTestServer.freshDatabase()
+        return (PostgresCredentialRepository(database: database), {
+            database.close()
+            await drop()
+        })
+    }
+}
+
+/// The test server named by `TESSERA_TEST_POSTGRES`, and a new database on it per test.
+enum PostgresTestServer {
+    static let url = ProcessInfo.processInfo.environment["TESSERA_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// A new, migrated database, and how to drop it.
+    static func freshDatabase() async throws -> (PostgresStorage, @Sendable () async -> Void) {
+        let server = try PostgresStorage.Location(url: try #require(url))
+        let name = "tessera_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await administer(server, "CREATE DATABASE \(name)")
+        var components = URLComponents(string: url!)!
+        components.path = "/" + name
+        let database = try await PostgresStorage(location: try .init(url: components.string!), connections: 4, logger: Logger(label: "contract"))
+        return (database, { try? await administer(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
+    }
+
+    private static func administer(_ server: PostgresStorage.Location, _ sql: String) async throws {
+        let configuration = PostgresConnection.Configuration(
+            host: server.host, port: server.port, username: server.username, password: server.password, database: server.database, tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "contract"))
+        defer { Task { try? await connection.close() } }
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "contract"))
+    }
+}
+
+/// `CredentialRepository`'s contract through `Credentials`, the same for every backend.
+struct CredentialContractTests {
+    @Test(arguments: CredentialBackends.all)
+    func createAuthenticateListRevoke(backend: any CredentialBackend) async throws {
+        let (repository, close) = try await backend.open()
+        do {
+            let credentials = Credentials(repository: repository)
+            let issued = try await credentials.create(name: "L&D course", scopes: [.statementsWrite, .state])
+            #expect(try await credentials.authenticate(key: issued.credential.key, secret: issued.secret)?.scopes == [.statementsWrite, .state])
+            #expect(try await credentials.authenticate(key: issued.credential.key, secret: "wrong") == nil)
+            #expect(try await credentials.authenticate(key: "no-such-key", secret: issued.secret) == nil)
+            let second = try await credentials.create(name: "dashboard", scopes: [.analyticsRead], key: "dash", secret: "dash-secret")
+            #expect(try await credentials.list().map(\.key) == [issued.credential.key, second.credential.key], "oldest first")
+            await #expect(throws: (any Error).self, "keys are unique") {
+                _ = try await credentials.create(name: "again", scopes: [.admin], key: "dash", secret: "x")
+            }
+            #expect(try await credentials.revoke(key: issued.credential.key))
+            #expect(try await credentials.revoke(key: issued.credential.key) == false, "already revoked")
+            #expect(try await credentials.authenticate(key: issued.credential.key, secret: issued.secret) == nil)
+            #expect(try await credentials.list().first?.revoked != nil)
+            // Another process (or node) with its own cache sees the revocation at once.
+            #expect(try await Credentials(repository: repository).active(key: issued.credential.key) == nil)
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+    }
+}
+
+/// The PostgreSQL schema: the migration list matches Schemas/postgres, and nodes that start
+/// together apply each migration once.
+@Suite(.enabled(if: PostgresTestServer.url != nil, "TESSERA_TEST_POSTGRES names no server"))
+struct PostgresMigrationTests {
+    @Test func theMigrationListIsTheDirectory() throws {
+        let directory = TesseraExecutable.packageRoot.appendingPathComponent("Schemas/postgres").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(files == PostgresMigrator.all.map { String(format: "%04d_", $0.version) + $0.name + ".sql" })
+    }
+
+    @Test func nodesStartingTogetherMigrateOnce() async throws {
+        let (first, drop) = try await PostgresTestServer.freshDatabase()
+        let location = first.location
+        first.close()
+        // Three more nodes open the same database at once.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 {
+                group.addTask { (try await PostgresStorage(location: location, connections: 2, logger: Logger(label: "node"))).close() }
+            }
+            try await group.waitForAll()
+        }
+        let check = try await PostgresStorage(location: location, connections: 1, logger: Logger(label: "check"))
+        var versions: [Int] = []
+        for try await version in try await check.client.query("SELECT version FROM schema_migrations ORDER BY version").decode(Int.self) {
+            versions.append(version)
+        }
+        #expect(versions == PostgresMigrator.all.map(\.version))
+        check.close()
+        await drop()
+    }
+}
