@@ -104,6 +104,7 @@ let package = Package(
                 "TesseraCrypto",
                 "TesseraLRS",
                 "TesseraSQLite",
+                "TesseraPostgres",
                 "TesseraServer",
                 "TesseraConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -132,7 +133,11 @@ let package = Package(
         .executableTarget(name: "fuzz-statements", dependencies: ["TesseraFuzz", "CLibFuzzer"]),
         .executableTarget(name: "fuzz-multipart", dependencies: ["TesseraFuzz", "CLibFuzzer"]),
         .target(
-            name: "TesseraTestSupport", dependencies: ["XAPI", "TesseraLRS", "TesseraSQLite", .product(name: "Logging", package: "swift-log")],
+            name: "TesseraTestSupport",
+            dependencies: [
+                "XAPI", "TesseraLRS", "TesseraSQLite", "TesseraPostgres", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/TesseraTestSupport"),
         .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraTestSupport"]),
         // Every storage protocol's contract, run against each backend (Tests/TesseraContractTests/Backends.swift).

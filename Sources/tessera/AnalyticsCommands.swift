@@ -22,8 +22,9 @@ struct CatalogCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
+            let databasePath = try database.sqlitePath()
             let catalog = try AnalyticsFile.accepted(Catalog.read(try AnalyticsFile.bytes(file)), file)
-            try await AnalyticsFile.withStore(database.path) { try await $0.replaceCatalog(catalog) }
+            try await AnalyticsFile.withStore(databasePath) { try await $0.replaceCatalog(catalog) }
             var output = StandardOutput()
             output.writeLine("catalog loaded: \(catalog.skills.count) skills, \(catalog.programs.count) programs, \(catalog.levels.count) levels")
             output.flush()
@@ -36,8 +37,9 @@ struct CatalogCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let catalog = try ReadOnlyStore(path: database.path).catalog()
-            guard let catalog else { throw ValidationError("no catalog has been loaded into \(database.path)") }
+            let databasePath = try database.sqlitePath()
+            let catalog = try ReadOnlyStore(path: databasePath).catalog()
+            guard let catalog else { throw ValidationError("no catalog has been loaded into \(databasePath)") }
             var output = StandardOutput()
             output.writeLine(catalog.json())
             output.flush()
@@ -62,10 +64,11 @@ struct RosterCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
+            let databasePath = try database.sqlitePath()
             let bytes = try AnalyticsFile.bytes(file)
             let roster = try AnalyticsFile.accepted(
                 file.lowercased().hasSuffix(".csv") ? Roster.read(csv: bytes) : Roster.read(json: bytes), file)
-            try await AnalyticsFile.withStore(database.path) { try await $0.replaceRoster(roster) }
+            try await AnalyticsFile.withStore(databasePath) { try await $0.replaceRoster(roster) }
             var output = StandardOutput()
             output.writeLine("roster loaded: \(roster.people.count) people")
             output.flush()
@@ -81,7 +84,8 @@ struct RosterCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let roster = try ReadOnlyStore(path: database.path).roster()
+            let databasePath = try database.sqlitePath()
+            let roster = try ReadOnlyStore(path: databasePath).roster()
             var output = StandardOutput()
             output.writeLine(csv ? Array(roster.csv().dropLast(2)) : roster.json())
             output.flush()

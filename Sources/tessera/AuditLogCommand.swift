@@ -19,7 +19,7 @@ struct AuditLogCommand: ParsableCommand {
     func run() throws {
         let subject = try agent.map { Array(#""subject":"\#(ErasureReport.subject(try AgentOption.identifier($0)))""#.utf8) }
         var output = StandardOutput()
-        for entry in try ReadOnlyStore(path: database.path).auditLog() {
+        for entry in try ReadOnlyStore(path: database.sqlitePath()).auditLog() {
             if let subject, !entry.entry.contains(subject) { continue }
             output.writeLine(Array(entry.line.dropLast()))
         }

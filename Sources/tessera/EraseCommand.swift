@@ -22,9 +22,10 @@ struct EraseCommand: AsyncParsableCommand {
     var requestedBy: String?
 
     func run() async throws {
+        let databasePath = try database.sqlitePath()
         let person = try AgentOption.identifier(agent)
         let who = requestedBy ?? "operator " + Self.userName
-        let store = try SQLiteStore(path: database.path, readers: 1, logger: Logger(label: "tessera"))
+        let store = try SQLiteStore(path: databasePath, readers: 1, logger: Logger(label: "tessera"))
         defer { store.close() }
         let report = try await store.erase(person, requestedBy: who)
         var output = StandardOutput()

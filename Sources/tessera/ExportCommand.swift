@@ -51,6 +51,7 @@ struct ExportCommand: AsyncParsableCommand {
     var includeVoided: String?
 
     func run() async throws {
+        let databasePath = try database.sqlitePath()
         let given = [
             "since": since, "until": until, "agent": agent, "verb": verb, "activity": activity, "registration": registration,
             "includeVoided": includeVoided,
@@ -62,9 +63,9 @@ struct ExportCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--\(error.path) \(error.message)")
         }
-        let key = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: database.path))
+        let key = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: databasePath))
 
-        var cursor = try await ExportCursor(try ReadOnlyStore(path: database.path), filter: filter)
+        var cursor = try await ExportCursor(try ReadOnlyStore(path: databasePath), filter: filter)
         guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {
             throw ValidationError("cannot create \(out)")
         }

@@ -33,6 +33,7 @@ struct ImportCommand: AsyncParsableCommand {
     var restart = false
 
     func run() async throws {
+        let databasePath = try database.sqlitePath()
         guard let version = XAPIVersion(header: xapiVersion) else {
             throw ValidationError("--xapi-version must be 1.0.3 or 2.0.0, got \(xapiVersion)")
         }
@@ -43,7 +44,7 @@ struct ImportCommand: AsyncParsableCommand {
             try ImportProgress.fingerprint(of: file, before: progress.offset) == progress.fingerprint ? progress : nil
         }
         if let done { FileHandle.standardError.write(Data("resuming at byte \(done.offset) after \(done.statements) statements\n".utf8)) }
-        let store = try SQLiteStore(path: database.path, readers: 1, logger: Logger(label: "tessera"))
+        let store = try SQLiteStore(path: databasePath, readers: 1, logger: Logger(label: "tessera"))
         defer { store.close() }
         var reader = try StatementFileReader(path: file, from: done?.offset ?? 0)
         var bar = ProgressLine(total: size)

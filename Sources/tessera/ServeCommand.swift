@@ -52,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
     var xapiVersions: String = Environment.value("TESSERA_XAPI_VERSIONS") ?? ServedXAPIVersions.all.description
 
     func run() async throws {
+        let databasePath = try database.sqlitePath()
         guard let durability = SQLiteStore.Durability(rawValue: durability) else {
             throw ValidationError("--durability must be full or normal")
         }
@@ -71,14 +72,14 @@ struct ServeCommand: AsyncParsableCommand {
         try await ListeningAddress.ensureFree(host: host, port: port)
         let metrics = ServerMetrics()
         let store = try SQLiteStore(
-            path: database.path, readers: readers, durability: durability, analytics: analytics == "on", observer: metrics, logger: logger)
-        let credentials = Credentials(repository: try SQLiteCredentialRepository(path: database.path))
+            path: databasePath, readers: readers, durability: durability, analytics: analytics == "on", observer: metrics, logger: logger)
+        let credentials = Credentials(repository: try SQLiteCredentialRepository(path: databasePath))
         try await Self.ensureAdminCredential(credentials, logger: logger)
         var configuration = ServerConfiguration(
             host: host, port: port, authorityHomePage: authorityHomePage,
-            signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: database.path)),
+            signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: databasePath)),
             idleTimeout: .seconds(idleTimeout), requestsPerSecond: rateLimit > 0 ? rateLimit : nil, xapiVersions: versions)
-        let (host, path, log) = (host, database.path, logger)
+        let (host, path, log) = (host, databasePath, logger)
         configuration.onListening = { port in
             log.info(
                 "Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(path)", "xapi-versions": "\(versions)"])

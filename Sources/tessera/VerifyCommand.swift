@@ -34,6 +34,7 @@ struct VerifyCommand: ParsableCommand {
     var signingKey: String?
 
     func run() throws {
+        if let db { _ = try DatabaseOption.sqliteOnly(db) }
         var output = StandardOutput()
         defer { output.flush() }
         var intact = true

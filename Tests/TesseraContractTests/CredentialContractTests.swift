@@ -40,30 +40,6 @@ struct PostgresCredentials: CredentialBackend {
     }
 }
 
-/// The test server named by `TESSERA_TEST_POSTGRES`, and a new database on it per test.
-enum PostgresTestServer {
-    static let url = ProcessInfo.processInfo.environment["TESSERA_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
-
-    /// A new, migrated database, and how to drop it.
-    static func freshDatabase() async throws -> (PostgresStorage, @Sendable () async -> Void) {
-        let server = try PostgresStorage.Location(url: try #require(url))
-        let name = "tessera_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await administer(server, "CREATE DATABASE \(name)")
-        var components = URLComponents(string: url!)!
-        components.path = "/" + name
-        let database = try await PostgresStorage(location: try .init(url: components.string!), connections: 4, logger: Logger(label: "contract"))
-        return (database, { try? await administer(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
-    }
-
-    private static func administer(_ server: PostgresStorage.Location, _ sql: String) async throws {
-        let configuration = PostgresConnection.Configuration(
-            host: server.host, port: server.port, username: server.username, password: server.password, database: server.database, tls: .disable)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "contract"))
-        defer { Task { try? await connection.close() } }
-        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "contract"))
-    }
-}
-
 /// `CredentialRepository`'s contract through `Credentials`, the same for every backend.
 struct CredentialContractTests {
     @Test(arguments: CredentialBackends.all)
