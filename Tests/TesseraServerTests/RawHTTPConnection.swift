@@ -8,8 +8,10 @@ import Glibc
 final class RawHTTPConnection {
     private let socket: Int32
 
-    /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds without data.
-    init(port: Int, timeout: Int = 10) throws {
+    /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds without data (long
+    /// enough for a first request that waits behind the key derivations of tests running in
+    /// parallel on a busy machine).
+    init(port: Int, timeout: Int = 30) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure("socket: \(errno)") }
         var address = sockaddr_in()
