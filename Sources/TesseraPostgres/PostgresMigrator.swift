@@ -9,6 +9,7 @@ enum PostgresMigrator {
     /// Every migration, in order. The SQL files live in Schemas/postgres/.
     static let all: [SchemaMigration] = [
         SchemaMigration(1, "credentials", PackageResources._001_credentials_sql),
+        SchemaMigration(2, "statements", PackageResources._002_statements_sql),
     ]
 
     /// The advisory lock key that serialises migrations ("tessera" as an integer).

@@ -25,16 +25,11 @@ enum ExportQuery {
     private static func tombstoneRecords(
         after: Int64, through: Int64, filter: ExportFilter, limit: Int, on connection: SQLiteConnection
     ) throws -> [ExportRecord] {
-        let select = try connection.prepared("""
-            SELECT e.seq, c.chain, c.content, e.erasure FROM erased_statements e JOIN statement_chain c ON c.seq = e.seq
-            WHERE e.seq > ?1 AND e.seq <= ?2 AND e.stored_ms > ?3 AND e.stored_ms <= ?4 ORDER BY e.seq LIMIT ?5
-            """)
+        let select = try StatementQueryEngine.prepared(
+            ExportFilter.tombstoneRecordsSQL,
+            [.integer(after), .integer(through), .integer(filter.since ?? Int64.min), .integer(filter.until ?? Int64.max), .integer(Int64(limit))],
+            on: connection)
         defer { select.reset() }
-        select.bind(1, after)
-        select.bind(2, through)
-        select.bind(3, filter.since ?? Int64.min)
-        select.bind(4, filter.until ?? Int64.max)
-        select.bind(5, Int64(limit))
         var records: [ExportRecord] = []
         while try select.step() {
             records.append(ExportRecord(
@@ -44,30 +39,14 @@ enum ExportQuery {
     }
 
     /// Up to `limit` stored statements' records with seq in (after, through] that `filter`
-    /// admits, in storage order. The agent, verb, activity and registration filters are the
-    /// Statement resource's (`StatementQueryEngine.ContentFilters`), applied to each statement
-    /// itself.
+    /// admits, in storage order (`ExportFilter.storedRecordsCommand`).
     private static func storedRecords(
         after: Int64, through: Int64, filter: ExportFilter, limit: Int, on connection: SQLiteConnection
     ) throws -> [ExportRecord] {
-        typealias Clause = StatementQueryEngine.Clause
-        var content = StatementQuery()
-        content.agent = filter.agent
-        content.verb = filter.verb
-        content.activity = filter.activity
-        content.registration = filter.registration
         // Nil when a filter names an agent, verb or activity never stored: nothing matches.
-        guard let filters = try StatementQueryEngine.ContentFilters(content, on: connection) else { return [] }
-        let direct = filters.direct
-        var clauses = direct.clauses + [Clause(direct.seq + " > ?", .integer(after)), Clause(direct.seq + " <= ?", .integer(through))]
-        if let since = filter.since { clauses.append(Clause("s.stored_ms > ?", .integer(since))) }
-        if let until = filter.until { clauses.append(Clause("s.stored_ms <= ?", .integer(until))) }
-        if !filter.includeVoided { clauses.append(Clause("s.voided = 0")) }
-        let select = try StatementQueryEngine.prepared(
-            "SELECT s.seq, c.chain, c.content, s.voided, s.body FROM " + direct.source
-                + " JOIN statement_chain c ON c.seq = s.seq WHERE " + clauses.map(\.sql).joined(separator: " AND ")
-                + " ORDER BY " + direct.seq + " LIMIT ?",
-            clauses.flatMap(\.bindings) + [.integer(Int64(limit))], on: connection)
+        guard let plan = try StatementQueryEngine.plan(filter.contentQuery, on: connection) else { return [] }
+        let command = filter.storedRecordsCommand(plan: plan, after: after, through: through, limit: limit)
+        let select = try StatementQueryEngine.prepared(command.sql, command.bindings, on: connection)
         defer { select.reset() }
         var records: [ExportRecord] = []
         while try select.step() {

@@ -1,0 +1,133 @@
+import Logging
+import PostgresNIO
+import Synchronization
+import TesseraLRS
+import XAPI
+
+/// The write path of one node. Requests hand it statement batches and document changes and
+/// await their commit; it commits everything that queued up while its previous transaction ran
+/// in one transaction (group commit). Every transaction first takes the database-wide advisory
+/// lock `lockKey`, so that the writers of all nodes take turns: each reads the chain head, the
+/// last `seq` and the last `stored` time inside its own transaction and goes on from there.
+/// Work is answered only after its transaction committed.
+final class PostgresWriter: Sendable {
+    /// The advisory lock every node's writer holds for the length of a write transaction.
+    static let lockKey: Int64 = 0x7465_7373_6572_62
+
+    enum Work: Sendable {
+        case statements([PreparedStatement], attachments: [AttachmentContent])
+        case document(DocumentChange)
+    }
+
+    private struct Pending: Sendable {
+        let work: Work
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    /// The writer no longer takes work (the store is closing).
+    struct Stopped: Error, CustomStringConvertible {
+        var description: String { "the store is closing" }
+    }
+
+    private let database: PostgresStorage
+    private let observer: (any WriterObserver)?
+    private let queue = Mutex<(pending: [Pending], open: Bool)>(([], true))
+    private let wake: AsyncStream<Void>.Continuation
+    private let loop = Mutex<Task<Void, Never>?>(nil)
+
+    init(database: PostgresStorage, observer: (any WriterObserver)?) {
+        self.database = database
+        self.observer = observer
+        let (signals, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        self.wake = wake
+        loop.withLock {
+            $0 = Task { [self] in
+                for await _ in signals { await commitPending() }
+                await commitPending()
+            }
+        }
+    }
+
+    /// Stores a batch and its attachments' content atomically; returns when it is committed
+    /// (or throws and stores nothing).
+    func store(_ batch: [PreparedStatement], attachments: [AttachmentContent]) async throws {
+        try await enqueue(.statements(batch, attachments: attachments))
+    }
+
+    /// Applies a document change; returns when it is committed (or throws and changes nothing).
+    func apply(_ change: DocumentChange) async throws {
+        try await enqueue(.document(change))
+    }
+
+    /// Commits what is queued, then stops taking work.
+    func stop() async {
+        queue.withLock { $0.open = false }
+        wake.finish()
+        await loop.withLock { $0 }?.value
+    }
+
+    private func enqueue(_ work: Work) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let depth: Int? = queue.withLock { queue in
+                guard queue.open else { return nil }
+                queue.pending.append(Pending(work: work, continuation: continuation))
+                return queue.pending.count
+            }
+            guard let depth else { return continuation.resume(throwing: Stopped()) }
+            observer?.queueDepthChanged(depth)
+            wake.yield()
+        }
+    }
+
+    private func commitPending() async {
+        let pending = queue.withLock { queue in
+            defer { queue.pending.removeAll() }
+            return queue.pending
+        }
+        guard !pending.isEmpty else { return }
+        observer?.queueDepthChanged(0)
+        let outcomes: [Result<Void, any Error>]
+        do {
+            let (results, stored) = try await commit(pending.map(\.work))
+            outcomes = results
+            observer?.committed(statements: stored, requests: pending.count)
+        } catch {
+            database.logger.error("write transaction failed", metadata: ["error": "\(String(reflecting: error))"])
+            outcomes = pending.map { _ in .failure(error) }
+        }
+        for (item, outcome) in zip(pending, outcomes) { item.continuation.resume(with: outcome) }
+    }
+
+    /// Writes `work` in one transaction under the writers' lock. A batch or change that is
+    /// refused fails alone, having written nothing; any other failure rolls everything back.
+    /// Returns each piece's outcome and how many statements were newly stored.
+    private func commit(_ work: [Work]) async throws -> ([Result<Void, any Error>], Int) {
+        let logger = database.logger
+        return try await database.client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+            var group = try await StatementGroup.begin(admitting: work.flatMap(Self.ids), on: connection, logger: logger)
+            var outcomes: [Result<Void, any Error>] = []
+            for item in work {
+                do {
+                    switch item {
+                    case .statements(let batch, let attachments): try group.admit(batch, attachments: attachments)
+                    case .document(let change): try await PostgresDocuments.apply(change, at: group.time, on: connection, logger: logger)
+                    }
+                    outcomes.append(.success(()))
+                } catch let rejection as StoreRejection {
+                    outcomes.append(.failure(rejection))
+                } catch let rejection as DocumentRejection {
+                    outcomes.append(.failure(rejection))
+                }
+            }
+            let stored = try await group.write(on: connection, logger: logger)
+            return (outcomes, stored)
+        }
+    }
+
+    /// The statement ids a piece of work names (its statements' and those they void).
+    private static func ids(_ work: Work) -> [XAPIUUID] {
+        guard case .statements(let batch, _) = work else { return [] }
+        return batch.flatMap { [$0.id] + ($0.voids.map { [$0] } ?? []) }
+    }
+}
