@@ -10,6 +10,7 @@ enum PostgresMigrator {
     static let all: [SchemaMigration] = [
         SchemaMigration(1, "credentials", PackageResources._001_credentials_sql),
         SchemaMigration(2, "statements", PackageResources._002_statements_sql),
+        SchemaMigration(3, "analytics", PackageResources._003_analytics_sql),
     ]
 
     /// The advisory lock key that serialises migrations ("tessera" as an integer).

@@ -1,17 +1,21 @@
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
+import TesseraAnalytics
 import TesseraLRS
 import XAPI
 
 /// The store on a PostgreSQL database that several Tessera nodes may share: reads go to the
 /// pool, writes to this node's `PostgresWriter`, whose transactions take turns with every other
 /// node's on an advisory lock.
-public final class PostgresStore: StatementStore, DocumentStore {
+public final class PostgresStore: LRSStore, ExportSource {
     private let database: PostgresStorage
     private let writer: PostgresWriter
+    private var client: PostgresClient { database.client }
     private var logger: Logger { database.logger }
-    private static let dialect = StatementQueryPlan.Dialect(drivingJoin: "JOIN")
+    /// What the last integrity check found wrong (empty: nothing, or not checked).
+    private let damage = Mutex<[String]>([])
 
     /// The store on `database` (already migrated).
     public init(database: PostgresStorage, observer: (any WriterObserver)? = nil) {
@@ -24,106 +28,159 @@ public final class PostgresStore: StatementStore, DocumentStore {
         await writer.stop()
     }
 
+    // MARK: Statements
+
     public func store(_ batch: [PreparedStatement], attachments: [AttachmentContent]) async throws {
         try await writer.store(batch, attachments: attachments)
     }
 
     public func statement(id: XAPIUUID, voided: Bool, authority: InverseFunctionalIdentifier?) async throws -> StoredStatement? {
-        let rows = try await database.client.query("""
-            SELECT s.body, s.stored_ms FROM statements s LEFT JOIN agents a ON a.id = s.authority_id
-            WHERE s.id = \(id.foundation) AND s.voided = \(voided) AND (\(authority?.storageKey)::text IS NULL OR a.ifi = \(authority?.storageKey))
-            """, logger: logger)
-        for try await (body, stored) in rows.decode((ByteBuffer, Int64).self) {
-            return StoredStatement(body: body.bytes, stored: XAPITimestamp(milliseconds: stored))
-        }
-        return nil
+        try await PostgresStatementReads.statement(id: id, voided: voided, authority: authority, on: client, logger: logger)
     }
 
     public func query(_ query: StatementQuery) async throws -> StatementPage {
-        guard let plan = try await plan(query) else { return .empty }
-        // `stored` never decreases along `seq`: a time window is a range of seq.
-        var above: Int64?, upTo: Int64?
-        if let since = query.since { above = try await lastSeq(storedAtOrBefore: since) ?? 0 }
-        if let until = query.until {
-            guard let last = try await lastSeq(storedAtOrBefore: until) else { return .empty }
-            upTo = last
-        }
-        let commands = plan.commands(above: above, upTo: upTo)
-        let direct = try await rows(commands.direct)
-        let targeting = if let command = commands.targeting { try await rows(command) } else { [StatementQueryPlan.Row]() }
-        return plan.page(direct: direct, targeting: targeting)
-    }
-
-    /// The plan for `query`, its keys looked up; nil when nothing can match.
-    private func plan(_ query: StatementQuery) async throws -> StatementQueryPlan? {
-        var ids: [StatementQueryPlan.Lookup: Int64] = [:]
-        for lookup in StatementQueryPlan.lookups(query) {
-            var key = PostgresBindings()
-            key.append(lookup.key)
-            let rows = try await database.client.query(
-                PostgresQuery(unsafeSQL: lookup.sql.replacing("?", with: "$1"), binds: key), logger: logger)
-            var found: Int64?
-            for try await id in rows.decode(Int64.self) { found = id }
-            guard let found else { return nil }
-            ids[lookup] = found
-        }
-        return StatementQueryPlan(query, ids: ids, dialect: Self.dialect)
-    }
-
-    private func lastSeq(storedAtOrBefore time: XAPITimestamp) async throws -> Int64? {
-        let rows = try await database.client.query(
-            StatementQueryPlan.Command(sql: StatementQueryPlan.lastSeqStoredAtOrBefore, bindings: [.integer(time.milliseconds)]).postgres,
-            logger: logger)
-        for try await seq in rows.decode(Int64.self) { return seq }
-        return nil
-    }
-
-    private func rows(_ command: StatementQueryPlan.Command) async throws -> [StatementQueryPlan.Row] {
-        let result = try await database.client.query(command.postgres, logger: logger)
-        var rows: [StatementQueryPlan.Row] = []
-        var bytes = 0
-        for try await (seq, body, stored) in result.decode((Int64, ByteBuffer, Int64).self) {
-            guard StatementQueryPlan.wantsMore(afterBytes: bytes) else { break }
-            rows.append(StatementQueryPlan.Row(seq: seq, body: body.bytes, stored: stored))
-            bytes += body.readableBytes
-        }
-        return rows
+        try await PostgresStatementReads.query(query, on: client, logger: logger)
     }
 
     public func attachments(_ hashes: [String], deliveredUnder authority: InverseFunctionalIdentifier?) async throws -> [AttachmentContent] {
-        guard !hashes.isEmpty else { return [] }
-        let rows = try await database.client.query("""
-            SELECT a.sha2, a.content_type, a.content FROM attachments a WHERE a.sha2 = ANY(\(hashes))
-              AND (\(authority?.storageKey)::text IS NULL OR EXISTS (
-                SELECT 1 FROM statement_attachments sa JOIN statements s ON s.seq = sa.seq JOIN agents g ON g.id = s.authority_id
-                WHERE sa.sha2 = a.sha2 AND g.ifi = \(authority?.storageKey)))
-            """, logger: logger)
-        var found: [String: AttachmentContent] = [:]
-        for try await (sha2, contentType, content) in rows.decode((String, String, ByteBuffer).self) {
-            found[sha2] = AttachmentContent(sha2: sha2, contentType: contentType, content: content.bytes)
-        }
-        return hashes.compactMap { found[$0] }
+        try await PostgresStatementReads.attachments(hashes, deliveredUnder: authority, on: client, logger: logger)
     }
 
     public func activityDefinitions(_ iris: [String]) async throws -> [String: [UInt8]] {
-        guard !iris.isEmpty else { return [:] }
-        let rows = try await database.client.query("""
-            SELECT a.iri, d.definition FROM activities a JOIN activity_definitions d ON d.activity_id = a.id WHERE a.iri = ANY(\(iris))
-            """, logger: logger)
-        var definitions: [String: [UInt8]] = [:]
-        for try await (iri, definition) in rows.decode((String, ByteBuffer).self) { definitions[iri] = definition.bytes }
-        return definitions
+        try await PostgresStatementReads.activityDefinitions(iris, on: client, logger: logger)
     }
 
+    // MARK: Documents
+
     public func document(_ scope: DocumentScope, id: String) async throws -> StoredDocument? {
-        try await PostgresDocuments.document(scope, id: id, on: database.client, logger: logger)
+        try await PostgresDocuments.document(scope, id: id, on: client, logger: logger)
     }
 
     public func documentIDs(_ scope: DocumentScope, since: XAPITimestamp?) async throws -> [String] {
-        try await PostgresDocuments.ids(scope, since: since, on: database.client, logger: logger)
+        try await PostgresDocuments.ids(scope, since: since, on: client, logger: logger)
     }
 
     public func apply(_ change: DocumentChange) async throws {
         try await writer.apply(change)
+    }
+
+    // MARK: Analytics
+
+    public func catalog() async throws -> Catalog? {
+        try await PostgresCatalogAndRoster.catalog(on: client, logger: logger)
+    }
+
+    public func replaceCatalog(_ catalog: Catalog) async throws {
+        try await writer.replace(catalog)
+    }
+
+    public func roster() async throws -> Roster {
+        try await PostgresCatalogAndRoster.roster(on: client, logger: logger)
+    }
+
+    public func replaceRoster(_ roster: Roster) async throws {
+        try await writer.replace(roster)
+    }
+
+    public func teamNames() async throws -> [String] {
+        try await PostgresCatalogAndRoster.teamNames(on: client, logger: logger)
+    }
+
+    public func proficiencyReport(asOf: Int64?, skill: String?, team: String?) async throws -> (catalog: Catalog, rows: [ProficiencyRow])? {
+        try await analyticsSnapshot { catalog, connection, logger in
+            try await PostgresAnalyticsReads.proficiency(asOf: asOf, skill: skill, team: team, catalog: catalog, on: connection, logger: logger)
+        }
+    }
+
+    public func outcomes(
+        program: String?, from: Int64, to: Int64, windowDays: Int, team: String?
+    ) async throws -> (catalog: Catalog, outcomes: [ProgramOutcome])? {
+        try await analyticsSnapshot { catalog, connection, logger in
+            try await PostgresAnalyticsReads.outcomes(
+                programs: catalog.programs.filter { program == nil || $0.id == program }, from: from, to: to, windowDays: windowDays,
+                team: team, on: connection, logger: logger)
+        }
+    }
+
+    public func knowledgeRetention(skill: String?, minDays: Int, team: String?) async throws -> (catalog: Catalog, rows: [KnowledgeRetention])? {
+        try await analyticsSnapshot { catalog, connection, logger in
+            try await PostgresAnalyticsReads.knowledgeRetention(
+                skill: skill, minDays: minDays, masteryScore: catalog.masteryScore, team: team, on: connection, logger: logger)
+        }
+    }
+
+    public func employeeRetention(program: String?, from: Int64, to: Int64, byTeam: Bool) async throws -> (catalog: Catalog, rows: [EmployeeRetention])? {
+        try await analyticsSnapshot { catalog, connection, logger in
+            try await PostgresAnalyticsReads.employeeRetention(
+                programs: catalog.programs.filter { program == nil || $0.id == program }, from: from, to: to, byTeam: byTeam,
+                on: connection, logger: logger)
+        }
+    }
+
+    public func learningDays() async throws -> ClosedRange<Day>? {
+        try await PostgresAnalyticsReads.learningDays(on: client, logger: logger)
+    }
+
+    public func statementVolume(from: Day, to: Day, team: String?, program: String?) async throws -> [DailyVolume] {
+        try await snapshot(on: client, logger: logger) { connection in
+            try await PostgresAnalyticsReads.statementVolume(from: from, to: to, team: team, program: program, on: connection, logger: logger)
+        }
+    }
+
+    /// Runs `body` with the catalog in one snapshot; nil when no catalog is loaded.
+    private func analyticsSnapshot<T>(
+        _ body: (Catalog, PostgresConnection, Logger) async throws -> T
+    ) async throws -> (catalog: Catalog, T)? {
+        let logger = logger
+        return try await snapshot(on: client, logger: logger) { connection in
+            guard let catalog = try await PostgresCatalogAndRoster.catalog(on: connection, logger: logger) else { return nil }
+            return (catalog, try await body(catalog, connection, logger))
+        }
+    }
+
+    // MARK: Audit
+
+    public func lastStoredSeq() async throws -> Int64 {
+        try await PostgresAuditReads.lastSeq(on: client, logger: logger)
+    }
+
+    public func exportRecords(after: Int64, through: Int64, filter: ExportFilter, limit: Int) async throws -> [ExportRecord] {
+        try await PostgresAuditReads.records(after: after, through: through, filter: filter, limit: limit, on: client, logger: logger)
+    }
+
+    public func erase(_ agent: InverseFunctionalIdentifier, requestedBy: String) async throws -> ErasureReport {
+        try await writer.erase(agentKey: agent.storageKey, requestedBy: requestedBy)
+    }
+
+    public func auditLog() async throws -> [AuditEntry] {
+        try await PostgresAuditReads.auditLog(on: client, logger: logger)
+    }
+
+    public func verifyChain() async throws -> ChainVerification {
+        try await PostgresAuditReads.verifyChain(on: client, logger: logger)
+    }
+
+    // MARK: Health
+
+    /// True when the database answers, this node's writer takes work and the last integrity
+    /// check found nothing wrong.
+    public func isReady() async -> Bool {
+        guard writer.isRunning, damage.withLock({ $0.isEmpty }) else { return false }
+        return (try? await column(Int.self, "SELECT 1", on: client, logger: logger).first) == 1
+    }
+
+    /// The size of the database (`pg_database_size`).
+    public func storageBytes() async -> Int64? {
+        try? await column(Int64.self, "SELECT pg_database_size(current_database())", on: client, logger: logger).first
+    }
+
+    /// Checks the hash chain and the audit log's (PostgreSQL checks its own pages: see
+    /// docs/postgres.md); when it finds damage the store stops reporting ready. Returns the
+    /// problems.
+    @discardableResult
+    public func checkIntegrity() async throws -> [String] {
+        let problems = try await verifyChain().problems.map(\.description)
+        damage.withLock { $0 = problems }
+        return problems
     }
 }

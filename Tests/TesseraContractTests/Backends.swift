@@ -5,17 +5,10 @@ import TesseraSQLite
 import TesseraTestSupport
 
 /// A storage backend the contract suite runs against: each test opens a fresh, empty store.
-/// A backend adds itself to the lists of `Backends` for the ports it implements; the tests
-/// stay as they are.
+/// A backend adds itself to `Backends.all`; the tests stay as they are.
 protocol StoreBackend: Sendable, CustomStringConvertible {
-    /// A new, empty store and its credential repository.
-    func open() async throws -> Opened<any LRSStore>
-}
-
-/// A backend of the xAPI resources' ports (statements and documents).
-protocol ResourceBackend: Sendable, CustomStringConvertible {
     /// A new, empty store.
-    func openResources() async throws -> Opened<any StatementStore & DocumentStore>
+    func open() async throws -> Opened<any LRSStore>
 }
 
 /// A store opened for one test, closed by `close()`.
@@ -25,16 +18,13 @@ struct Opened<Store: Sendable>: Sendable {
 }
 
 enum Backends {
-    /// Every backend of all the ports.
-    static let all: [any StoreBackend] = [SQLiteBackend()]
-    /// Every backend of the statement and document ports: SQLite always; PostgreSQL when
-    /// `TESSERA_TEST_POSTGRES` names a server (`Tests/Scripts/postgres_cluster.sh start` sets
-    /// it; `.ci/run` does).
-    static let resources: [any ResourceBackend] = [SQLiteBackend()] + (PostgresTestServer.url == nil ? [] : [PostgresBackend()])
+    /// Every backend: SQLite always; PostgreSQL when `TESSERA_TEST_POSTGRES` names a server
+    /// (`Tests/Scripts/postgres_cluster.sh start` sets it; `.ci/run` does).
+    static let all: [any StoreBackend] = [SQLiteBackend()] + (PostgresTestServer.url == nil ? [] : [PostgresBackend()])
 }
 
 /// The embedded SQLite backend on a file in a temporary directory.
-struct SQLiteBackend: StoreBackend, ResourceBackend {
+struct SQLiteBackend: StoreBackend {
     var description: String { "SQLite" }
 
     func open() async throws -> Opened<any LRSStore> {
@@ -46,18 +36,13 @@ struct SQLiteBackend: StoreBackend, ResourceBackend {
             _ = directory
         }
     }
-
-    func openResources() async throws -> Opened<any StatementStore & DocumentStore> {
-        let opened = try await open()
-        return Opened(store: opened.store, close: opened.close)
-    }
 }
 
 /// PostgreSQL: a new database on the test server per test.
-struct PostgresBackend: ResourceBackend {
+struct PostgresBackend: StoreBackend {
     var description: String { "PostgreSQL" }
 
-    func openResources() async throws -> Opened<any StatementStore & DocumentStore> {
+    func open() async throws -> Opened<any LRSStore> {
         let (database, drop) = try await PostgresTestServer.freshDatabase()
         let store = PostgresStore(database: database)
         return Opened(store: store) {
@@ -71,24 +56,13 @@ struct PostgresBackend: ResourceBackend {
 extension StoreBackend {
     /// Runs `body` on a fresh store of this backend, closing it afterwards.
     func with(_ body: (Opened<any LRSStore>) async throws -> Void) async throws {
-        try await run(try await open(), body)
-    }
-}
-
-extension ResourceBackend {
-    /// Runs `body` on a fresh store of this backend, closing it afterwards.
-    func with(_ body: (Opened<any StatementStore & DocumentStore>) async throws -> Void) async throws {
-        try await run(try await openResources(), body)
-    }
-}
-
-/// Runs `body` on `opened`, closing it afterwards whatever happens.
-private func run<Store>(_ opened: Opened<Store>, _ body: (Opened<Store>) async throws -> Void) async throws {
-    do {
-        try await body(opened)
-    } catch {
+        let opened = try await open()
+        do {
+            try await body(opened)
+        } catch {
+            await opened.close()
+            throw error
+        }
         await opened.close()
-        throw error
     }
-    await opened.close()
 }

@@ -13,8 +13,8 @@ struct DocumentContractTests {
         DocumentChange(scope: scope, id: id, action: .replace(content: Array(text.utf8), contentType: "application/json"), precondition: precondition)
     }
 
-    @Test(arguments: Backends.resources)
-    func documentsRoundTripUnderTheirScopeWithAnETag(backend: any ResourceBackend) async throws {
+    @Test(arguments: Backends.all)
+    func documentsRoundTripUnderTheirScopeWithAnETag(backend: any StoreBackend) async throws {
         try await backend.with { opened in
             let store = opened.store
             try await store.apply(Self.replace(#"{"page":1}"#))
@@ -28,8 +28,8 @@ struct DocumentContractTests {
         }
     }
 
-    @Test(arguments: Backends.resources)
-    func preconditionsDecideWhetherAWriteHappens(backend: any ResourceBackend) async throws {
+    @Test(arguments: Backends.all)
+    func preconditionsDecideWhetherAWriteHappens(backend: any StoreBackend) async throws {
         try await backend.with { opened in
             let store = opened.store
             try await store.apply(Self.replace(#"{"page":1}"#, DocumentPrecondition(ifMatch: nil, ifNoneMatch: ["*"], requirement: .always)))
@@ -48,8 +48,8 @@ struct DocumentContractTests {
         }
     }
 
-    @Test(arguments: Backends.resources)
-    func postMergesJSONAndDeletionRemovesOneOrAll(backend: any ResourceBackend) async throws {
+    @Test(arguments: Backends.all)
+    func postMergesJSONAndDeletionRemovesOneOrAll(backend: any StoreBackend) async throws {
         try await backend.with { opened in
             let store = opened.store
             try await store.apply(Self.replace(#"{"page":1,"score":5}"#))

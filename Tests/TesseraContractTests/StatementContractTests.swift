@@ -18,8 +18,8 @@ struct StatementContractTests {
         try page.statements.map { try ((object($0)["actor"] as? [String: Any])?["mbox"] as? String) ?? "?" }
     }
 
-    @Test(arguments: Backends.resources)
-    func aStoredStatementReadsBackWithItsStoredTimeAndAuthority(backend: any ResourceBackend) async throws {
+    @Test(arguments: Backends.all)
+    func aStoredStatementReadsBackWithItsStoredTimeAndAuthority(backend: any StoreBackend) async throws {
         try await backend.with { opened in
             try await opened.store.store([try prepared(statement(id: Self.id(1), actor: "ann"))])
             let stored = try #require(try await opened.store.statement(id: Self.uuid(1)))
@@ -31,8 +31,8 @@ struct StatementContractTests {
         }
     }
 
-    @Test(arguments: Backends.resources)
-    func sameIdIsANoOpWhenEquivalentAndAConflictOtherwiseAndARejectedBatchStoresNothing(backend: any ResourceBackend) async throws {
+    @Test(arguments: Backends.all)
+    func sameIdIsANoOpWhenEquivalentAndAConflictOtherwiseAndARejectedBatchStoresNothing(backend: any StoreBackend) async throws {
         try await backend.with { opened in
             let store = opened.store
             try await store.store([try prepared(statement(id: Self.id(1), actor: "ann"))])
@@ -47,8 +47,8 @@ struct StatementContractTests {
         }
     }
 
-    @Test(arguments: Backends.resources)
-    func voidingHidesTheTargetFromQueriesButNotFromAVoidedRead(backend: any ResourceBackend) async throws {
+    @Test(arguments: Backends.all)
+    func voidingHidesTheTargetFromQueriesButNotFromAVoidedRead(backend: any StoreBackend) async throws {
         try await backend.with { opened in
             let store = opened.store
             try await store.store([try prepared(statement(id: Self.id(1), actor: "ann"))])
@@ -63,8 +63,8 @@ struct StatementContractTests {
         }
     }
 
-    @Test(arguments: Backends.resources)
-    func queriesFilterOrderAndPage(backend: any ResourceBackend) async throws {
+    @Test(arguments: Backends.all)
+    func queriesFilterOrderAndPage(backend: any StoreBackend) async throws {
         try await backend.with { opened in
             let store = opened.store
             let registration = "6fbd6b7c-2b35-4f6c-9d1e-2a1f0e4b7c11"
@@ -114,8 +114,8 @@ struct StatementContractTests {
         }
     }
 
-    @Test(arguments: Backends.resources)
-    func readMineSeesOnlyItsOwnAuthority(backend: any ResourceBackend) async throws {
+    @Test(arguments: Backends.all)
+    func readMineSeesOnlyItsOwnAuthority(backend: any StoreBackend) async throws {
         try await backend.with { opened in
             try await opened.store.store([try prepared(statement(id: Self.id(1)))])
             var mine = StatementQuery()
@@ -127,8 +127,8 @@ struct StatementContractTests {
         }
     }
 
-    @Test(arguments: Backends.resources)
-    func attachmentsAndCanonicalDefinitionsAreKept(backend: any ResourceBackend) async throws {
+    @Test(arguments: Backends.all)
+    func attachmentsAndCanonicalDefinitionsAreKept(backend: any StoreBackend) async throws {
         try await backend.with { opened in
             let content = Array("certificate".utf8)
             let sha2 = Digest.sha256(content).map { String(format: "%02x", $0) }.joined()

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import Synchronization
+import TesseraAnalytics
 import TesseraLRS
 import XAPI
 
@@ -17,6 +18,21 @@ final class PostgresWriter: Sendable {
     enum Work: Sendable {
         case statements([PreparedStatement], attachments: [AttachmentContent])
         case document(DocumentChange)
+        case catalog(Catalog)
+        case roster(Roster)
+        case erasure(ErasureJob)
+    }
+
+    /// An erasure to run, and what it removed once it has.
+    final class ErasureJob: Sendable {
+        let agentKey: String
+        let requestedBy: String
+        let report = Mutex<ErasureReport?>(nil)
+
+        init(agentKey: String, requestedBy: String) {
+            self.agentKey = agentKey
+            self.requestedBy = requestedBy
+        }
     }
 
     private struct Pending: Sendable {
@@ -34,6 +50,9 @@ final class PostgresWriter: Sendable {
     private let queue = Mutex<(pending: [Pending], open: Bool)>(([], true))
     private let wake: AsyncStream<Void>.Continuation
     private let loop = Mutex<Task<Void, Never>?>(nil)
+    /// The catalog facts are derived under, as of the version this node last read (another
+    /// node may load a new one: each transaction checks the stored version).
+    private let catalog = Mutex<(version: Int64, index: CatalogIndex)>((0, CatalogIndex(Catalog())))
 
     init(database: PostgresStorage, observer: (any WriterObserver)?) {
         self.database = database
@@ -58,6 +77,26 @@ final class PostgresWriter: Sendable {
     func apply(_ change: DocumentChange) async throws {
         try await enqueue(.document(change))
     }
+
+    /// Replaces the analytics catalog and derives its facts again, in one transaction.
+    func replace(_ catalog: Catalog) async throws {
+        try await enqueue(.catalog(catalog))
+    }
+
+    /// Replaces the roster.
+    func replace(_ roster: Roster) async throws {
+        try await enqueue(.roster(roster))
+    }
+
+    /// Erases the person with `agentKey`; returns what was removed once it is committed.
+    func erase(agentKey: String, requestedBy: String) async throws -> ErasureReport {
+        let job = ErasureJob(agentKey: agentKey, requestedBy: requestedBy)
+        try await enqueue(.erasure(job))
+        return job.report.withLock { $0! }
+    }
+
+    /// True until `stop`.
+    var isRunning: Bool { queue.withLock { $0.open } }
 
     /// Commits what is queued, then stops taking work.
     func stop() async {
@@ -100,18 +139,39 @@ final class PostgresWriter: Sendable {
 
     /// Writes `work` in one transaction under the writers' lock. A batch or change that is
     /// refused fails alone, having written nothing; any other failure rolls everything back.
-    /// Returns each piece's outcome and how many statements were newly stored.
+    /// Statements are written together at the end, or before a catalog load or an erasure, so
+    /// that those see every statement queued before them. Returns each piece's outcome and how
+    /// many statements were newly stored.
     private func commit(_ work: [Work]) async throws -> ([Result<Void, any Error>], Int) {
         let logger = database.logger
         return try await database.client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-            var group = try await StatementGroup.begin(admitting: work.flatMap(Self.ids), on: connection, logger: logger)
+            let ids = work.flatMap(Self.ids)
+            var group = try await StatementGroup.begin(admitting: ids, on: connection, logger: logger)
+            var catalog = try await currentCatalog(on: connection, logger: logger)
+            var stored = 0
             var outcomes: [Result<Void, any Error>] = []
             for item in work {
                 do {
                     switch item {
-                    case .statements(let batch, let attachments): try group.admit(batch, attachments: attachments)
-                    case .document(let change): try await PostgresDocuments.apply(change, at: group.time, on: connection, logger: logger)
+                    case .statements(let batch, let attachments):
+                        try group.admit(batch, attachments: attachments)
+                    case .document(let change):
+                        try await PostgresDocuments.apply(change, at: group.time, on: connection, logger: logger)
+                    case .catalog(let new):
+                        stored += try await group.flush(catalog: catalog, on: connection, logger: logger)
+                        try await PostgresCatalogAndRoster.replace(new, at: group.time, on: connection, logger: logger)
+                        try await PostgresFacts.derive(new, on: connection, logger: logger)
+                        catalog = CatalogIndex(new)
+                    case .roster(let roster):
+                        try await PostgresCatalogAndRoster.replace(roster, on: connection, logger: logger)
+                    case .erasure(let job):
+                        stored += try await group.flush(catalog: catalog, on: connection, logger: logger)
+                        let report = try await PostgresErasure.erase(
+                            agentKey: job.agentKey, requestedBy: job.requestedBy, at: group.time, on: connection, logger: logger)
+                        job.report.withLock { $0 = report }
+                        // What is stored changed: read it again for the statements queued after.
+                        group = try await StatementGroup.begin(admitting: ids, on: connection, logger: logger)
                     }
                     outcomes.append(.success(()))
                 } catch let rejection as StoreRejection {
@@ -120,9 +180,18 @@ final class PostgresWriter: Sendable {
                     outcomes.append(.failure(rejection))
                 }
             }
-            let stored = try await group.write(on: connection, logger: logger)
+            stored += try await group.flush(catalog: catalog, on: connection, logger: logger)
             return (outcomes, stored)
         }
+    }
+
+    /// The stored catalog's index, read again only when its version changed.
+    private func currentCatalog(on connection: PostgresConnection, logger: Logger) async throws -> CatalogIndex {
+        let version = try await PostgresCatalogAndRoster.catalogVersion(on: connection, logger: logger)
+        if let known = self.catalog.withLock({ $0.version == version ? $0.index : nil }) { return known }
+        let index = CatalogIndex(try await PostgresCatalogAndRoster.catalog(on: connection, logger: logger) ?? Catalog())
+        self.catalog.withLock { $0 = (version, index) }
+        return index
     }
 
     /// The statement ids a piece of work names (its statements' and those they void).

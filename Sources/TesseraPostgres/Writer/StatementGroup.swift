@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import TesseraAnalytics
 import TesseraCrypto
 import TesseraLRS
 import XAPI
@@ -13,8 +14,8 @@ struct StatementGroup {
     /// The storage time of everything the transaction writes: now, but never before the last
     /// statement stored by any node.
     let time: XAPITimestamp
-    private let lastSeq: Int64
-    private let head: [UInt8]
+    private var lastSeq: Int64
+    private var head: [UInt8]
     private var lookup: GroupLookup
     private var admitted: [(statement: PreparedStatement, delivered: Set<String>)] = []
     private var contents: [String: AttachmentContent] = [:]
@@ -82,9 +83,15 @@ struct StatementGroup {
         for attachment in attachments where linked.contains(attachment.sha2) { contents[attachment.sha2] = attachment }
     }
 
-    /// Writes the admitted statements; returns how many there were.
-    func write(on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    /// Writes the statements admitted so far, and their facts under `catalog`; returns how many
+    /// there were. The group goes on from the new chain head.
+    mutating func flush(catalog: CatalogIndex, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         guard !admitted.isEmpty else { return 0 }
+        defer {
+            lastSeq += Int64(admitted.count)
+            admitted = []
+            contents = [:]
+        }
         let ids = try await Interned.ids(for: admitted.map(\.statement), on: connection, logger: logger)
         var rows = StatementRows()
         let newIDs = admitted.map(\.statement.id.foundation)
@@ -94,16 +101,23 @@ struct StatementGroup {
             "SELECT object_statement FROM statements WHERE is_voiding AND object_statement = ANY(\(newIDs))", logger: logger)
         for try await id in targeted.decode(UUID.self) { voidedEarlier.insert(id) }
         var chain = head
+        var facts: [PostgresFacts.Stored] = []
         for (offset, entry) in admitted.enumerated() {
             let seq = lastSeq + 1 + Int64(offset)
             let body = lookup.bodies[entry.statement.id]!
-            chain = rows.append(entry.statement, seq: seq, body: body, after: chain, ids: ids, delivered: entry.delivered,
-                                voided: entry.statement.voids == nil && voidedEarlier.contains(entry.statement.id.foundation))
+            let voided = entry.statement.voids == nil && voidedEarlier.contains(entry.statement.id.foundation)
+            chain = rows.append(entry.statement, seq: seq, body: body, after: chain, ids: ids, delivered: entry.delivered, voided: voided)
+            if !voided { facts.append(PostgresFacts.Stored(statement: entry.statement, seq: seq, storedAt: time.milliseconds)) }
         }
+        head = chain
         try await rows.insert(storedAt: time, on: connection, logger: logger)
+        try await PostgresFacts.record(facts, ids: ids, catalog: catalog, on: connection, logger: logger)
         let targets = admitted.compactMap(\.statement.voids).map(\.foundation)
         if !targets.isEmpty {
-            try await connection.query("UPDATE statements SET voided = TRUE WHERE id = ANY(\(targets)) AND NOT voided", logger: logger)
+            // Voided statements never count in analytics.
+            let voided = try await column(
+                Int64.self, "UPDATE statements SET voided = TRUE WHERE id = ANY(\(targets)) AND NOT voided RETURNING seq", on: connection, logger: logger)
+            try await PostgresFacts.forget(seqs: voided, on: connection, logger: logger)
         }
         // Direct references, whichever of the two statements arrived first.
         try await connection.query("""

@@ -115,7 +115,8 @@ struct Interned {
             activities: try await intern(Array(activities), table: "activities", column: "iri", on: connection, logger: logger))
     }
 
-    private static func intern(
+    /// The ids of `keys` in `table`, each row created when missing.
+    static func intern(
         _ keys: [String], table: String, column: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> [String: Int64] {
         guard !keys.isEmpty else { return [:] }

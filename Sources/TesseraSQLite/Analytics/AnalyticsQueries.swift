@@ -113,13 +113,9 @@ extension AnalyticsQueries {
             select.bind(index, id)
             index += 1
         }
-        var progress: [Int64: (activities: Int, completedAt: Int64)] = [:]
-        while try select.step() {
-            let agent = select.int64(0)
-            let previous = progress[agent] ?? (0, Int64.min)
-            progress[agent] = (previous.activities + 1, max(previous.completedAt, select.int64(2)))
-        }
-        return progress.filter { $0.value.activities == activities.count }.mapValues(\.completedAt)
+        var firsts: [(agent: Int64, at: Int64)] = []
+        while try select.step() { firsts.append((select.int64(0), select.int64(2))) }
+        return ProgramCompletion.completedAt(firsts, activities: activities.count)
     }
 
     /// How many people (of `team`, when named) have a statement in [from, to] whose object,

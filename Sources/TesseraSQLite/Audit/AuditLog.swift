@@ -25,16 +25,4 @@ enum AuditLog {
         while try select.step() { entries.append(AuditEntry(id: select.int64(0), entry: select.blob(1), chain: select.blob(2))) }
         return entries
     }
-
-    /// The ids of entries whose chain value does not follow from the previous one and their
-    /// entry (the log was edited).
-    static func brokenLinks(on connection: SQLiteConnection) throws -> [Int64] {
-        var previous = ChainLink.genesis
-        var broken: [Int64] = []
-        for entry in try entries(on: connection) {
-            if ChainLink.link(previous, Digest.sha256(entry.entry)) != entry.chain { broken.append(entry.id) }
-            previous = entry.chain
-        }
-        return broken
-    }
 }

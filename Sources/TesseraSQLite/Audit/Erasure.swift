@@ -1,5 +1,4 @@
 import TesseraLRS
-import TesseraCrypto
 import XAPI
 
 /// Erases a person from the store, in the writer's transaction (docs/audit.md "Erasure"):
@@ -16,7 +15,7 @@ enum Erasure {
         forget: (Int64) throws -> Void
     ) throws -> ErasureReport {
         let auditID = (try connection.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log")) ?? 1
-        let same = SamePerson(agentKey)
+        let same = ErasureSubject(agentKey)
         let agentIDs = try rows("SELECT id FROM agents WHERE " + same.condition(on: "ifi"), same.keys, on: connection) { $0.int64(0) }
         var statements = 0
         var candidates = Set<String>()
@@ -49,34 +48,6 @@ enum Erasure {
             attachments: attachments, rosterEntries: connection.changes, requestedBy: requestedBy)
         try AuditLog.append(report.entry, id: auditID, on: connection)
         return report
-    }
-
-    /// The identifiers that name the person erased (docs/audit.md "Who is erased"): an
-    /// account or OpenID exactly as written; a mailbox whatever its case (the domain is
-    /// case-insensitive, and no organisation gives `Ann@` and `ann@` to two people), and the
-    /// `mbox_sha1sum` of that mailbox in lower case and as written.
-    struct SamePerson {
-        /// Storage keys, lower-cased when `caseInsensitive`.
-        let keys: [String]
-        let caseInsensitive: Bool
-
-        init(_ agentKey: String) {
-            guard case .mbox(let mailbox)? = InverseFunctionalIdentifier(storageKey: agentKey) else {
-                keys = [agentKey]
-                caseInsensitive = false
-                return
-            }
-            let sums = Set([mailbox, mailbox.lowercased()].map { Digest.hex(Digest.sha1(Array($0.utf8))) })
-            keys = [InverseFunctionalIdentifier.mbox(mailbox.lowercased()).storageKey]
-                + sums.sorted().map { InverseFunctionalIdentifier.mboxSHA1Sum($0).storageKey }
-            caseInsensitive = true
-        }
-
-        /// SQL true when `column` holds one of `keys` (bound from ?1 on).
-        func condition(on column: String) -> String {
-            let placeholders = keys.indices.map { "?\($0 + 1)" }.joined(separator: ", ")
-            return (caseInsensitive ? "lower(\(column))" : column) + " IN (" + placeholders + ")"
-        }
     }
 
     /// Moves the statement at `seq` out of `statements` and every table that indexes it,
@@ -122,5 +93,12 @@ enum Erasure {
         var rows: [Row] = []
         while try statement.step() { rows.append(read(statement)) }
         return rows
+    }
+}
+
+extension ErasureSubject {
+    /// SQL true when `column` holds one of `keys` (bound from ?1 on).
+    func condition(on column: String) -> String {
+        comparable(column) + " IN (" + keys.indices.map { "?\($0 + 1)" }.joined(separator: ", ") + ")"
     }
 }

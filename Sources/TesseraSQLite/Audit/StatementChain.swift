@@ -66,50 +66,23 @@ final class StatementChain: WriterParticipant {
 }
 
 extension StatementChain {
-    /// Re-checks the whole chain: each chain row follows from the previous one, each statement
-    /// still has the content its chain row records, no statement is missing from the chain and
-    /// no chained statement is missing unless an erasure recorded in the audit log left its
-    /// tombstone; and the audit log's own chain.
+    /// Re-checks the whole chain and the audit log's (`ChainVerifier`).
     static func verify(on connection: SQLiteConnection) throws -> ChainVerification {
-        var problems: [ChainVerification.Problem] = []
-        func report(_ seq: Int64?, _ reason: String) { problems.append(.init(seq: seq, reason: reason)) }
-        let rows = try connection.prepared("""
-            SELECT c.seq, c.content, c.chain, s.seq IS NOT NULL, s.body, e.seq IS NOT NULL, a.id IS NOT NULL
-            FROM statement_chain c LEFT JOIN statements s ON s.seq = c.seq
-            LEFT JOIN erased_statements e ON e.seq = c.seq LEFT JOIN audit_log a ON a.id = e.erasure
-            ORDER BY c.seq
-            """)
-        var previous = ChainLink.genesis
-        var count = 0
-        var erased = 0
-        while try rows.step(), problems.count < ChainVerification.problemLimit {
-            let seq = rows.int64(0), content = rows.blob(1), chain = rows.blob(2)
-            count += 1
-            if ChainLink.link(previous, content) != chain {
-                report(seq, "its chain value does not follow from the previous one (the chain table was altered)")
-            }
-            if rows.int64(3) == 0 && rows.int64(5) == 1 {
-                erased += 1
-                if rows.int64(6) == 0 { report(seq, "the statement's tombstone names an erasure the audit log does not record") }
-            } else if rows.int64(3) == 0 {
-                report(seq, "the statement is missing (its row was deleted)")
-            } else if Digest.sha256(rows.blob(4)) != content {
-                report(seq, "the stored statement differs from what was chained (its content was altered)")
-            }
-            previous = chain
+        var verifier = ChainVerifier()
+        let rows = try connection.prepared(ChainVerifier.chainRowsSQL)
+        while verifier.wantsMore, try rows.step() {
+            verifier.check(
+                seq: rows.int64(0), content: rows.blob(1), chain: rows.blob(2),
+                stored: ChainVerifier.stored(
+                    isStatement: rows.int64(3) == 1, body: rows.int64(3) == 1 ? rows.blob(4) : nil, isTombstone: rows.int64(5) == 1,
+                    erasureRecorded: rows.int64(6) == 1))
         }
         rows.reset()
-        let unchained = try connection.prepared("""
-            SELECT s.seq FROM statements s LEFT JOIN statement_chain c ON c.seq = s.seq WHERE c.seq IS NULL ORDER BY s.seq LIMIT ?
-            """)
+        let unchained = try connection.prepared(ChainVerifier.unchainedSQL)
         unchained.bind(1, Int64(ChainVerification.problemLimit))
-        while try unchained.step() { report(unchained.int64(0), "the statement is not in the chain (it was added outside Tessera)") }
+        while try unchained.step() { verifier.unchained(seq: unchained.int64(0)) }
         unchained.reset()
-        for id in try AuditLog.brokenLinks(on: connection) {
-            report(nil, "audit log entry \(id) does not follow from the previous one (the audit log was edited)")
-        }
-        return ChainVerification(
-            statements: count, erased: erased, head: Digest.hex(previous),
-            problems: Array(problems.sorted { ($0.seq ?? .max) < ($1.seq ?? .max) }.prefix(ChainVerification.problemLimit)))
+        verifier.checkAuditLog(try AuditLog.entries(on: connection))
+        return verifier.result
     }
 }

@@ -1,0 +1,198 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import TesseraAnalytics
+import TesseraLRS
+import XAPI
+
+/// The analytics reports, aggregated from the fact tables when asked, each inside one snapshot.
+/// Per-learner standings come from SQL; the figures from them are TesseraAnalytics' definitions.
+enum PostgresAnalyticsReads {
+    /// SQL for a learner's roster team (`Roster.unassignedTeam` when none), given `a` (agents)
+    /// and `r` (roster, left-joined on the agent key); the team name is parameter `$team`.
+    private static func team(_ parameter: Int) -> String { "COALESCE(r.team, '\(Roster.unassignedTeam)') = $\(parameter)" }
+
+    /// The id of a skill or program IRI (nil: no statement was ever about it).
+    static func term(_ iri: String, on connection: PostgresConnection, logger: Logger) async throws -> Int64? {
+        try await column(Int64.self, "SELECT id FROM analytics_terms WHERE iri = \(iri)", on: connection, logger: logger).first
+    }
+
+    /// The proficiency report as of `asOf` (nil: everything stored), for one skill and team or
+    /// all: each learner's first and latest assessment score per skill, then
+    /// `ProficiencyReport.rows`.
+    static func proficiency(
+        asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [ProficiencyRow] {
+        var skillID: Int64?
+        if let skill {
+            guard let known = try await term(skill, on: connection, logger: logger) else { return [] }
+            skillID = known
+        }
+        let filter = "kind & 1 != 0 AND at_ms <= $1 AND ($2::bigint IS NULL OR skill = $2)"
+        var binds = PostgresBindings()
+        binds.append(asOf ?? Int64.max)
+        binds.append(skillID)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT a.ifi, t.iri, f.score, l.score, f.seq = l.seq
+            FROM (SELECT DISTINCT ON (skill, agent_id) skill, agent_id, seq, score FROM skill_events WHERE \(filter)
+                  ORDER BY skill, agent_id, at_ms, seq) f
+            JOIN (SELECT DISTINCT ON (skill, agent_id) skill, agent_id, seq, score FROM skill_events WHERE \(filter)
+                  ORDER BY skill, agent_id, at_ms DESC, seq DESC) l USING (skill, agent_id)
+            JOIN agents a ON a.id = f.agent_id JOIN analytics_terms t ON t.id = f.skill
+            """, binds: binds), logger: logger)
+        var learners: [LearnerProficiency] = []
+        for try await (agent, skill, first, latest, single) in rows.decode((String, String, Double, Double, Bool).self) {
+            guard let agent = InverseFunctionalIdentifier(storageKey: agent) else { continue }
+            learners.append(LearnerProficiency(agent: agent, skill: skill, latest: latest, first: single ? nil : first))
+        }
+        let teams = try await PostgresCatalogAndRoster.teams(on: connection, logger: logger)
+        return ProficiencyReport.rows(learners, catalog: catalog, teams: teams, team: team)
+    }
+
+    /// Completion and behaviour change per program in [from, to]: enrolled (anyone with a
+    /// statement about the program), completed (every activity, within the window) and, of
+    /// those, who showed a behaviour on one of its skills in (completedAt, completedAt +
+    /// windowDays], inside the window.
+    static func outcomes(
+        programs: [Catalog.Program], from: Int64, to: Int64, windowDays: Int, team: String?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [ProgramOutcome] {
+        var outcomes: [ProgramOutcome] = []
+        for program in programs {
+            let enrolled: Int
+            if let id = try await term(program.id, on: connection, logger: logger) {
+                var binds = PostgresBindings()
+                binds.append(id)
+                binds.append(from)
+                binds.append(to)
+                binds.append(team)
+                enrolled = try await column(Int.self, PostgresQuery(unsafeSQL: """
+                    SELECT COUNT(DISTINCT p.agent_id) FROM program_events p JOIN agents a ON a.id = p.agent_id LEFT JOIN roster r ON r.agent = a.ifi
+                    WHERE p.program = $1 AND p.at_ms BETWEEN $2 AND $3 AND ($4::text IS NULL OR \(Self.team(4)))
+                    """, binds: binds), on: connection, logger: logger).first ?? 0
+            } else {
+                enrolled = 0
+            }
+            let completed = try await completions(program, from: from, to: to, team: team, on: connection, logger: logger)
+            let skills = try await column(
+                Int64.self, "SELECT id FROM analytics_terms WHERE iri = ANY(\(program.skills))", on: connection, logger: logger)
+            let agents = Array(completed.keys)
+            let changed = try await column(Int.self, """
+                SELECT COUNT(*) FROM unnest(\(agents)::bigint[], \(agents.map { completed[$0]! })::bigint[]) AS c (agent, completed_at)
+                WHERE EXISTS (SELECT 1 FROM skill_events s WHERE s.skill = ANY(\(skills)) AND s.agent_id = c.agent AND s.kind & 4 != 0
+                    AND (s.success IS NULL OR s.success) AND s.at_ms > c.completed_at
+                    AND s.at_ms <= LEAST(\(to), c.completed_at + \(Int64(windowDays) * 86_400_000)))
+                """, on: connection, logger: logger).first ?? 0
+            outcomes.append(ProgramOutcome(program: program, enrolled: enrolled, completed: completed.count, behaviorChanged: changed))
+        }
+        return outcomes
+    }
+
+    /// When each person (of `team`, when named) completed `program` within [from, to]
+    /// (`ProgramCompletion`).
+    static func completions(
+        _ program: Catalog.Program, from: Int64, to: Int64, team: String?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [Int64: Int64] {
+        let activities = try await column(
+            Int64.self, "SELECT id FROM activities WHERE iri = ANY(\(program.activities))", on: connection, logger: logger)
+        guard activities.count == Set(program.activities).count else { return [:] }
+        var binds = PostgresBindings()
+        binds.append(activities)
+        binds.append(from)
+        binds.append(to)
+        binds.append(team)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT c.agent_id, MIN(c.at_ms) FROM completion_events c JOIN agents a ON a.id = c.agent_id LEFT JOIN roster r ON r.agent = a.ifi
+            WHERE c.activity_id = ANY($1) AND c.at_ms BETWEEN $2 AND $3 AND ($4::text IS NULL OR \(Self.team(4)))
+            GROUP BY c.activity_id, c.agent_id
+            """, binds: binds), logger: logger)
+        var firsts: [(agent: Int64, at: Int64)] = []
+        for try await (agent, at) in rows.decode((Int64, Int64).self) { firsts.append((agent, at)) }
+        return ProgramCompletion.completedAt(firsts, activities: activities.count)
+    }
+
+    /// Knowledge retention per skill: each learner's baseline (first `passed` score on the
+    /// skill) paired with their first assessment score at least `minDays` later.
+    static func knowledgeRetention(
+        skill: String?, minDays: Int, masteryScore: Double, team: String?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [KnowledgeRetention] {
+        var skillID: Int64?
+        if let skill {
+            guard let known = try await term(skill, on: connection, logger: logger) else { return [] }
+            skillID = known
+        }
+        var binds = PostgresBindings()
+        binds.append(skillID)
+        binds.append(Int64(minDays) * 86_400_000)
+        binds.append(team)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT t.iri, b.score, (SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
+                                     AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + $2 ORDER BY e.at_ms, e.seq LIMIT 1)
+            FROM (SELECT DISTINCT ON (skill, agent_id) skill, agent_id, at_ms, score FROM skill_events
+                  WHERE kind & 2 != 0 AND ($1::bigint IS NULL OR skill = $1) ORDER BY skill, agent_id, at_ms, seq) b
+            JOIN analytics_terms t ON t.id = b.skill JOIN agents a ON a.id = b.agent_id LEFT JOIN roster r ON r.agent = a.ifi
+            WHERE $3::text IS NULL OR \(Self.team(3))
+            """, binds: binds), logger: logger)
+        var pairs: [String: [(baseline: Double, followUp: Double)]] = [:]
+        for try await (skill, baseline, followUp) in rows.decode((String, Double, Double?).self) {
+            guard let followUp else { continue }
+            pairs[skill, default: []].append((baseline, followUp))
+        }
+        return pairs.compactMap { KnowledgeRetention(skill: $0.key, pairs: $0.value, masteryScore: masteryScore) }.sorted { $0.skill < $1.skill }
+    }
+
+    /// Employee retention over (from, to] of those who completed one of `programs` at or before
+    /// `from` versus everyone else in the roster's population.
+    static func employeeRetention(
+        programs: [Catalog.Program], from: Int64, to: Int64, byTeam: Bool, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [EmployeeRetention] {
+        var participants = Set<Int64>()
+        for program in programs {
+            participants.formUnion(try await completions(program, from: Int64.min, to: from, team: nil, on: connection, logger: logger).keys)
+        }
+        let rows = try await connection.query(
+            "SELECT a.id, r.team, r.hired_day, r.left_day FROM roster r LEFT JOIN agents a ON a.ifi = r.agent", logger: logger)
+        var members: [EmployeeRetention.Member] = []
+        for try await (agent, team, hired, left) in rows.decode((Int64?, String?, Int32, Int32?).self) {
+            members.append(EmployeeRetention.Member(
+                team: team, hired: Day(ordinal: Int64(hired)), left: left.map { Day(ordinal: Int64($0)) },
+                participated: agent.map(participants.contains) ?? false))
+        }
+        return EmployeeRetention.report(members: members, from: from, to: to, byTeam: byTeam)
+    }
+
+    /// The first and last day with a learning statement; nil when there is none.
+    static func learningDays(on runner: some PostgresQueryRunner, logger: Logger) async throws -> ClosedRange<Day>? {
+        let rows = try await runner.run("SELECT MIN(at_ms), MAX(at_ms) FROM learning_events", logger: logger)
+        for try await (first, last) in rows.decode((Int64?, Int64?).self) {
+            guard let first, let last else { return nil }
+            return Day(containing: first)...Day(containing: last)
+        }
+        return nil
+    }
+
+    /// Learning statements per day from `from` to `to`: of `team`'s learners, and about
+    /// `program` (enrolment's reading) when named; days without statements are absent.
+    static func statementVolume(
+        from: Day, to: Day, team: String?, program: String?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [DailyVolume] {
+        var source = "learning_events e"
+        var binds = PostgresBindings()
+        binds.append(from.startMilliseconds)
+        binds.append(to.endMilliseconds)
+        binds.append(team)
+        if let program {
+            guard let id = try await term(program, on: connection, logger: logger) else { return [] }
+            source = "program_events e"
+            binds.append(id)
+        }
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT (e.at_ms - (((e.at_ms % 86400000) + 86400000) % 86400000)) / 86400000 AS day, COUNT(*)
+            FROM \(source) JOIN agents a ON a.id = e.agent_id LEFT JOIN roster r ON r.agent = a.ifi
+            WHERE e.at_ms BETWEEN $1 AND $2 AND ($3::text IS NULL OR \(Self.team(3)))\(program == nil ? "" : " AND e.program = $4")
+            GROUP BY day ORDER BY day
+            """, binds: binds), logger: logger)
+        var days: [DailyVolume] = []
+        for try await (day, count) in rows.decode((Int64, Int).self) { days.append(DailyVolume(day: Day(ordinal: day), statements: count)) }
+        return days
+    }
+}

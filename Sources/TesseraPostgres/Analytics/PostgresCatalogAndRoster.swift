@@ -1,0 +1,79 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import TesseraAnalytics
+import TesseraLRS
+import XAPI
+
+/// The stored catalog and roster (Schemas/postgres/0003).
+enum PostgresCatalogAndRoster {
+    /// The catalog, if one was loaded.
+    static func catalog(on runner: some PostgresQueryRunner, logger: Logger) async throws -> Catalog? {
+        for try await document in try await runner.run("SELECT document FROM catalog WHERE id = 1", logger: logger).decode(ByteBuffer.self) {
+            // Stored only after it was read successfully, so it reads again.
+            return try? Catalog.read(document.bytes).get()
+        }
+        return nil
+    }
+
+    /// The stored catalog's version (0: none was loaded).
+    static func catalogVersion(on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        try await column(Int64.self, "SELECT version FROM catalog WHERE id = 1", on: connection, logger: logger).first ?? 0
+    }
+
+    /// Stores `catalog` in place of the current one, as the next version.
+    static func replace(_ catalog: Catalog, at time: XAPITimestamp, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO catalog (id, document, updated_ms, version) VALUES (1, \(ByteBuffer(bytes: catalog.json())), \(time.milliseconds), 1)
+            ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_ms = excluded.updated_ms, version = catalog.version + 1
+            """, logger: logger)
+    }
+
+    /// The roster, people in agent-key order.
+    static func roster(on runner: some PostgresQueryRunner, logger: Logger) async throws -> Roster {
+        let rows = try await runner.run(
+            "SELECT agent, name, team, role, hired_day, left_day FROM roster ORDER BY agent COLLATE \"C\"", logger: logger)
+        var people: [Roster.Person] = []
+        for try await (agent, name, team, role, hired, left) in rows.decode((String, String?, String?, String?, Int32, Int32?).self) {
+            guard let agent = InverseFunctionalIdentifier(storageKey: agent) else { continue }
+            people.append(Roster.Person(
+                agent: agent, name: name, team: team, role: role, hired: Day(ordinal: Int64(hired)), left: left.map { Day(ordinal: Int64($0)) }))
+        }
+        return Roster(people: people)
+    }
+
+    /// Stores `roster` in place of the current one.
+    static func replace(_ roster: Roster, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("DELETE FROM roster", logger: logger)
+        let people = roster.people
+        // Arrays carry no NULLs: each optional text travels with a flag saying it is present,
+        // the day left as -1 when there is none.
+        func text(_ value: KeyPath<Roster.Person, String?>) -> ([String], [Bool]) {
+            (people.map { $0[keyPath: value] ?? "" }, people.map { $0[keyPath: value] != nil })
+        }
+        let (name, team, role) = (text(\.name), text(\.team), text(\.role))
+        try await connection.query("""
+            INSERT INTO roster (agent, name, team, role, hired_day, left_day)
+            SELECT agent, CASE WHEN has_name THEN name END, CASE WHEN has_team THEN team END, CASE WHEN has_role THEN role END,
+                   hired, CASE WHEN gone_known THEN gone END
+            FROM unnest(\(people.map(\.agent.storageKey))::text[], \(name.0)::text[], \(name.1)::boolean[], \(team.0)::text[],
+                        \(team.1)::boolean[], \(role.0)::text[], \(role.1)::boolean[], \(people.map { Int32($0.hired.ordinal) })::integer[],
+                        \(people.map { Int32($0.left?.ordinal ?? 0) })::integer[], \(people.map { $0.left != nil })::boolean[])
+                 AS row (agent, name, has_name, team, has_team, role, has_role, hired, gone, gone_known)
+            """, logger: logger)
+    }
+
+    /// The names of the roster's teams, sorted.
+    static func teamNames(on runner: some PostgresQueryRunner, logger: Logger) async throws -> [String] {
+        try await column(
+            String.self, "SELECT DISTINCT team COLLATE \"C\" FROM roster WHERE team IS NOT NULL ORDER BY 1", on: runner, logger: logger)
+    }
+
+    /// Each rostered person's team (those in one), by agent key.
+    static func teams(on runner: some PostgresQueryRunner, logger: Logger) async throws -> [String: String] {
+        var teams: [String: String] = [:]
+        let rows = try await runner.run("SELECT agent, team FROM roster WHERE team IS NOT NULL", logger: logger)
+        for try await (agent, team) in rows.decode((String, String).self) { teams[agent] = team }
+        return teams
+    }
+}

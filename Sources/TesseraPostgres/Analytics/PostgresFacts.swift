@@ -1,0 +1,272 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import TesseraAnalytics
+import TesseraLRS
+import XAPI
+
+/// Keeps analytics' fact tables (Schemas/postgres/0003) in step with the statements, in the
+/// writer's transactions: `learning_events` for every statement with an identified Agent as
+/// actor and, under the current catalog, `skill_events`, `program_events` and
+/// `completion_events`, each written with one set-based insert per transaction. A voided or
+/// erased statement's facts are deleted; a new catalog derives the catalog's facts again.
+enum PostgresFacts {
+    /// A statement just inserted, with what its facts need.
+    struct Stored {
+        let statement: PreparedStatement
+        let seq: Int64
+        let storedAt: Int64
+    }
+
+    /// Records the facts of `statements` (none of them voided) under `catalog`.
+    static func record(
+        _ statements: [Stored], ids: Interned, catalog: CatalogIndex, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        var rows = FactRows()
+        var terms = Set<String>()
+        var facts: [(stored: Stored, event: LearningEvent, at: Int64, skills: [SkillFact], programs: Set<String>)] = []
+        for stored in statements {
+            guard let event = stored.statement.learningEvent, stored.statement.keys.actor != nil else { continue }
+            let skills = catalog.skillFacts(verb: event.verb, activity: event.activity, score: event.score, skills: event.skills(in: catalog))
+            let programs = catalog.programs(of: event)
+            terms.formUnion(skills.map(\.skill))
+            terms.formUnion(programs)
+            facts.append((stored, event, event.timestamp?.milliseconds ?? stored.storedAt, skills, programs))
+        }
+        guard !facts.isEmpty else { return }
+        let termIDs = try await Interned.intern(Array(terms), table: "analytics_terms", column: "iri", on: connection, logger: logger)
+        for (stored, event, at, skills, programs) in facts {
+            let keys = stored.statement.keys
+            let agent = ids.agents[keys.actor!]!
+            let activity = keys.objectActivity.map { ids.activities[$0]! }
+            rows.events.append(stored.seq, agent, ids.verbs[keys.verb]!, activity ?? 0, at, event.score, event.success)
+            if catalog.isCompletion(verb: event.verb, activity: event.activity), let activity {
+                rows.completions.append(activity, agent, at, stored.seq)
+            }
+            for program in programs { rows.programs.append(termIDs[program]!, at, agent, stored.seq) }
+            for fact in skills {
+                rows.skills.append(termIDs[fact.skill]!, agent, at, stored.seq, Int16(fact.kind.rawValue), event.score, event.success)
+            }
+        }
+        try await rows.insert(on: connection, logger: logger)
+    }
+
+    /// Deletes the facts of the statements at `seqs` (voided or erased).
+    static func forget(seqs: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !seqs.isEmpty else { return }
+        for table in ["learning_events", "skill_events", "program_events", "completion_events"] {
+            var binds = PostgresBindings()
+            binds.append(seqs)
+            try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE seq = ANY($1)", binds: binds), logger: logger)
+        }
+    }
+
+    /// Derives the catalog's facts from `learning_events` again, under `catalog`: enrolment,
+    /// completions and skill events, in the SQLite backend's order of sources (category skills,
+    /// activities a skill assesses, then behaviours about their object; the first source of a
+    /// (skill, statement) wins).
+    static func derive(_ catalog: Catalog, on connection: PostgresConnection, logger: Logger) async throws {
+        let index = CatalogIndex(catalog)
+        try await connection.query("DELETE FROM skill_events", logger: logger)
+        try await connection.query("DELETE FROM program_events", logger: logger)
+        try await connection.query("DELETE FROM completion_events", logger: logger)
+        let terms = try await Interned.intern(
+            catalog.programs.map(\.id) + catalog.skills.map(\.id), table: "analytics_terms", column: "iri", on: connection, logger: logger)
+        var targets: (program: [Int64], iri: [String]) = ([], [])
+        for program in catalog.programs {
+            for target in Set([program.id] + program.activities) {
+                targets.program.append(terms[program.id]!)
+                targets.iri.append(target)
+            }
+        }
+        try await connection.query("""
+            INSERT INTO program_events (program, at_ms, agent_id, seq)
+            SELECT t.program, e.at_ms, e.agent_id, e.seq FROM unnest(\(targets.program)::bigint[], \(targets.iri)::text[]) AS t (program, iri)
+                JOIN activities a ON a.iri = t.iri
+                JOIN statement_activities sa ON sa.activity_id = a.id AND sa.role & 7 != 0
+                JOIN learning_events e ON e.seq = sa.seq
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        try await connection.query("""
+            INSERT INTO completion_events (activity_id, agent_id, at_ms, seq)
+            SELECT e.activity_id, e.agent_id, e.at_ms, e.seq FROM learning_events e
+                JOIN activities a ON a.id = e.activity_id JOIN verbs v ON v.id = e.verb_id
+            WHERE a.iri = ANY(\(catalog.programs.flatMap(\.activities))) AND v.iri = ANY(\(Array(index.completionVerbs)))
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        try await deriveSkillEvents(index, terms: terms, on: connection, logger: logger)
+    }
+
+    private static func deriveSkillEvents(
+        _ index: CatalogIndex, terms: [String: Int64], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        // What each verb counts as, with and without a score.
+        var verbs: (id: [Int64], scored: [Int16], bare: [Int16]) = ([], [], [])
+        var behaviorVerbs: [Int64] = []
+        for try await (id, iri) in try await connection.query("SELECT id, iri FROM verbs", logger: logger).decode((Int64, String).self) {
+            let scored = index.kind(verb: iri, scored: true), bare = index.kind(verb: iri, scored: false)
+            if scored.contains(.behavior) { behaviorVerbs.append(id) }
+            guard !scored.isEmpty || !bare.isEmpty else { continue }
+            verbs.id.append(id)
+            verbs.scored.append(Int16(scored.rawValue))
+            verbs.bare.append(Int16(bare.rawValue))
+        }
+        guard !verbs.id.isEmpty else { return }
+        // Statements tagged with a category activity that is a skill.
+        var categories: (activity: [Int64], iri: [String]) = ([], [])
+        for try await (id, iri) in try await connection.query("SELECT id, iri FROM activities", logger: logger).decode((Int64, String).self)
+        where index.isSkillCategory(iri) {
+            categories.activity.append(id)
+            categories.iri.append(iri)
+        }
+        let categoryTerms = try await Interned.intern(categories.iri, table: "analytics_terms", column: "iri", on: connection, logger: logger)
+        try await insertSkillEvents(
+            from: (categories.activity, categories.iri.map { categoryTerms[$0]! }), linkRole: 8, verbs: verbs, on: connection, logger: logger)
+        // Statements whose object is an activity a catalog skill assesses.
+        var assessed: (activity: [String], skill: [Int64]) = ([], [])
+        for skill in index.catalog.skills {
+            for activity in skill.activities {
+                assessed.activity.append(activity)
+                assessed.skill.append(terms[skill.id]!)
+            }
+        }
+        try await connection.query("""
+            INSERT INTO skill_events (skill, agent_id, at_ms, seq, kind, score, success)
+            SELECT t.skill, e.agent_id, e.at_ms, e.seq, CASE WHEN e.score IS NULL THEN k.bare ELSE k.scored END, e.score, e.success
+            FROM unnest(\(assessed.activity)::text[], \(assessed.skill)::bigint[]) AS t (iri, skill)
+                JOIN activities a ON a.iri = t.iri JOIN learning_events e ON e.activity_id = a.id
+                JOIN unnest(\(verbs.id)::bigint[], \(verbs.scored)::smallint[], \(verbs.bare)::smallint[]) AS k (verb_id, scored, bare)
+                    ON k.verb_id = e.verb_id
+            WHERE CASE WHEN e.score IS NULL THEN k.bare ELSE k.scored END != 0
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        // Behaviours also count for their object.
+        guard !behaviorVerbs.isEmpty else { return }
+        var objects: (id: [Int64], iri: [String]) = ([], [])
+        let rows = try await connection.query("""
+            SELECT a.id, a.iri FROM activities a WHERE a.id IN (SELECT DISTINCT activity_id FROM learning_events WHERE verb_id = ANY(\(behaviorVerbs)))
+            """, logger: logger)
+        for try await (id, iri) in rows.decode((Int64, String).self) {
+            objects.id.append(id)
+            objects.iri.append(iri)
+        }
+        let objectTerms = try await Interned.intern(objects.iri, table: "analytics_terms", column: "iri", on: connection, logger: logger)
+        try await connection.query("""
+            INSERT INTO skill_events (skill, agent_id, at_ms, seq, kind, score, success)
+            SELECT t.skill, e.agent_id, e.at_ms, e.seq, \(Int16(SkillFact.Kind.behavior.rawValue)), e.score, e.success
+            FROM unnest(\(objects.id)::bigint[], \(objects.iri.map { objectTerms[$0]! })::bigint[]) AS t (activity_id, skill)
+                JOIN learning_events e ON e.activity_id = t.activity_id
+            WHERE e.verb_id = ANY(\(behaviorVerbs))
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+    }
+
+    /// Inserts the skill events of statements linked to `sources` (activity, skill) with a role
+    /// bit of `linkRole`, for the verbs that count.
+    private static func insertSkillEvents(
+        from sources: ([Int64], [Int64]), linkRole: Int16, verbs: (id: [Int64], scored: [Int16], bare: [Int16]),
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard !sources.0.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO skill_events (skill, agent_id, at_ms, seq, kind, score, success)
+            SELECT t.skill, e.agent_id, e.at_ms, e.seq, CASE WHEN e.score IS NULL THEN k.bare ELSE k.scored END, e.score, e.success
+            FROM unnest(\(sources.0)::bigint[], \(sources.1)::bigint[]) AS t (activity_id, skill)
+                JOIN statement_activities sa ON sa.activity_id = t.activity_id AND sa.role & \(linkRole) != 0
+                JOIN learning_events e ON e.seq = sa.seq
+                JOIN unnest(\(verbs.id)::bigint[], \(verbs.scored)::smallint[], \(verbs.bare)::smallint[]) AS k (verb_id, scored, bare)
+                    ON k.verb_id = e.verb_id
+            WHERE CASE WHEN e.score IS NULL THEN k.bare ELSE k.scored END != 0
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+    }
+}
+
+/// The fact rows of one transaction, one array per column (a missing score or success is
+/// flagged in its own column; arrays carry no NULLs here).
+private struct FactRows {
+    struct Events {
+        var seq: [Int64] = [], agent: [Int64] = [], verb: [Int64] = [], activity: [Int64] = [], at: [Int64] = []
+        var score: [Double] = [], scored: [Bool] = [], success: [Int16] = []
+
+        mutating func append(_ seq: Int64, _ agent: Int64, _ verb: Int64, _ activity: Int64, _ at: Int64, _ score: Double?, _ success: Bool?) {
+            self.seq.append(seq)
+            self.agent.append(agent)
+            self.verb.append(verb)
+            self.activity.append(activity)
+            self.at.append(at)
+            self.score.append(score ?? 0)
+            scored.append(score != nil)
+            self.success.append(success.map { $0 ? 1 : 0 } ?? -1)
+        }
+    }
+
+    struct Skills {
+        var skill: [Int64] = [], agent: [Int64] = [], at: [Int64] = [], seq: [Int64] = [], kind: [Int16] = []
+        var score: [Double] = [], scored: [Bool] = [], success: [Int16] = []
+
+        mutating func append(_ skill: Int64, _ agent: Int64, _ at: Int64, _ seq: Int64, _ kind: Int16, _ score: Double?, _ success: Bool?) {
+            self.skill.append(skill)
+            self.agent.append(agent)
+            self.at.append(at)
+            self.seq.append(seq)
+            self.kind.append(kind)
+            self.score.append(score ?? 0)
+            scored.append(score != nil)
+            self.success.append(success.map { $0 ? 1 : 0 } ?? -1)
+        }
+    }
+
+    /// Rows of (key, agent or time, time or agent, seq), in the table's column order.
+    struct Keyed {
+        var key: [Int64] = [], second: [Int64] = [], third: [Int64] = [], seq: [Int64] = []
+
+        mutating func append(_ key: Int64, _ second: Int64, _ third: Int64, _ seq: Int64) {
+            self.key.append(key)
+            self.second.append(second)
+            self.third.append(third)
+            self.seq.append(seq)
+        }
+    }
+
+    var events = Events()
+    var skills = Skills()
+    /// (program, at_ms, agent_id, seq)
+    var programs = Keyed()
+    /// (activity_id, agent_id, at_ms, seq)
+    var completions = Keyed()
+
+    func insert(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO learning_events (seq, agent_id, verb_id, activity_id, at_ms, score, success)
+            SELECT seq, agent, verb, NULLIF(activity, 0), at, CASE WHEN scored THEN score END, CASE WHEN success >= 0 THEN success = 1 END
+            FROM unnest(\(events.seq)::bigint[], \(events.agent)::bigint[], \(events.verb)::bigint[], \(events.activity)::bigint[],
+                        \(events.at)::bigint[], \(events.score)::float8[], \(events.scored)::boolean[], \(events.success)::smallint[])
+                 AS row (seq, agent, verb, activity, at, score, scored, success)
+            """, logger: logger)
+        if !skills.seq.isEmpty {
+            try await connection.query("""
+                INSERT INTO skill_events (skill, agent_id, at_ms, seq, kind, score, success)
+                SELECT skill, agent, at, seq, kind, CASE WHEN scored THEN score END, CASE WHEN success >= 0 THEN success = 1 END
+                FROM unnest(\(skills.skill)::bigint[], \(skills.agent)::bigint[], \(skills.at)::bigint[], \(skills.seq)::bigint[],
+                            \(skills.kind)::smallint[], \(skills.score)::float8[], \(skills.scored)::boolean[], \(skills.success)::smallint[])
+                     AS row (skill, agent, at, seq, kind, score, scored, success)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        if !programs.seq.isEmpty {
+            try await connection.query("""
+                INSERT INTO program_events (program, at_ms, agent_id, seq)
+                SELECT * FROM unnest(\(programs.key)::bigint[], \(programs.second)::bigint[], \(programs.third)::bigint[], \(programs.seq)::bigint[])
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        if !completions.seq.isEmpty {
+            try await connection.query("""
+                INSERT INTO completion_events (activity_id, agent_id, at_ms, seq)
+                SELECT * FROM unnest(\(completions.key)::bigint[], \(completions.second)::bigint[], \(completions.third)::bigint[], \(completions.seq)::bigint[])
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+    }
+}
