@@ -158,8 +158,9 @@ let package = Package(
         .testTarget(
             name: "TesseraServerTests",
             dependencies: [
-                "TesseraServer", "TesseraLRS", "TesseraSQLite", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "TesseraServer", "TesseraLRS", "TesseraSQLite", "TesseraPostgres", "TesseraAnalytics", "TesseraCrypto", "XAPI",
+                "TesseraTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

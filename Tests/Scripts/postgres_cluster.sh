@@ -22,7 +22,7 @@ start)
         [ "$(id -u)" -eq 0 ] && chown postgres "$data"
         as_owner "$bin/initdb" -D "$data" -U tessera --auth=trust >/dev/null
         as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off" start >/dev/null
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c max_connections=500" start >/dev/null
     fi
     export TESSERA_TEST_POSTGRES="postgres://tessera@127.0.0.1:$port/postgres?sslmode=disable"
     echo "PostgreSQL for the tests: $TESSERA_TEST_POSTGRES"

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-@testable import TesseraSQLite
 import TesseraCrypto
 import TesseraLRS
 import Testing
@@ -16,12 +15,6 @@ struct AttachmentEntitlementTests {
         var headers = lrs.headers(credential, json: !multipart)
         if multipart { headers[.contentType] = "multipart/mixed; boundary=\(AttachmentTests.boundary)" }
         return headers
-    }
-
-    static func count(_ lrs: TestLRS, _ sql: String) throws -> Int64? {
-        let connection = try SQLiteConnection(path: lrs.directory.path("lrs.sqlite"), mode: .readOnly)
-        defer { connection.finishStatements() }
-        return try connection.scalar(sql)
     }
 
     @Test func aFileUrlNamingSomeoneElsesHashDoesNotReachTheirContent() async throws {
@@ -42,7 +35,7 @@ struct AttachmentEntitlementTests {
             #expect(!String(buffer: readByB.body).contains("Certificate of completion"), "B is not served A's bytes")
             let readByA = try await client.execute(uri: "/xapi/statements?attachments=true", method: .get, headers: Self.headers(lrs, a))
             #expect(String(buffer: readByA.body).contains("Certificate of completion"), "A still gets what A sent")
-            #expect(try Self.count(lrs, "SELECT COUNT(*) FROM statement_attachments") == 1, "only the statement that delivered it is linked")
+            #expect(try await lrs.scalar("SELECT COUNT(*) FROM statement_attachments") == 1, "only the statement that delivered it is linked")
         }
     }
 
@@ -67,14 +60,14 @@ struct AttachmentEntitlementTests {
             let report = try #require(try json(erased) as? [String: Any])
             #expect(report["statements"] as? Int == 2, "both spellings of the mailbox")
             #expect(report["attachments"] as? Int == 1, "content only ann delivered")
-            #expect(try Self.count(lrs, "SELECT COUNT(*) FROM attachments") == 0)
+            #expect(try await lrs.scalar("SELECT COUNT(*) FROM attachments") == 0)
 
             // ann's erased statement sent again, with its part: refused or ignored, and the
             // bytes are not stored where no later erasure could reach them.
             _ = try await client.execute(
                 uri: "/xapi/statements", method: .post, headers: AttachmentTests.multipartHeaders(lrs),
                 body: AttachmentTests.multipart(AttachmentTests.statement(id: ann, attachments: [AttachmentTests.attachment()]), [AttachmentTests.textPart()]))
-            #expect(try Self.count(lrs, "SELECT COUNT(*) FROM attachments") == 0, "no unlinked content")
+            #expect(try await lrs.scalar("SELECT COUNT(*) FROM attachments") == 0, "no unlinked content")
         }
     }
 }

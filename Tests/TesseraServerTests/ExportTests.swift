@@ -65,7 +65,7 @@ struct ExportTests {
                 #expect(statement["stored"] is String && statement["authority"] is [String: Any])
             }
             #expect(lines.filter { $0.fields["voided"] as? Bool == true }.map(\.seq) == [3])
-            let verification = try ReadOnlyStore(path: lrs.directory.path("lrs.sqlite")).verifyChain()
+            let verification = try await lrs.store.verifyChain()
             #expect(verification.head == Digest.hex(chain))
         }
     }

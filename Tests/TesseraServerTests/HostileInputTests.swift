@@ -3,7 +3,6 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import TesseraServer
-@testable import TesseraSQLite
 import TesseraLRS
 import Testing
 
@@ -14,7 +13,7 @@ struct HostileInputTests {
 
     @Test func malformedHTTPGetsAJSONRefusalAndTheConnectionCloses() async throws {
         let lrs = try await TestLRS()
-        let before = try Self.snapshot(lrs)
+        let before = try await Self.snapshot(lrs)
         try await lrs.test(.live) { client in
             let port = try #require(client.port)
             let cases: [(name: String, request: [UInt8], status: Int, path: String)] = [
@@ -37,7 +36,7 @@ struct HostileInputTests {
             }
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok, "the server still answers")
         }
-        #expect(try Self.snapshot(lrs) == before)
+        #expect(try await Self.snapshot(lrs) == before)
     }
 
     @Test func slowAndStalledClientsAreDisconnected() async throws {
@@ -72,7 +71,7 @@ struct HostileInputTests {
 
     @Test func hostileBodiesAreRefusedWithTheirRuleAndStoreNothing() async throws {
         let lrs = try await TestLRS()
-        let before = try Self.snapshot(lrs)
+        let before = try await Self.snapshot(lrs)
         try await lrs.test(.live) { client in
             let oneStatement = statementJSON()
             let cases: [(name: String, body: [UInt8], contentType: String?, status: HTTPResponse.Status, mentions: String)] = [
@@ -102,7 +101,7 @@ struct HostileInputTests {
             }
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
         }
-        #expect(try Self.snapshot(lrs) == before)
+        #expect(try await Self.snapshot(lrs) == before)
     }
 
     // MARK: Parameters
@@ -113,7 +112,7 @@ struct HostileInputTests {
         try await lrs.test(.live) { client in
             let stored = try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(admin, json: true), body: buffer(statementJSON()))
             #expect(stored.status == .ok)
-            let before = try Self.snapshot(lrs)
+            let before = try await Self.snapshot(lrs)
             let hostile = [
                 "' OR '1'='1", "1; DROP TABLE statements; --", "\" OR 1=1 --", "%27%20OR%201%3D1", "../../../../etc/passwd",
                 "<script>alert(1)</script>", "\u{0}", "𝕏\u{202E}", String(repeating: "A", count: 5_000),
@@ -148,7 +147,7 @@ struct HostileInputTests {
                 }
             }
             #expect(answered == parameters.reduce(0) { $0 + $1.names.count } * hostile.count)
-            #expect(try Self.snapshot(lrs) == before, "reads changed nothing")
+            #expect(try await Self.snapshot(lrs) == before, "reads changed nothing")
             // Hostile document ids are data: stored and read back under exactly that id, never a path.
             for id in ["../../../../etc/passwd", "' OR '1'='1", "a/../../b"] {
                 let query = "activityId=https%3A%2F%2Fx.example%2Fa&agent=%7B%22mbox%22%3A%22mailto%3Aa%40example.com%22%7D&stateId="
@@ -247,15 +246,10 @@ struct HostileInputTests {
 
     /// Row counts of every table and the last statement's seq: equal snapshots mean nothing
     /// stored changed.
-    static func snapshot(_ lrs: TestLRS) throws -> [String: Int64] {
-        let connection = try SQLiteConnection(path: lrs.directory.path("lrs.sqlite"), mode: .readOnly)
-        defer { connection.finishStatements() }
-        let tables = try connection.prepared("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        var names: [String] = []
-        while try tables.step() { names.append(tables.text(0)) }
+    static func snapshot(_ lrs: TestLRS) async throws -> [String: Int64] {
         var counts: [String: Int64] = [:]
-        for name in names { counts[name] = try connection.scalar("SELECT COUNT(*) FROM \"\(name)\"") ?? -1 }
-        counts["last seq"] = try connection.scalar("SELECT COALESCE(MAX(seq), 0) FROM statements") ?? -1
+        for name in try await lrs.tableNames() { counts[name] = try await lrs.scalar("SELECT COUNT(*) FROM \"\(name)\"") ?? -1 }
+        counts["last seq"] = try await lrs.scalar("SELECT COALESCE(MAX(seq), 0) FROM statements") ?? -1
         return counts
     }
 }

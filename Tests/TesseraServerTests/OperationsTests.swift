@@ -26,7 +26,7 @@ struct OperationsTests {
     @Test func notReadyOnceTheStoreIsClosed() async throws {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
-            lrs.store.close()
+            await lrs.closeStore()
             let ready = try await client.execute(uri: "/ready", method: .get)
             #expect(ready.status == .serviceUnavailable && String(buffer: ready.body).contains("not ready"))
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok)

@@ -100,7 +100,7 @@ struct RateLimitTests {
 
     @Test func failuresCountPerClientAddress() async throws {
         let lrs = try await TestLRS()
-        let check = SignInCheck(credentials: Credentials(repository: try SQLiteCredentialRepository(path: lrs.directory.path("lrs.sqlite"))))
+        let check = SignInCheck(credentials: Credentials(repository: lrs.repository))
         let key = lrs.writer.credential.key
         for _ in 0..<12 { _ = try await check.check(key: key, secret: "guess", client: "203.0.113.7") }
         guard case .locked = try await check.check(key: key, secret: lrs.writer.secret, client: "203.0.113.7") else {

@@ -7,31 +7,110 @@ import NIOCore
 import TesseraCrypto
 import TesseraServer
 import TesseraLRS
-import TesseraSQLite
+@testable import TesseraPostgres
+@testable import TesseraSQLite
+import PostgresNIO
 import TesseraTestSupport
 import Testing
 import XAPI
 
+/// The backend the server tests run on: SQLite, or PostgreSQL with
+/// `TESSERA_TEST_BACKEND=postgres` (and `TESSERA_TEST_POSTGRES` naming the server; `.ci/run`
+/// runs the server tests both ways).
+enum TestBackend: String {
+    case sqlite, postgres
+
+    static let current: TestBackend = ProcessInfo.processInfo.environment["TESSERA_TEST_BACKEND"] == "postgres" ? .postgres : .sqlite
+}
+
 /// An application over a fresh database with two credentials: a full one and a read-only one.
 final class TestLRS: @unchecked Sendable {
     let directory: TemporaryDirectory
-    let store: SQLiteStore
+    let store: any LRSStore
+    /// The credentials as stored (another process's view of them: no cache).
+    let repository: any CredentialRepository
     let credentials: Credentials
     let writer: IssuedCredential
     let reader: IssuedCredential
-    /// The server's export signing key, created beside the database.
+    /// The server's export signing key, created in the test's directory.
     let signingKey: Ed25519Key
     /// The server's metrics, which the store reports to.
     let metrics = ServerMetrics()
+    private let database: Database
+
+    /// Where the store keeps its data.
+    enum Database {
+        case sqlite(path: String)
+        case postgres(PostgresStorage, drop: @Sendable () async -> Void)
+    }
 
     init() async throws {
         directory = try TemporaryDirectory()
         let path = directory.path("lrs.sqlite")
         signingKey = try SigningKeyFile.loadOrCreate(at: SigningKeyFile.defaultPath(forDatabase: path))
-        store = try SQLiteStore(path: path, readers: 2, durability: .normal, observer: metrics, logger: Logger(label: "test"))
-        credentials = Credentials(repository: try SQLiteCredentialRepository(path: path))
+        switch TestBackend.current {
+        case .sqlite:
+            store = try SQLiteStore(path: path, readers: 2, durability: .normal, observer: metrics, logger: Logger(label: "test"))
+            repository = try SQLiteCredentialRepository(path: path)
+            database = .sqlite(path: path)
+        case .postgres:
+            let (storage, drop) = try await PostgresTestServer.freshDatabase()
+            store = PostgresStore(database: storage, observer: metrics)
+            repository = PostgresCredentialRepository(database: storage)
+            database = .postgres(storage, drop: drop)
+        }
+        credentials = Credentials(repository: repository)
         writer = try await credentials.create(name: "course", scopes: [.statementsWrite, .statementsRead])
         reader = try await credentials.create(name: "dashboard", scopes: [.analyticsRead])
+    }
+
+    /// The SQLite file, when the test runs on SQLite.
+    var sqlitePath: String? {
+        if case .sqlite(let path) = database { return path }
+        return nil
+    }
+
+    /// Stops the store taking work (the data stays).
+    func closeStore() async {
+        switch store {
+        case let sqlite as SQLiteStore: sqlite.close()
+        case let postgres as PostgresStore: await postgres.close()
+        default: break
+        }
+    }
+
+    /// The value of a one-row, one-column integer query on the store's database.
+    func scalar(_ sql: String) async throws -> Int64? {
+        switch database {
+        case .sqlite(let path):
+            let connection = try SQLiteConnection(path: path, mode: .readOnly)
+            defer { connection.finishStatements() }
+            return try connection.scalar(sql)
+        case .postgres(let storage, _):
+            for try await value in try await storage.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64?.self) { return value }
+            return nil
+        }
+    }
+
+    /// The names of the database's tables.
+    func tableNames() async throws -> [String] {
+        switch database {
+        case .sqlite(let path):
+            let connection = try SQLiteConnection(path: path, mode: .readOnly)
+            defer { connection.finishStatements() }
+            let tables = try connection.prepared("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            var names: [String] = []
+            while try tables.step() { names.append(tables.text(0)) }
+            return names
+        case .postgres(let storage, _):
+            var names: [String] = []
+            for try await name in try await storage.client.query("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+                .decode(String.self)
+            {
+                names.append(name)
+            }
+            return names
+        }
     }
 
     /// Warnings and errors only: one line per request would bury the test output.
@@ -42,8 +121,18 @@ final class TestLRS: @unchecked Sendable {
     }()
 
     deinit {
-        // Closed before the directory goes (stored properties are released after this).
-        store.close()
+        switch database {
+        case .sqlite:
+            // Closed before the directory goes (stored properties are released after this).
+            (store as? SQLiteStore)?.close()
+        case .postgres(let storage, let drop):
+            let store = store as? PostgresStore
+            Task {
+                await store?.close()
+                storage.close()
+                await drop()
+            }
+        }
     }
 
     /// Runs `test` against the application, in-process (`.router`) or over a socket (`.live`).

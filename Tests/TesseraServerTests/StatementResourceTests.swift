@@ -161,7 +161,7 @@ struct StatementResourceTests {
             #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(course, json: true),
                                              body: buffer(statementJSON())).status == .ok, "verified once, now cached")
             // `tessera credentials revoke` runs in a process of its own: its own repository and cache.
-            let elsewhere = Credentials(repository: try SQLiteCredentialRepository(path: lrs.directory.path("lrs.sqlite")))
+            let elsewhere = Credentials(repository: lrs.repository)
             #expect(try await elsewhere.revoke(key: course.credential.key))
             let refused = try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(course, json: true),
                                                    body: buffer(statementJSON()))

@@ -20,7 +20,7 @@ public enum PostgresTestServer {
     /// A new, migrated database, and how to drop it.
     public static func freshDatabase() async throws -> (PostgresStorage, @Sendable () async -> Void) {
         let (databaseURL, drop) = try await freshDatabaseURL()
-        let database = try await PostgresStorage(location: try .init(url: databaseURL), connections: 4, logger: Logger(label: "contract"))
+        let database = try await PostgresStorage(location: try .init(url: databaseURL), connections: 3, logger: Logger(label: "contract"))
         return (database, drop)
     }
 
