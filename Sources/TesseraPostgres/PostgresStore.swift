@@ -184,3 +184,9 @@ public final class PostgresStore: LRSStore, ExportSource {
         return problems
     }
 }
+
+extension PostgresStore: ChainRowLookup {
+    public func chainRows(_ seqs: [Int64]) async throws -> [Int64: ChainRow] {
+        try await PostgresAuditReads.chainRows(seqs, on: client, logger: logger)
+    }
+}

@@ -37,11 +37,16 @@ public final class ReadOnlyStore: ExportSource, ChainRowLookup, @unchecked Senda
         try CatalogAndRoster.roster(on: connection)
     }
 
-    public func chainRow(seq: Int64) throws -> (content: [UInt8], chain: [UInt8])? {
+    public func chainRows(_ seqs: [Int64]) async throws -> [Int64: ChainRow] {
         let select = try connection.prepared("SELECT content, chain FROM statement_chain WHERE seq = ?")
-        defer { select.reset() }
-        select.bind(1, seq)
-        return try select.step() ? (select.blob(0), select.blob(1)) : nil
+        var rows: [Int64: ChainRow] = [:]
+        for seq in seqs {
+            select.reset()
+            select.bind(1, seq)
+            if try select.step() { rows[seq] = ChainRow(content: select.blob(0), chain: select.blob(1)) }
+        }
+        select.reset()
+        return rows
     }
 
     /// Re-checks the hash chain, in one snapshot.

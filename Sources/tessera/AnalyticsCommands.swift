@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
-import Logging
 import TesseraAnalytics
 import TesseraConsole
 import TesseraLRS
-import TesseraSQLite
 
 /// `tessera catalog load|show`.
 struct CatalogCommand: AsyncParsableCommand {
@@ -22,9 +20,8 @@ struct CatalogCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let databasePath = try database.sqlitePath()
             let catalog = try AnalyticsFile.accepted(Catalog.read(try AnalyticsFile.bytes(file)), file)
-            try await AnalyticsFile.withStore(databasePath) { try await $0.replaceCatalog(catalog) }
+            try await database.target.withStore { try await $0.replaceCatalog(catalog) }
             var output = StandardOutput()
             output.writeLine("catalog loaded: \(catalog.skills.count) skills, \(catalog.programs.count) programs, \(catalog.levels.count) levels")
             output.flush()
@@ -37,9 +34,8 @@ struct CatalogCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let databasePath = try database.sqlitePath()
-            let catalog = try ReadOnlyStore(path: databasePath).catalog()
-            guard let catalog else { throw ValidationError("no catalog has been loaded into \(databasePath)") }
+            let catalog = try await database.target.withReadingStore { try await $0.catalog() }
+            guard let catalog else { throw ValidationError("no catalog has been loaded into \(database.target.name)") }
             var output = StandardOutput()
             output.writeLine(catalog.json())
             output.flush()
@@ -64,11 +60,10 @@ struct RosterCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let databasePath = try database.sqlitePath()
             let bytes = try AnalyticsFile.bytes(file)
             let roster = try AnalyticsFile.accepted(
                 file.lowercased().hasSuffix(".csv") ? Roster.read(csv: bytes) : Roster.read(json: bytes), file)
-            try await AnalyticsFile.withStore(databasePath) { try await $0.replaceRoster(roster) }
+            try await database.target.withStore { try await $0.replaceRoster(roster) }
             var output = StandardOutput()
             output.writeLine("roster loaded: \(roster.people.count) people")
             output.flush()
@@ -84,8 +79,7 @@ struct RosterCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let databasePath = try database.sqlitePath()
-            let roster = try ReadOnlyStore(path: databasePath).roster()
+            let roster = try await database.target.withReadingStore { try await $0.roster() }
             var output = StandardOutput()
             output.writeLine(csv ? Array(roster.csv().dropLast(2)) : roster.json())
             output.flush()
@@ -107,12 +101,5 @@ enum AnalyticsFile {
         case .failure(let error):
             throw CommandFailure(description: "\(path) is invalid:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
         }
-    }
-
-    /// Runs `body` on the store at `path`, closing it afterwards.
-    static func withStore<T>(_ path: String, _ body: (SQLiteStore) async throws -> T) async throws -> T {
-        let store = try SQLiteStore(path: path, readers: 1, logger: Logger(label: "tessera"))
-        defer { store.close() }
-        return try await body(store)
     }
 }

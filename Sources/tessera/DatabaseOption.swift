@@ -1,40 +1,134 @@
 import ArgumentParser
 import Logging
+import NIOPosix
+import TesseraAnalytics
 import TesseraLRS
 import TesseraPostgres
 import TesseraSQLite
+import TesseraServer
 
 /// `--db`, the database every command works on, declared once for all of them: an SQLite file
-/// path, or a PostgreSQL URL (`postgres://USER:PASSWORD@HOST:PORT/DB`). The one place that
-/// decides which backend a command opens.
+/// path, or a PostgreSQL URL (`postgres://USER:PASSWORD@HOST:PORT/DB`, also `postgresql://`).
+/// The one place that decides which backend a command opens.
 struct DatabaseOption: ParsableArguments {
     @Option(
         name: .customLong("db"),
-        help: "Database: an SQLite file, or postgres://USER:PASSWORD@HOST:PORT/DB (TESSERA_DB; default tessera.sqlite).")
+        help: "Database: an SQLite file, or postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=disable|prefer|require] (TESSERA_DB; default tessera.sqlite).")
     var path: String = Environment.database
 
-    /// True when `--db` names a PostgreSQL database.
+    @Option(help: "PostgreSQL only: connections this process keeps open to the database (TESSERA_DB_CONNECTIONS).")
+    var connections: Int = Environment.value("TESSERA_DB_CONNECTIONS").flatMap(Int.init) ?? 8
+
+    /// The database the options name.
+    var target: Database { Database(path: path, connections: connections) }
+}
+
+/// A database a command works on: an SQLite file or a PostgreSQL database.
+struct Database {
+    /// The SQLite file, or the PostgreSQL URL.
+    let path: String
+    /// PostgreSQL: the most connections to keep open.
+    var connections = 8
+
+    /// True when `path` names a PostgreSQL database.
     var isPostgres: Bool { PostgresStorage.Location.isURL(path) }
+
+    /// The database as written in logs and messages (a URL without its password).
+    var name: String { (try? PostgresStorage.Location(url: path).redacted) ?? path }
+
+    /// The export signing key when none is named: beside an SQLite file; for PostgreSQL, in the
+    /// working directory (give every node the same file: docs/postgres.md).
+    var defaultSigningKeyPath: String {
+        isPostgres ? "tessera.signing-key.pem" : SigningKeyFile.defaultPath(forDatabase: path)
+    }
 
     /// Runs `body` with the credentials of the database, closing what it opened afterwards.
     func withCredentials<T>(_ body: (Credentials) async throws -> T) async throws -> T {
         guard isPostgres else { return try await body(Credentials(repository: try SQLiteCredentialRepository(path: path))) }
-        let storage = try await PostgresStorage(location: try PostgresStorage.Location(url: path), connections: 2, logger: Logger(label: "tessera"))
+        let storage = try await postgres(connections: 2, logger: Logger(label: "tessera"))
         defer { storage.close() }
         return try await body(Credentials(repository: PostgresCredentialRepository(database: storage)))
     }
 
-    /// The SQLite file `--db` names; a command that does not yet work on PostgreSQL says so.
-    func sqlitePath() throws -> String {
-        try Self.sqliteOnly(path)
+    /// Opens the store to write; `close` finishes queued writes. An SQLite file takes one
+    /// writing process at a time (no server may be running on it); a PostgreSQL database takes
+    /// any number.
+    func open(_ settings: StoreSettings = StoreSettings(), observer: (any WriterObserver)? = nil, logger: Logger) async throws -> OpenedStore {
+        if isPostgres {
+            let storage = try await postgres(connections: connections, logger: logger)
+            let store = PostgresStore(database: storage, observer: observer)
+            return OpenedStore(store: store, repository: PostgresCredentialRepository(database: storage)) {
+                await store.close()
+                storage.close()
+            }
+        }
+        let store = try SQLiteStore(
+            path: path, readers: settings.readers, durability: settings.durability, analytics: settings.analytics, observer: observer,
+            logger: logger)
+        // Closing drains the writer and the checkpointer: off the cooperative threads.
+        return OpenedStore(store: store, repository: try SQLiteCredentialRepository(path: path)) {
+            _ = try? await NIOThreadPool.singleton.runIfActive { store.close() }
+        }
     }
 
-    /// `path`, unless it names PostgreSQL, which the calling command does not support yet.
-    static func sqliteOnly(_ path: String) throws -> String {
-        guard !PostgresStorage.Location.isURL(path) else {
-            throw CommandFailure(
-                description: "this command works on an SQLite file only for now (--db names PostgreSQL); on PostgreSQL, `tessera credentials` works so far")
+    /// Runs `body` on the store opened to write, closing it afterwards.
+    func withStore<T>(_ body: (any LRSStore) async throws -> T) async throws -> T {
+        let opened = try await open(logger: Logger(label: "tessera"))
+        do {
+            let result = try await body(opened.store)
+            await opened.close()
+            return result
+        } catch {
+            await opened.close()
+            throw error
         }
-        return path
+    }
+
+    /// Runs `body` on the store opened to read, beside a server that may be running on it (an
+    /// SQLite file is opened read-only), closing it afterwards.
+    func withReadingStore<T>(_ body: (any ReadingStore) async throws -> T) async throws -> T {
+        guard isPostgres else { return try await body(try ReadOnlyStore(path: path)) }
+        let storage = try await postgres(connections: 2, logger: Logger(label: "tessera"))
+        let store = PostgresStore(database: storage)
+        do {
+            let result = try await body(store)
+            await store.close()
+            storage.close()
+            return result
+        } catch {
+            await store.close()
+            storage.close()
+            throw error
+        }
+    }
+
+    private func postgres(connections: Int, logger: Logger) async throws -> PostgresStorage {
+        guard connections >= 1 else { throw ValidationError("--connections must be at least 1") }
+        return try await PostgresStorage(location: try PostgresStorage.Location(url: path), connections: connections, logger: logger)
     }
 }
+
+/// How an SQLite store is opened (PostgreSQL's equivalents are the server's own settings).
+struct StoreSettings {
+    var readers = 1
+    var durability = SQLiteStore.Durability.full
+    var analytics = true
+}
+
+/// A store opened by a command, and how to close it.
+struct OpenedStore: Sendable {
+    let store: any LRSStore
+    let repository: any CredentialRepository
+    let close: @Sendable () async -> Void
+}
+
+/// What the commands that only read ask of a store.
+protocol ReadingStore: ExportSource, ChainRowLookup {
+    func auditLog() async throws -> [AuditEntry]
+    func catalog() async throws -> Catalog?
+    func roster() async throws -> Roster
+    func verifyChain() async throws -> ChainVerification
+}
+
+extension ReadOnlyStore: ReadingStore {}
+extension PostgresStore: ReadingStore {}

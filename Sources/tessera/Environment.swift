@@ -10,9 +10,9 @@ enum Environment {
     /// The database file: TESSERA_DB, else tessera.sqlite.
     static var database: String { value("TESSERA_DB") ?? "tessera.sqlite" }
 
-    /// The signing key file: the `--signing-key` given, else TESSERA_SIGNING_KEY, else beside
-    /// the database.
-    static func signingKeyPath(_ option: String?, database: String) -> String {
-        option ?? value("TESSERA_SIGNING_KEY") ?? SigningKeyFile.defaultPath(forDatabase: database)
+    /// The signing key file: the `--signing-key` given, else TESSERA_SIGNING_KEY, else the
+    /// database's default (`Database.defaultSigningKeyPath`).
+    static func signingKeyPath(_ option: String?, database: Database) -> String {
+        option ?? value("TESSERA_SIGNING_KEY") ?? database.defaultSigningKeyPath
     }
 }

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import Logging
 import TesseraConsole
 import TesseraLRS
-import TesseraSQLite
 
 /// `tessera erase`: erases a person from a database the server is not running on (with the
 /// server running, `DELETE /admin/agents` does the same). docs/audit.md, "Erasure".
@@ -11,7 +9,7 @@ struct EraseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "erase",
         abstract: "Erase a person: their statements become tombstones, their documents and attachments go, and the audit log records it.",
-        discussion: "No server may be running on the database: with one running, use DELETE /admin/agents.")
+        discussion: "On an SQLite file no server may be running: with one running, use DELETE /admin/agents. On PostgreSQL it may run beside the servers.")
 
     @OptionGroup var database: DatabaseOption
 
@@ -22,12 +20,9 @@ struct EraseCommand: AsyncParsableCommand {
     var requestedBy: String?
 
     func run() async throws {
-        let databasePath = try database.sqlitePath()
         let person = try AgentOption.identifier(agent)
         let who = requestedBy ?? "operator " + Self.userName
-        let store = try SQLiteStore(path: databasePath, readers: 1, logger: Logger(label: "tessera"))
-        defer { store.close() }
-        let report = try await store.erase(person, requestedBy: who)
+        let report = try await database.target.withStore { try await $0.erase(person, requestedBy: who) }
         var output = StandardOutput()
         output.writeLine(
             "erased: \(report.statements) statements (now tombstones), \(report.documents) documents, \(report.attachments) attachments, "

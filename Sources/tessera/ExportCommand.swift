@@ -3,7 +3,6 @@ import Foundation
 import TesseraConsole
 import TesseraCrypto
 import TesseraLRS
-import TesseraSQLite
 import TesseraServer
 import XAPI
 
@@ -13,7 +12,7 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write the stored statements (with their chain values) to FILE and a signed FILE.manifest.json.",
-        discussion: "The database is opened read-only: the server may be running.")
+        discussion: "The database is only read: the server may be running.")
 
     @OptionGroup var database: DatabaseOption
 
@@ -26,7 +25,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "CSV columns, comma-separated (default: \(ExportColumn.defaults.map(\.rawValue).joined(separator: ","))).")
     var columns: String?
 
-    @Option(help: "The Ed25519 signing key (TESSERA_SIGNING_KEY; default: the database path + .signing-key.pem, created if missing).")
+    @Option(help: "The Ed25519 signing key (TESSERA_SIGNING_KEY; default: the SQLite path + .signing-key.pem, or tessera.signing-key.pem for PostgreSQL; created if missing).")
     var signingKey: String?
 
     @Option(help: "Only statements stored after this timestamp.")
@@ -51,7 +50,6 @@ struct ExportCommand: AsyncParsableCommand {
     var includeVoided: String?
 
     func run() async throws {
-        let databasePath = try database.sqlitePath()
         let given = [
             "since": since, "until": until, "agent": agent, "verb": verb, "activity": activity, "registration": registration,
             "includeVoided": includeVoided,
@@ -63,9 +61,13 @@ struct ExportCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--\(error.path) \(error.message)")
         }
-        let key = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: databasePath))
+        let key = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: database.target))
+        try await database.target.withReadingStore { store in try await write(from: store, format: format, filter: filter, given: given, key: key) }
+    }
 
-        var cursor = try await ExportCursor(try ReadOnlyStore(path: databasePath), filter: filter)
+    /// Writes the export of `store` and its signed manifest.
+    private func write(from store: any ReadingStore, format: ExportFormat, filter: ExportFilter, given: [String: String], key: Ed25519Key) async throws {
+        var cursor = try await ExportCursor(store, filter: filter)
         guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {
             throw ValidationError("cannot create \(out)")
         }

@@ -4,7 +4,6 @@ import Logging
 import TesseraConsole
 import TesseraCrypto
 import TesseraLRS
-import TesseraSQLite
 import XAPI
 
 /// `tessera import FILE`: stores the statements of a file (NDJSON, or JSON arrays), streamed
@@ -13,7 +12,7 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Store the statements of a file (NDJSON or JSON arrays); run it again to resume after an interruption.",
-        discussion: "No server may be running on the database: with one running, POST to it instead.")
+        discussion: "On an SQLite file no server may be running: with one running, POST to it instead. On PostgreSQL it may run beside the servers.")
 
     @Argument(help: "The file: one statement per line, statements one after another, or JSON arrays of statements.")
     var file: String
@@ -33,19 +32,30 @@ struct ImportCommand: AsyncParsableCommand {
     var restart = false
 
     func run() async throws {
-        let databasePath = try database.sqlitePath()
         guard let version = XAPIVersion(header: xapiVersion) else {
             throw ValidationError("--xapi-version must be 1.0.3 or 2.0.0, got \(xapiVersion)")
         }
         guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
         let progressFile = ImportProgress.path(for: file)
-        let size = Int64(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0)
-        var done = restart ? nil : try ImportProgress.read(progressFile).flatMap { progress in
+        let done = restart ? nil : try ImportProgress.read(progressFile).flatMap { progress in
             try ImportProgress.fingerprint(of: file, before: progress.offset) == progress.fingerprint ? progress : nil
         }
         if let done { FileHandle.standardError.write(Data("resuming at byte \(done.offset) after \(done.statements) statements\n".utf8)) }
-        let store = try SQLiteStore(path: databasePath, readers: 1, logger: Logger(label: "tessera"))
-        defer { store.close() }
+        let opened = try await database.target.open(logger: Logger(label: "tessera"))
+        do {
+            try await importStatements(into: opened.store, from: done, version: version)
+            await opened.close()
+        } catch {
+            await opened.close()
+            throw error
+        }
+    }
+
+    /// Stores the file's statements after `done`, in batches, recording the progress after each.
+    private func importStatements(into store: any LRSStore, from done: ImportProgress?, version: XAPIVersion) async throws {
+        var done = done
+        let progressFile = ImportProgress.path(for: file)
+        let size = Int64(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0)
         var reader = try StatementFileReader(path: file, from: done?.offset ?? 0)
         var bar = ProgressLine(total: size)
         let resumedFrom = done?.offset ?? 0

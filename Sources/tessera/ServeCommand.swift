@@ -7,11 +7,11 @@ import TesseraSQLite
 import TesseraServer
 import XAPI
 
-/// `tessera serve`: runs the LRS on an embedded SQLite file.
+/// `tessera serve`: runs the LRS on an embedded SQLite file or a PostgreSQL database.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the LRS (xAPI under /xapi) on an embedded SQLite database.")
+        abstract: "Run the LRS (xAPI under /xapi) on an embedded SQLite file, or on PostgreSQL with several nodes sharing it.")
 
     @OptionGroup var database: DatabaseOption
 
@@ -21,16 +21,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (TESSERA_PORT).")
     var port: Int = Environment.value("TESSERA_PORT").flatMap(Int.init) ?? 8080
 
-    @Option(help: "full: fsync every commit (survives power loss); normal: survives a killed process (TESSERA_DURABILITY).")
+    @Option(help: "SQLite: full fsyncs every commit (survives power loss); normal survives a killed process (TESSERA_DURABILITY).")
     var durability: String = Environment.value("TESSERA_DURABILITY") ?? "full"
 
-    @Option(help: "Read-only connections for queries (TESSERA_READERS).")
+    @Option(help: "SQLite: read-only connections for queries (TESSERA_READERS).")
     var readers: Int = Environment.value("TESSERA_READERS").flatMap(Int.init) ?? 4
 
-    @Option(help: "on: record learning facts for the analytics; off: the LRS alone (TESSERA_ANALYTICS).")
+    @Option(help: "SQLite: on records learning facts for the analytics; off runs the LRS alone (TESSERA_ANALYTICS).")
     var analytics: String = Environment.value("TESSERA_ANALYTICS") ?? "on"
 
-    @Option(help: "Ed25519 key that signs export manifests, created (0600) on first run (TESSERA_SIGNING_KEY; default: the database path + .signing-key.pem).")
+    @Option(help: "Ed25519 key that signs export manifests, created (0600) on first run (TESSERA_SIGNING_KEY; default: the SQLite path + .signing-key.pem, or tessera.signing-key.pem for PostgreSQL: give every node the same key).")
     var signingKey: String?
 
     @Option(help: "Least severe log level written: trace, debug, info (one line per request), notice, warning, error or critical (TESSERA_LOG_LEVEL).")
@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a connection may wait for a complete request part before it is closed (TESSERA_IDLE_TIMEOUT).")
     var idleTimeout: Int = Environment.value("TESSERA_IDLE_TIMEOUT").flatMap(Int.init) ?? 30
 
-    @Option(help: "on: check every page of the database in the background after starting, and report not ready if it is damaged; off: skip (TESSERA_INTEGRITY_CHECK).")
+    @Option(help: "on: check the database in the background after starting (SQLite: every page and the hash chain; PostgreSQL: the hash chain), and report not ready if it is damaged; off: skip (TESSERA_INTEGRITY_CHECK).")
     var integrityCheck: String = Environment.value("TESSERA_INTEGRITY_CHECK") ?? "on"
 
     @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE).")
@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
     var xapiVersions: String = Environment.value("TESSERA_XAPI_VERSIONS") ?? ServedXAPIVersions.all.description
 
     func run() async throws {
-        let databasePath = try database.sqlitePath()
+        let target = database.target
         guard let durability = SQLiteStore.Durability(rawValue: durability) else {
             throw ValidationError("--durability must be full or normal")
         }
@@ -71,15 +71,25 @@ struct ServeCommand: AsyncParsableCommand {
         // Before anything is written or printed: a server that cannot listen changes nothing.
         try await ListeningAddress.ensureFree(host: host, port: port)
         let metrics = ServerMetrics()
-        let store = try SQLiteStore(
-            path: databasePath, readers: readers, durability: durability, analytics: analytics == "on", observer: metrics, logger: logger)
-        let credentials = Credentials(repository: try SQLiteCredentialRepository(path: databasePath))
-        try await Self.ensureAdminCredential(credentials, logger: logger)
+        if target.isPostgres && analytics == "off" {
+            throw ValidationError("--analytics off applies to SQLite only: on PostgreSQL the learning facts are always recorded")
+        }
+        let signingKey = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: target))
+        let opened = try await target.open(
+            StoreSettings(readers: readers, durability: durability, analytics: analytics == "on"), observer: metrics, logger: logger)
+        let store = opened.store
+        let credentials = Credentials(repository: opened.repository)
+        do {
+            try await Self.ensureAdminCredential(credentials, logger: logger)
+        } catch {
+            await opened.close()
+            throw error
+        }
         var configuration = ServerConfiguration(
             host: host, port: port, authorityHomePage: authorityHomePage,
-            signingKey: try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: databasePath)),
+            signingKey: signingKey,
             idleTimeout: .seconds(idleTimeout), requestsPerSecond: rateLimit > 0 ? rateLimit : nil, xapiVersions: versions)
-        let (host, path, log) = (host, databasePath, logger)
+        let (host, path, log) = (host, target.name, logger)
         configuration.onListening = { port in
             log.info(
                 "Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(path)", "xapi-versions": "\(versions)"])
@@ -88,9 +98,11 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: configuration, store: store, credentials: credentials, metrics: metrics, logger: logger)
         // Started in this order and shut down in the reverse: the HTTP server stops accepting
         // and finishes its requests, the integrity check stops, then the store drains.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: StoreService(store: store, logger: logger))]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: StoreService(database: target.name, close: opened.close, logger: logger))
+        ]
         if integrityCheck == "on" {
-            services.append(.init(service: IntegrityCheckService(store: store, logger: logger), successTerminationBehavior: .ignore))
+            services.append(.init(service: IntegrityCheckService(store: store, database: target.name, logger: logger), successTerminationBehavior: .ignore))
         }
         services.append(.init(service: application))
         try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()

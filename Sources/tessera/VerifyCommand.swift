@@ -3,12 +3,11 @@ import Foundation
 import TesseraConsole
 import TesseraCrypto
 import TesseraLRS
-import TesseraSQLite
 import TesseraServer
 
 /// `tessera verify`: re-checks the hash chain of a database, an export file against its signed
 /// manifest, or both (docs/audit.md).
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Re-check the database's hash chain, or an export with its signed manifest; say exactly what is wrong, if anything.",
@@ -18,7 +17,7 @@ struct VerifyCommand: ParsableCommand {
             --public-key to name the key the manifest must be signed with.
             """)
 
-    @Option(help: "Database file (TESSERA_DB), opened read-only: the server may be running.")
+    @Option(help: "Database: an SQLite file or a postgres:// URL (TESSERA_DB), only read: the server may be running.")
     var db: String?
 
     @Option(help: "An export file written by tessera export (its manifest beside it as FILE.manifest.json).")
@@ -33,25 +32,24 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "The signing key file whose public half the manifest must be signed with (default with --db: the one beside it, if present).")
     var signingKey: String?
 
-    func run() throws {
-        if let db { _ = try DatabaseOption.sqliteOnly(db) }
+    func run() async throws {
         var output = StandardOutput()
         defer { output.flush() }
         var intact = true
         if export == nil || db != nil {
-            intact = try verifyDatabase(db ?? Environment.database, &output) && intact
+            intact = try await verifyDatabase(Database(path: db ?? Environment.database), &output) && intact
         }
         if let export {
-            intact = try verifyExport(export, &output) && intact
+            intact = try await verifyExport(export, &output) && intact
         }
         output.flush()
         if !intact { throw ExitCode(1) }
     }
 
-    private func verifyDatabase(_ path: String, _ output: inout StandardOutput) throws -> Bool {
-        let verification = try ReadOnlyStore(path: path).verifyChain()
+    private func verifyDatabase(_ database: Database, _ output: inout StandardOutput) async throws -> Bool {
+        let verification = try await database.withReadingStore { try await $0.verifyChain() }
         guard verification.isIntact else {
-            output.writeLine("hash chain BROKEN in \(path): \(verification.problems.count) problem(s)")
+            output.writeLine("hash chain BROKEN in \(database.name): \(verification.problems.count) problem(s)")
             for problem in verification.problems { output.writeLine("  \(problem)") }
             return false
         }
@@ -60,10 +58,16 @@ struct VerifyCommand: ParsableCommand {
         return true
     }
 
-    private func verifyExport(_ file: String, _ output: inout StandardOutput) throws -> Bool {
+    private func verifyExport(_ file: String, _ output: inout StandardOutput) async throws -> Bool {
         let trusted = try trustedKey()
-        let verification = try ExportVerifier.verify(
-            file: file, manifestPath: manifest ?? file + ".manifest.json", trustedKey: trusted, database: try db.map(ReadOnlyStore.init(path:)))
+        let manifestPath = manifest ?? file + ".manifest.json"
+        let verification = if let db {
+            try await Database(path: db).withReadingStore { store in
+                try await ExportVerifier.verify(file: file, manifestPath: manifestPath, trustedKey: trusted, database: store)
+            }
+        } else {
+            try await ExportVerifier.verify(file: file, manifestPath: manifestPath, trustedKey: trusted, database: nil)
+        }
         let filtered = !verification.manifest.filters.isEmpty
         let checks = [
             trusted == nil
@@ -96,7 +100,7 @@ struct VerifyCommand: ParsableCommand {
             }
             return key
         }
-        let keyFile = signingKey ?? db.map { SigningKeyFile.defaultPath(forDatabase: $0) }
+        let keyFile = signingKey ?? db.map { Database(path: $0).defaultSigningKeyPath }
         guard let keyFile, FileManager.default.fileExists(atPath: keyFile) else { return nil }
         return try SigningKeyFile.loadOrCreate(at: keyFile).publicKey()
     }

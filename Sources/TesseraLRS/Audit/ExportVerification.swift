@@ -38,9 +38,21 @@ public struct ExportVerification: Sendable {
 }
 
 /// A store's chain rows, for comparing an export with the store it came from.
-public protocol ChainRowLookup {
-    /// The content hash and chain value of the statement stored at `seq`, if any.
-    func chainRow(seq: Int64) throws -> (content: [UInt8], chain: [UInt8])?
+public protocol ChainRowLookup: Sendable {
+    /// The content hash and chain value of the statements stored at `seqs`, by seq (those
+    /// there are).
+    func chainRows(_ seqs: [Int64]) async throws -> [Int64: ChainRow]
+}
+
+/// A statement's place in the hash chain.
+public struct ChainRow: Sendable, Equatable {
+    public let content: [UInt8]
+    public let chain: [UInt8]
+
+    public init(content: [UInt8], chain: [UInt8]) {
+        self.content = content
+        self.chain = chain
+    }
 }
 
 /// Checks an export file (docs/audit.md, "Checking an export"): the manifest's signature (and,
@@ -63,7 +75,7 @@ public struct ExportVerifier {
     /// key the signature must be made with; `database`, the store to compare with.
     public static func verify(
         file: String, manifestPath: String, trustedKey: [UInt8]?, database: (any ChainRowLookup)?
-    ) throws -> ExportVerification {
+    ) async throws -> ExportVerification {
         guard let manifestBytes = FileManager.default.contents(atPath: manifestPath) else {
             throw ExportManifest.Unreadable(description: "cannot read the manifest \(manifestPath)")
         }
@@ -77,9 +89,11 @@ public struct ExportVerifier {
         while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty {
             let bytes = Array(chunk)
             hasher.update(bytes)
-            for record in splitter.split(bytes) { try verifier.check(record) }
+            for record in splitter.split(bytes) { verifier.check(record) }
+            try await verifier.compareWithDatabase()
         }
-        if let rest = splitter.finish() { try verifier.check(rest) }
+        if let rest = splitter.finish() { verifier.check(rest) }
+        try await verifier.compareWithDatabase()
         verifier.checkTotals(fileSHA256: Digest.hex(hasher.finish()))
         return ExportVerification(
             manifest: manifest, records: verifier.records, chainRecomputed: verifier.linkable, comparedWithDatabase: database != nil,
@@ -121,7 +135,10 @@ public struct ExportVerifier {
         var erased = false
     }
 
-    private mutating func check(_ record: ArraySlice<UInt8>) throws {
+    /// Records read but not yet compared with the database: (record number, seq, values).
+    private var uncompared: [(record: Int, seq: Int64, values: Values)] = []
+
+    private mutating func check(_ record: ArraySlice<UInt8>) {
         if csvColumns != nil && !headerRead {
             headerRead = true
             let header = CSV.parse(Array(record)).map { $0.first ?? [] }
@@ -155,20 +172,27 @@ public struct ExportVerifier {
             previousChain = chain
         }
         lastChain = values.chain ?? lastChain
-        if let database, let seq { try compare(values, seq: seq, with: database) }
+        if database != nil, let seq { uncompared.append((records, seq, values)) }
     }
 
-    private mutating func compare(_ values: Values, seq: Int64, with database: any ChainRowLookup) throws {
-        guard let row = try database.chainRow(seq: seq) else {
-            report(seq, "the database has no statement with this seq", record: records)
-            return
+    /// Compares the records read since the last call with the database's chain rows, looked up
+    /// together.
+    private mutating func compareWithDatabase() async throws {
+        guard let database, !uncompared.isEmpty else { return }
+        let rows = try await database.chainRows(uncompared.map(\.seq))
+        for (record, seq, values) in uncompared {
+            guard let row = rows[seq] else {
+                report(seq, "the database has no statement with this seq", record: record)
+                continue
+            }
+            if let content = values.content, content != row.content {
+                report(seq, "its content hash differs from the database's (the statement differs from the one stored)", record: record)
+            }
+            if let chain = values.chain, chain != row.chain {
+                report(seq, "its chain value differs from the database's", record: record)
+            }
         }
-        if let content = values.content, content != row.content {
-            report(seq, "its content hash differs from the database's (the statement differs from the one stored)", record: records)
-        }
-        if let chain = values.chain, chain != row.chain {
-            report(seq, "its chain value differs from the database's", record: records)
-        }
+        uncompared.removeAll(keepingCapacity: true)
     }
 
     /// The values of an NDJSON line `{"seq":…,"chain":"…","content":"…","voided":…,["erasure":…,]"statement":…}`.

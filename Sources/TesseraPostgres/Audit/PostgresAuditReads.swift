@@ -37,6 +37,16 @@ enum PostgresAuditReads {
         return Array((records + erased).sorted { $0.seq < $1.seq }.prefix(limit))
     }
 
+    /// The chain rows of the statements at `seqs` (those there are).
+    static func chainRows(_ seqs: [Int64], on client: PostgresClient, logger: Logger) async throws -> [Int64: ChainRow] {
+        var rows: [Int64: ChainRow] = [:]
+        let result = try await client.query("SELECT seq, content, chain FROM statement_chain WHERE seq = ANY(\(seqs))", logger: logger)
+        for try await (seq, content, chain) in result.decode((Int64, ByteBuffer, ByteBuffer).self) {
+            rows[seq] = ChainRow(content: content.bytes, chain: chain.bytes)
+        }
+        return rows
+    }
+
     /// The audit log, oldest entry first.
     static func auditLog(on runner: some PostgresQueryRunner, logger: Logger) async throws -> [AuditEntry] {
         var entries: [AuditEntry] = []
