@@ -114,7 +114,14 @@ struct ServeCommand: AsyncParsableCommand {
         guard try await credentials.list().isEmpty else { return }
         let key = Environment.value("TESSERA_ADMIN_KEY")
         let secret = Environment.value("TESSERA_ADMIN_SECRET")
-        let issued = try await credentials.create(name: "admin", scopes: [.admin], key: key, secret: secret)
+        let issued: IssuedCredential
+        do {
+            issued = try await credentials.create(name: "admin", scopes: [.admin], key: key, secret: secret)
+        } catch {
+            // Nodes starting together on a new PostgreSQL database: another one created it.
+            if try await !credentials.list().isEmpty { return }
+            throw error
+        }
         logger.notice("created the first credential (admin)", metadata: ["key": "\(issued.credential.key)"])
         guard secret == nil else { return }
         var output = StandardOutput()

@@ -21,6 +21,17 @@ struct SigningKeyTests {
         #expect(try SigningKeyFile.loadOrCreate(at: directory.path("other.pem")).publicKey() != created.publicKey())
     }
 
+    @Test func nodesCreatingOneKeyFileTogetherAllGetTheSameKey() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("shared.signing-key.pem")
+        let keys = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<16 { group.addTask { try SigningKeyFile.loadOrCreate(at: path).publicKey() } }
+            return try await group.reduce(into: Set<[UInt8]>()) { $0.insert($1) }
+        }
+        #expect(keys.count == 1, "one key, whoever created the file")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.hasSuffix(".tmp") }.isEmpty)
+    }
+
     @Test func aKeyFileThatIsNotAnEd25519KeyIsRefused() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("bad.pem")
