@@ -21,7 +21,7 @@ public final class PostgresStorage: Sendable {
         public let port: Int
         public let username: String
         public let password: String?
-        public let database: String
+        public internal(set) var database: String
         public let tls: TLSMode
 
         /// How the connection is encrypted.

@@ -21,7 +21,7 @@ struct LoadedStoreOptions: ParsableArguments {
     @Option(help: "Statements to load first (0 to use the database as it is).")
     var statements = 100_000
 
-    @Option(help: "Database file; a temporary one when not given.")
+    @Option(help: "Database: an SQLite file or a postgres:// URL of an existing database; a temporary SQLite file when not given.")
     var db: String?
 
     @Option(help: "Requests per timed request.")
@@ -63,10 +63,22 @@ extension BenchServer {
     func send(
         workers: Int, label: String, _ requests: @escaping @Sendable (_ worker: Int) -> AnyIterator<ByteBuffer>
     ) async throws -> Latencies {
+        try await [self].send(workers: workers, label: label, requests)
+    }
+}
+
+extension [BenchServer] {
+    /// Sends each worker's requests on its own keep-alive connection to the server at the
+    /// worker's number modulo the count (workers take turns across nodes), checking that each
+    /// is answered 200; returns every request's latency.
+    func send(
+        workers: Int, label: String, _ requests: @escaping @Sendable (_ worker: Int) -> AnyIterator<ByteBuffer>
+    ) async throws -> Latencies {
         try await withThrowingTaskGroup(of: Latencies.self) { group in
             for worker in 0..<workers {
+                let server = self[worker % count]
                 group.addTask {
-                    try await self.withConnection { connection in
+                    try await server.withConnection { connection in
                         var latencies = Latencies()
                         let clock = ContinuousClock()
                         let iterator = requests(worker)

@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import NIOCore
 import TesseraLRS
+import TesseraPostgres
 import TesseraSQLite
 
 /// A `tessera serve` child process on 127.0.0.1 for the HTTP benchmarks. The server runs apart
@@ -12,18 +14,19 @@ final class BenchServer: @unchecked Sendable {
     private static let key = "bench"
     private static let secret = "bench-secret"
 
-    /// Starts the server on `database` (created if needed; an existing one is given the
-    /// benchmark's credential) and waits until it answers. The background integrity check is
-    /// off: it reads the whole file once after start, which would weigh on the first figures.
-    init(database: String, durability: String, analytics: Bool = true) async throws {
-        if FileManager.default.fileExists(atPath: database) { try await Self.admit(database: database) }
+    /// Starts the server on `database`, an SQLite file or a PostgreSQL URL (created if needed;
+    /// an existing one is given the benchmark's credential), and waits until it answers. The
+    /// background integrity check is off: it reads the whole store once after start, which
+    /// would weigh on the first figures.
+    init(database: String, durability: String, analytics: Bool = true, signingKey: String? = nil) async throws {
+        let postgres = PostgresStorage.Location.isURL(database)
+        if postgres || FileManager.default.fileExists(atPath: database) { try await Self.admit(database: database) }
         port = Int.random(in: 20_000..<40_000)
         process = Process()
         process.executableURL = try Self.serverExecutable()
-        process.arguments = [
-            "serve", "--db", database, "--port", String(port), "--durability", durability, "--analytics", analytics ? "on" : "off",
-            "--integrity-check", "off",
-        ]
+        process.arguments = ["serve", "--db", database, "--port", String(port), "--integrity-check", "off"]
+            + (postgres ? [] : ["--durability", durability, "--analytics", analytics ? "on" : "off"])
+            + (signingKey.map { ["--signing-key", $0] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["TESSERA_ADMIN_KEY"] = Self.key
         environment["TESSERA_ADMIN_SECRET"] = Self.secret
@@ -53,7 +56,15 @@ final class BenchServer: @unchecked Sendable {
     /// Adds the benchmark's admin credential to the existing store at `database` unless it holds
     /// it already (a new store gets it from the server's first start).
     private static func admit(database: String) async throws {
-        let credentials = Credentials(repository: try SQLiteCredentialRepository(path: database))
+        guard PostgresStorage.Location.isURL(database) else {
+            return try await admit(Credentials(repository: try SQLiteCredentialRepository(path: database)))
+        }
+        let storage = try await PostgresStorage(location: try .init(url: database), connections: 1, logger: Logger(label: "bench"))
+        defer { storage.close() }
+        try await admit(Credentials(repository: PostgresCredentialRepository(database: storage)))
+    }
+
+    private static func admit(_ credentials: Credentials) async throws {
         guard try await credentials.active(key: key) == nil else { return }
         _ = try await credentials.create(name: "bench", scopes: [.admin], key: key, secret: secret)
     }

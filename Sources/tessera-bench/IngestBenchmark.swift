@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import TesseraConsole
 import NIOCore
+import Logging
+import TesseraPostgres
 import TesseraSamples
 
 /// `tessera-bench ingest`: statements/s over HTTP for batch sizes 1, 10 and 100 with C
@@ -29,6 +31,12 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "in-time: timestamps advance with the load, as when courses report while people learn; random: a backfill in no order.")
     var order = "in-time"
 
+    @Option(help: "A PostgreSQL server (postgres://USER@HOST:PORT/DB): each run on a new database there, dropped afterwards; a temporary SQLite file when not given.")
+    var postgres: String?
+
+    @Option(help: "PostgreSQL: Tessera nodes sharing the database; the connections take turns across them.")
+    var nodes = 1
+
     func run() async throws {
         let batchSizes = batches.split(separator: ",").compactMap { Int($0) }
         var connectionCounts = connections.split(separator: ",").compactMap { Int($0) }
@@ -40,16 +48,30 @@ struct IngestBenchmark: AsyncParsableCommand {
         guard analytics == "on" || analytics == "off" else { throw ValidationError("--analytics must be on or off") }
         guard order == "in-time" || order == "random" else { throw ValidationError("--order must be in-time or random") }
         output.writeLine("ingest over HTTP on 127.0.0.1, durability \(durability), analytics \(analytics), \(statements) statements per run")
+        guard nodes >= 1, nodes == 1 || postgres != nil else { throw ValidationError("--nodes needs --postgres") }
+        if let postgres { output.writeLine("PostgreSQL at \(try PostgresStorage.Location(url: postgres).redacted), \(nodes) node(s)") }
         for (batch, connections) in zip(batchSizes, connectionCounts) {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            let server = try await BenchServer(
-                database: directory.appendingPathComponent("bench.sqlite").path, durability: durability, analytics: analytics == "on")
-            if analytics == "on" { try await BenchCatalog.load(server) }
+            var database = directory.appendingPathComponent("bench.sqlite").path
+            var drop: (() async throws -> Void)?
+            if let postgres {
+                let server = try PostgresStorage.Location(url: postgres)
+                let name = "tessera_bench_" + UUID().uuidString.lowercased().filter(\.isHexDigit)
+                database = try await PostgresStorage.createDatabase(named: name, on: server, logger: Logger(label: "bench")).url
+                drop = { try await PostgresStorage.dropDatabase(named: name, on: server, logger: Logger(label: "bench")) }
+            }
+            let key = directory.appendingPathComponent("signing-key.pem").path
+            var servers: [BenchServer] = []
+            for _ in 0..<nodes {
+                servers.append(try await BenchServer(database: database, durability: durability, analytics: analytics == "on", signingKey: key))
+            }
+            if analytics == "on" { try await BenchCatalog.load(servers[0]) }
             let result = try await Self.load(
-                server, statements: statements, batch: batch, connections: connections, seed: 1, inTime: order != "random")
-            await server.stop()
+                servers, statements: statements, batch: batch, connections: connections, seed: 1, inTime: order != "random")
+            for server in servers { await server.stop() }
+            try await drop?()
             output.writeLine(
                 "batch \(batch), \(connections) connections: \(Int(result.rate.rounded())) statements/s; requests \(result.latencies.summary); server RSS peak \(Int(result.peakMegabytes)) MB")
             output.flush()
@@ -71,24 +93,34 @@ struct IngestBenchmark: AsyncParsableCommand {
         _ server: BenchServer, statements: Int, batch: Int, connections: Int, seed: UInt64, inTime: Bool = true,
         prebuiltLimit: Int = 200_000
     ) async throws -> LoadResult {
+        try await load([server], statements: statements, batch: batch, connections: connections, seed: seed, inTime: inTime, prebuiltLimit: prebuiltLimit)
+    }
+
+    /// `load` through several nodes on one database: worker w posts to `servers[w % count]`;
+    /// the peak memory is the first node's.
+    static func load(
+        _ servers: [BenchServer], statements: Int, batch: Int, connections: Int, seed: UInt64, inTime: Bool = true,
+        prebuiltLimit: Int = 200_000
+    ) async throws -> LoadResult {
+        @Sendable func server(_ worker: Int) -> BenchServer { servers[worker % servers.count] }
         let requestsPerWorker = max(1, statements / batch / connections)
         let pace = inTime ? max(1, SampleStatements.span / Int64(requestsPerWorker * batch)) : nil
         let prebuilt = requestsPerWorker * connections * batch <= prebuiltLimit
         let requests: [[ByteBuffer]] = prebuilt
             ? (0..<connections).map { worker in
                 var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker), pace: pace)
-                return (0..<requestsPerWorker).map { _ in server.request("POST", "/statements", body: Self.body(&generator, batch: batch)) }
+                return (0..<requestsPerWorker).map { _ in server(worker).request("POST", "/statements", body: Self.body(&generator, batch: batch)) }
             } : []
         let clock = ContinuousClock()
         let started = clock.now
-        let peak = MemoryWatch(server)
-        let latencies = try await server.send(workers: connections, label: "POST") { worker in
+        let peak = MemoryWatch(servers[0])
+        let latencies = try await servers.send(workers: connections, label: "POST") { worker in
             var generator = SampleStatements(seed: seed &* 1_000_003 &+ UInt64(worker), pace: pace)
             var index = 0
             return AnyIterator {
                 guard index < requestsPerWorker else { return nil }
                 defer { index += 1 }
-                return prebuilt ? requests[worker][index] : server.request("POST", "/statements", body: Self.body(&generator, batch: batch))
+                return prebuilt ? requests[worker][index] : server(worker).request("POST", "/statements", body: Self.body(&generator, batch: batch))
             }
         }
         let elapsed = clock.now - started
