@@ -92,7 +92,7 @@ public func buildApplication(
     admin.close()
 
     let dashboard = AreaRoutes(router, prefix: "/dashboard")
-    DashboardResource(store: store, credentials: credentials, session: DashboardSession(), signInCheck: signInCheck).register(on: dashboard)
+    DashboardResource(store: store, credentials: credentials, session: DashboardSession(signingKey: configuration.signingKey), signInCheck: signInCheck).register(on: dashboard)
     dashboard.close()
 
     return Application(

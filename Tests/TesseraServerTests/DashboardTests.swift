@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import TesseraAnalytics
+import TesseraCrypto
 @testable import TesseraServer
 import TesseraLRS
 import TesseraSQLite
@@ -81,7 +82,7 @@ struct DashboardTests {
             #expect(refused.headers[.setCookie]?.contains("Max-Age=0") == true, "a bad cookie is cleared")
 
             // Another server's key (as after a restart) signs a cookie this one does not accept.
-            let foreign = DashboardSession().value(credentialKey: lrs.reader.credential.key, now: Int64(Date().timeIntervalSince1970))
+            let foreign = DashboardSession(signingKey: nil).value(credentialKey: lrs.reader.credential.key, now: Int64(Date().timeIntervalSince1970))
             let other = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: "tessera_session=\(foreign)"])
             #expect(other.status == .seeOther)
 
@@ -107,6 +108,13 @@ struct DashboardTests {
         #expect(session.credentialKey(from: "garbage", now: 1_000) == nil)
         #expect(session.credentialKey(from: value + "0", now: 1_000) == nil)
         #expect(DashboardSession.cookie(in: "theme=dark; tessera_session=abc.1.ff; other=1") == "abc.1.ff")
+    }
+
+    @Test func nodesSharingASigningKeyAcceptEachOthersSessions() throws {
+        let key = try Ed25519Key.generate()
+        let value = DashboardSession(signingKey: key).value(credentialKey: "reader", now: 1_000)
+        #expect(DashboardSession(signingKey: key).credentialKey(from: value, now: 1_001) == "reader", "another node, the same key")
+        #expect(DashboardSession(signingKey: try Ed25519Key.generate()).credentialKey(from: value, now: 1_001) == nil)
     }
 
     @Test func aCrossSiteOrMalformedSignInIsRefused() async throws {

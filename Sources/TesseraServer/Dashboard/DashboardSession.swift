@@ -1,9 +1,10 @@
 import TesseraCrypto
 
 /// The dashboard's session cookie: the credential's key and an expiry, signed with
-/// HMAC-SHA256 under a key the server draws at start (restarting signs everyone out). It holds
-/// no secret; each page load checks the signature, the expiry, and that the credential is
-/// still active and still allowed to read analytics.
+/// HMAC-SHA256 under a key derived from the server's signing key, so that every node sharing
+/// that key accepts it (`init(signingKey:)`). It holds no secret; each page load checks the
+/// signature, the expiry, and that the credential is still active and still allowed to read
+/// analytics.
 struct DashboardSession: Sendable {
     /// The cookie's name.
     static let cookieName = "tessera_session"
@@ -12,9 +13,20 @@ struct DashboardSession: Sendable {
 
     private let key: [UInt8]
 
-    /// A session signer with `key` (32 random bytes unless a test chooses).
-    init(key: [UInt8] = Secrets.randomBytes(32)) {
+    /// A session signer with `key`.
+    init(key: [UInt8]) {
         self.key = key
+    }
+
+    /// The session signer of the server whose export signing key is `signingKey`: the same on
+    /// every node that shares the key, and apart from the signatures it makes. Without a
+    /// signing key, a key drawn now (restarting signs everyone out).
+    init(signingKey: Ed25519Key?) {
+        guard let pem = try? signingKey?.privateKeyPEM() else {
+            self.init(key: Secrets.randomBytes(32))
+            return
+        }
+        self.init(key: Digest.sha256(Array("tessera dashboard session\n".utf8) + pem))
     }
 
     /// The cookie value for `credentialKey`, valid until `now` + the lifetime:
