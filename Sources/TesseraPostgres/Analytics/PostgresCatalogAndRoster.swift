@@ -16,11 +16,6 @@ enum PostgresCatalogAndRoster {
         return nil
     }
 
-    /// The stored catalog's version (0: none was loaded).
-    static func catalogVersion(on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
-        try await column(Int64.self, "SELECT version FROM catalog WHERE id = 1", on: connection, logger: logger).first ?? 0
-    }
-
     /// Stores `catalog` in place of the current one, as the next version.
     static func replace(_ catalog: Catalog, at time: XAPITimestamp, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""

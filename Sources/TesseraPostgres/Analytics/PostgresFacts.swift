@@ -5,52 +5,10 @@ import TesseraAnalytics
 import TesseraLRS
 import XAPI
 
-/// Keeps analytics' fact tables (Schemas/postgres/0003) in step with the statements, in the
-/// writer's transactions: `learning_events` for every statement with an identified Agent as
-/// actor and, under the current catalog, `skill_events`, `program_events` and
-/// `completion_events`, each written with one set-based insert per transaction. A voided or
-/// erased statement's facts are deleted; a new catalog derives the catalog's facts again.
+/// Analytics' fact tables (Schemas/postgres/0003) beyond what a write adds with its statements
+/// (`LearningFactsOfStatement`, `StatementRows`): an erased statement's facts are deleted, and
+/// a new catalog derives the catalog's facts again.
 enum PostgresFacts {
-    /// A statement just inserted, with what its facts need.
-    struct Stored {
-        let statement: PreparedStatement
-        let seq: Int64
-        let storedAt: Int64
-    }
-
-    /// Records the facts of `statements` (none of them voided) under `catalog`.
-    static func record(
-        _ statements: [Stored], ids: Interned, catalog: CatalogIndex, on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        var rows = FactRows()
-        var terms = Set<String>()
-        var facts: [(stored: Stored, event: LearningEvent, at: Int64, skills: [SkillFact], programs: Set<String>)] = []
-        for stored in statements {
-            guard let event = stored.statement.learningEvent, stored.statement.keys.actor != nil else { continue }
-            let skills = catalog.skillFacts(verb: event.verb, activity: event.activity, score: event.score, skills: event.skills(in: catalog))
-            let programs = catalog.programs(of: event)
-            terms.formUnion(skills.map(\.skill))
-            terms.formUnion(programs)
-            facts.append((stored, event, event.timestamp?.milliseconds ?? stored.storedAt, skills, programs))
-        }
-        guard !facts.isEmpty else { return }
-        let termIDs = try await Interned.intern(Array(terms), table: "analytics_terms", column: "iri", on: connection, logger: logger)
-        for (stored, event, at, skills, programs) in facts {
-            let keys = stored.statement.keys
-            let agent = ids.agents[keys.actor!]!
-            let activity = keys.objectActivity.map { ids.activities[$0]! }
-            rows.events.append(stored.seq, agent, ids.verbs[keys.verb]!, activity ?? 0, at, event.score, event.success)
-            if catalog.isCompletion(verb: event.verb, activity: event.activity), let activity {
-                rows.completions.append(activity, agent, at, stored.seq)
-            }
-            for program in programs { rows.programs.append(termIDs[program]!, at, agent, stored.seq) }
-            for fact in skills {
-                rows.skills.append(termIDs[fact.skill]!, agent, at, stored.seq, Int16(fact.kind.rawValue), event.score, event.success)
-            }
-        }
-        try await rows.insert(on: connection, logger: logger)
-    }
-
     /// Deletes the facts of the statements at `seqs` (voided or erased).
     static func forget(seqs: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
         guard !seqs.isEmpty else { return }
@@ -179,94 +137,5 @@ enum PostgresFacts {
             WHERE CASE WHEN e.score IS NULL THEN k.bare ELSE k.scored END != 0
             ON CONFLICT DO NOTHING
             """, logger: logger)
-    }
-}
-
-/// The fact rows of one transaction, one array per column (a missing score or success is
-/// flagged in its own column; arrays carry no NULLs here).
-private struct FactRows {
-    struct Events {
-        var seq: [Int64] = [], agent: [Int64] = [], verb: [Int64] = [], activity: [Int64] = [], at: [Int64] = []
-        var score: [Double] = [], scored: [Bool] = [], success: [Int16] = []
-
-        mutating func append(_ seq: Int64, _ agent: Int64, _ verb: Int64, _ activity: Int64, _ at: Int64, _ score: Double?, _ success: Bool?) {
-            self.seq.append(seq)
-            self.agent.append(agent)
-            self.verb.append(verb)
-            self.activity.append(activity)
-            self.at.append(at)
-            self.score.append(score ?? 0)
-            scored.append(score != nil)
-            self.success.append(success.map { $0 ? 1 : 0 } ?? -1)
-        }
-    }
-
-    struct Skills {
-        var skill: [Int64] = [], agent: [Int64] = [], at: [Int64] = [], seq: [Int64] = [], kind: [Int16] = []
-        var score: [Double] = [], scored: [Bool] = [], success: [Int16] = []
-
-        mutating func append(_ skill: Int64, _ agent: Int64, _ at: Int64, _ seq: Int64, _ kind: Int16, _ score: Double?, _ success: Bool?) {
-            self.skill.append(skill)
-            self.agent.append(agent)
-            self.at.append(at)
-            self.seq.append(seq)
-            self.kind.append(kind)
-            self.score.append(score ?? 0)
-            scored.append(score != nil)
-            self.success.append(success.map { $0 ? 1 : 0 } ?? -1)
-        }
-    }
-
-    /// Rows of (key, agent or time, time or agent, seq), in the table's column order.
-    struct Keyed {
-        var key: [Int64] = [], second: [Int64] = [], third: [Int64] = [], seq: [Int64] = []
-
-        mutating func append(_ key: Int64, _ second: Int64, _ third: Int64, _ seq: Int64) {
-            self.key.append(key)
-            self.second.append(second)
-            self.third.append(third)
-            self.seq.append(seq)
-        }
-    }
-
-    var events = Events()
-    var skills = Skills()
-    /// (program, at_ms, agent_id, seq)
-    var programs = Keyed()
-    /// (activity_id, agent_id, at_ms, seq)
-    var completions = Keyed()
-
-    func insert(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            INSERT INTO learning_events (seq, agent_id, verb_id, activity_id, at_ms, score, success)
-            SELECT seq, agent, verb, NULLIF(activity, 0), at, CASE WHEN scored THEN score END, CASE WHEN success >= 0 THEN success = 1 END
-            FROM unnest(\(events.seq)::bigint[], \(events.agent)::bigint[], \(events.verb)::bigint[], \(events.activity)::bigint[],
-                        \(events.at)::bigint[], \(events.score)::float8[], \(events.scored)::boolean[], \(events.success)::smallint[])
-                 AS row (seq, agent, verb, activity, at, score, scored, success)
-            """, logger: logger)
-        if !skills.seq.isEmpty {
-            try await connection.query("""
-                INSERT INTO skill_events (skill, agent_id, at_ms, seq, kind, score, success)
-                SELECT skill, agent, at, seq, kind, CASE WHEN scored THEN score END, CASE WHEN success >= 0 THEN success = 1 END
-                FROM unnest(\(skills.skill)::bigint[], \(skills.agent)::bigint[], \(skills.at)::bigint[], \(skills.seq)::bigint[],
-                            \(skills.kind)::smallint[], \(skills.score)::float8[], \(skills.scored)::boolean[], \(skills.success)::smallint[])
-                     AS row (skill, agent, at, seq, kind, score, scored, success)
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-        }
-        if !programs.seq.isEmpty {
-            try await connection.query("""
-                INSERT INTO program_events (program, at_ms, agent_id, seq)
-                SELECT * FROM unnest(\(programs.key)::bigint[], \(programs.second)::bigint[], \(programs.third)::bigint[], \(programs.seq)::bigint[])
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-        }
-        if !completions.seq.isEmpty {
-            try await connection.query("""
-                INSERT INTO completion_events (activity_id, agent_id, at_ms, seq)
-                SELECT * FROM unnest(\(completions.key)::bigint[], \(completions.second)::bigint[], \(completions.third)::bigint[], \(completions.seq)::bigint[])
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-        }
     }
 }

@@ -146,9 +146,9 @@ final class PostgresWriter: Sendable {
         let logger = database.logger
         return try await database.client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-            let ids = work.flatMap(Self.ids)
-            var group = try await StatementGroup.begin(admitting: ids, on: connection, logger: logger)
-            var catalog = try await currentCatalog(on: connection, logger: logger)
+            let statements = work.flatMap(Self.statements)
+            var group = try await StatementGroup.begin(admitting: statements, on: connection, logger: logger)
+            var catalog = try await currentCatalog(version: group.catalogVersion, on: connection, logger: logger)
             var stored = 0
             var outcomes: [Result<Void, any Error>] = []
             for item in work {
@@ -171,7 +171,7 @@ final class PostgresWriter: Sendable {
                             agentKey: job.agentKey, requestedBy: job.requestedBy, at: group.time, on: connection, logger: logger)
                         job.report.withLock { $0 = report }
                         // What is stored changed: read it again for the statements queued after.
-                        group = try await StatementGroup.begin(admitting: ids, on: connection, logger: logger)
+                        group = try await StatementGroup.begin(admitting: statements, on: connection, logger: logger)
                     }
                     outcomes.append(.success(()))
                 } catch let rejection as StoreRejection {
@@ -185,18 +185,17 @@ final class PostgresWriter: Sendable {
         }
     }
 
-    /// The stored catalog's index, read again only when its version changed.
-    private func currentCatalog(on connection: PostgresConnection, logger: Logger) async throws -> CatalogIndex {
-        let version = try await PostgresCatalogAndRoster.catalogVersion(on: connection, logger: logger)
+    /// The index of the stored catalog at `version`, read again only when the version changed.
+    private func currentCatalog(version: Int64, on connection: PostgresConnection, logger: Logger) async throws -> CatalogIndex {
         if let known = self.catalog.withLock({ $0.version == version ? $0.index : nil }) { return known }
         let index = CatalogIndex(try await PostgresCatalogAndRoster.catalog(on: connection, logger: logger) ?? Catalog())
         self.catalog.withLock { $0 = (version, index) }
         return index
     }
 
-    /// The statement ids a piece of work names (its statements' and those they void).
-    private static func ids(_ work: Work) -> [XAPIUUID] {
+    /// The statements a piece of work brings.
+    private static func statements(_ work: Work) -> [PreparedStatement] {
         guard case .statements(let batch, _) = work else { return [] }
-        return batch.flatMap { [$0.id] + ($0.voids.map { [$0] } ?? []) }
+        return batch
     }
 }

@@ -7,60 +7,81 @@ import TesseraCrypto
 import TesseraLRS
 import XAPI
 
-/// The statements one write transaction stores, admitted batch by batch and then written with
-/// one set-based query per table, whatever their number. Begun under the writers' lock: the
-/// chain head, the last `seq` and the last `stored` time it reads are the database's.
+/// The statements one write transaction stores, admitted batch by batch and then written by
+/// one statement, whatever their number (`StatementRows`). Begun under the writers' lock: the
+/// chain head, the last `seq`, the last `stored` time and the catalog version it reads are the
+/// database's, and so is what it reads of the statements the group names.
 struct StatementGroup {
     /// The storage time of everything the transaction writes: now, but never before the last
     /// statement stored by any node.
     let time: XAPITimestamp
+    /// The stored catalog's version (0: none).
+    let catalogVersion: Int64
     private var lastSeq: Int64
     private var head: [UInt8]
     private var lookup: GroupLookup
     private var admitted: [(statement: PreparedStatement, delivered: Set<String>)] = []
     private var contents: [String: AttachmentContent] = [:]
 
-    /// What admission knows of the statements the group's work names: read from the database
-    /// once, then kept up to date as batches are admitted, so that a later batch of the group
-    /// sees an earlier one as stored.
+    /// What the group knows of the statements its work names: read from the database once,
+    /// then kept up to date as batches are admitted and written, so that a later batch of the
+    /// group sees an earlier one as stored.
     private struct GroupLookup: AdmissionLookup {
         var bodies: [XAPIUUID: [UInt8]] = [:]
         var voiding: Set<XAPIUUID> = []
         var erased: Set<XAPIUUID> = []
+        /// The seq of each stored statement named (written ones of the group included).
+        var seqs: [XAPIUUID: Int64] = [:]
+        /// Stored statements whose object is a StatementRef to one the group names: (seq,
+        /// is voiding), by target.
+        var referrers: [XAPIUUID: [(seq: Int64, voiding: Bool)]] = [:]
 
         func storedBody(of id: XAPIUUID) -> [UInt8]? { bodies[id] }
         func isErased(_ id: XAPIUUID) -> Bool { erased.contains(id) }
         func isStoredVoiding(_ id: XAPIUUID) -> Bool { voiding.contains(id) }
     }
 
-    /// Reads the chain head and what is stored of `ids`, inside the current transaction.
-    static func begin(admitting ids: [XAPIUUID], on connection: PostgresConnection, logger: Logger) async throws -> StatementGroup {
-        var lastSeq: Int64 = 0, head = ChainLink.genesis, lastStored: Int64 = 0
+    /// Reads the chain head, the catalog version and what is stored of the statements
+    /// `statements` (and their targets), inside the current transaction.
+    static func begin(admitting statements: [PreparedStatement], on connection: PostgresConnection, logger: Logger) async throws -> StatementGroup {
+        var lastSeq: Int64 = 0, head = ChainLink.genesis, lastStored: Int64 = 0, catalogVersion: Int64 = 0
         let heads = try await connection.query("""
-            SELECT c.seq, c.chain, GREATEST((SELECT MAX(stored_ms) FROM statements), (SELECT MAX(stored_ms) FROM erased_statements))
-            FROM (SELECT seq, chain FROM statement_chain ORDER BY seq DESC LIMIT 1) c
+            SELECT (SELECT seq FROM statement_chain ORDER BY seq DESC LIMIT 1), (SELECT chain FROM statement_chain ORDER BY seq DESC LIMIT 1),
+                   GREATEST((SELECT MAX(stored_ms) FROM statements), (SELECT MAX(stored_ms) FROM erased_statements)),
+                   (SELECT version FROM catalog WHERE id = 1)
             """, logger: logger)
-        for try await (seq, chain, stored) in heads.decode((Int64, ByteBuffer, Int64?).self) {
-            (lastSeq, head, lastStored) = (seq, chain.bytes, stored ?? 0)
+        for try await (seq, chain, stored, version) in heads.decode((Int64?, ByteBuffer?, Int64?, Int64?).self) {
+            (lastSeq, head, lastStored, catalogVersion) = (seq ?? 0, chain?.bytes ?? ChainLink.genesis, stored ?? 0, version ?? 0)
         }
         var lookup = GroupLookup()
-        if !ids.isEmpty {
-            let uuids = Array(Set(ids)).map(\.foundation)
-            let stored = try await connection.query(
-                "SELECT id, body, is_voiding FROM statements WHERE id = ANY(\(uuids))", logger: logger)
-            for try await (id, body, isVoiding) in stored.decode((UUID, ByteBuffer, Bool).self) {
-                lookup.bodies[XAPIUUID(id)] = body.bytes
-                if isVoiding { lookup.voiding.insert(XAPIUUID(id)) }
+        if !statements.isEmpty {
+            let ids = statements.map(\.id.foundation)
+            let named = Array(Set(ids + statements.compactMap { $0.keys.objectStatement?.foundation }))
+            // kind 0: a stored statement; 1: an erased one; 2: a stored one that refers to one of `ids`.
+            let rows = try await connection.query("""
+                SELECT 0::smallint, id, seq, body, is_voiding FROM statements WHERE id = ANY(\(named))
+                UNION ALL SELECT 1::smallint, id, seq, NULL, FALSE FROM erased_statements WHERE id = ANY(\(named))
+                UNION ALL SELECT 2::smallint, object_statement, seq, NULL, is_voiding FROM statements WHERE object_statement = ANY(\(ids))
+                """, logger: logger)
+            for try await (kind, uuid, seq, body, isVoiding) in rows.decode((Int16, UUID, Int64, ByteBuffer?, Bool).self) {
+                let id = XAPIUUID(uuid)
+                switch kind {
+                case 0:
+                    lookup.bodies[id] = body?.bytes
+                    lookup.seqs[id] = seq
+                    if isVoiding { lookup.voiding.insert(id) }
+                case 1: lookup.erased.insert(id)
+                default: lookup.referrers[id, default: []].append((seq, isVoiding))
+                }
             }
-            let erased = try await connection.query("SELECT id FROM erased_statements WHERE id = ANY(\(uuids))", logger: logger)
-            for try await id in erased.decode(UUID.self) { lookup.erased.insert(XAPIUUID(id)) }
         }
         let time = XAPITimestamp(milliseconds: max(XAPITimestamp.now().milliseconds, lastStored))
-        return StatementGroup(time: time, lastSeq: lastSeq, head: head, lookup: lookup)
+        return StatementGroup(time: time, catalogVersion: catalogVersion, lastSeq: lastSeq, head: head, lookup: lookup)
     }
 
-    private init(time: XAPITimestamp, lastSeq: Int64, head: [UInt8], lookup: GroupLookup) {
+    private init(time: XAPITimestamp, catalogVersion: Int64, lastSeq: Int64, head: [UInt8], lookup: GroupLookup) {
         self.time = time
+        self.catalogVersion = catalogVersion
         self.lastSeq = lastSeq
         self.head = head
         self.lookup = lookup
@@ -83,49 +104,65 @@ struct StatementGroup {
         for attachment in attachments where linked.contains(attachment.sha2) { contents[attachment.sha2] = attachment }
     }
 
-    /// Writes the statements admitted so far, and their facts under `catalog`; returns how many
-    /// there were. The group goes on from the new chain head.
+    /// Writes the statements admitted so far, with their references and their facts under
+    /// `catalog`; returns how many there were. The group goes on from the new chain head.
     mutating func flush(catalog: CatalogIndex, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         guard !admitted.isEmpty else { return 0 }
+        let count = admitted.count
         defer {
-            lastSeq += Int64(admitted.count)
             admitted = []
             contents = [:]
         }
-        let ids = try await Interned.ids(for: admitted.map(\.statement), on: connection, logger: logger)
+        for (offset, entry) in admitted.enumerated() { lookup.seqs[entry.statement.id] = lastSeq + 1 + Int64(offset) }
+        // A statement is stored voided when a voiding statement already targets it: stored
+        // earlier (they can arrive first) or in this flush.
+        let voidedHere = Set(admitted.compactMap(\.statement.voids))
+        var facts: [(LearningFactsOfStatement, seq: Int64)] = []
+        var voided: [Bool] = []
+        for (offset, entry) in admitted.enumerated() {
+            let statement = entry.statement
+            let isVoided = statement.voids == nil
+                && (voidedHere.contains(statement.id) || lookup.referrers[statement.id]?.contains { $0.voiding } == true)
+            voided.append(isVoided)
+            if !isVoided, let fact = LearningFactsOfStatement(statement, storedAt: time.milliseconds, catalog: catalog) {
+                facts.append((fact, lastSeq + 1 + Int64(offset)))
+            }
+        }
+        let ids = try await Interned.ids(
+            for: admitted.map(\.statement), terms: facts.reduce(into: Set<String>()) { $0.formUnion($1.0.terms) }, on: connection, logger: logger)
         var rows = StatementRows()
-        let newIDs = admitted.map(\.statement.id.foundation)
-        // Statements stored earlier may void these (a voiding statement can arrive first).
-        var voidedEarlier = Set<UUID>()
-        let targeted = try await connection.query(
-            "SELECT object_statement FROM statements WHERE is_voiding AND object_statement = ANY(\(newIDs))", logger: logger)
-        for try await id in targeted.decode(UUID.self) { voidedEarlier.insert(id) }
         var chain = head
-        var facts: [PostgresFacts.Stored] = []
         for (offset, entry) in admitted.enumerated() {
             let seq = lastSeq + 1 + Int64(offset)
-            let body = lookup.bodies[entry.statement.id]!
-            let voided = entry.statement.voids == nil && voidedEarlier.contains(entry.statement.id.foundation)
-            chain = rows.append(entry.statement, seq: seq, body: body, after: chain, ids: ids, delivered: entry.delivered, voided: voided)
-            if !voided { facts.append(PostgresFacts.Stored(statement: entry.statement, seq: seq, storedAt: time.milliseconds)) }
+            let statement = entry.statement
+            chain = rows.append(
+                statement, seq: seq, body: lookup.bodies[statement.id]!, after: chain, ids: ids, delivered: entry.delivered, voided: voided[offset])
+            // Direct references, whichever of the two statements arrived first.
+            if let target = statement.keys.objectStatement {
+                if let targetSeq = lookup.seqs[target] {
+                    rows.reference(from: seq, to: targetSeq)
+                } else {
+                    // Its target may come in a later flush of this transaction.
+                    lookup.referrers[target, default: []].append((seq, statement.voids != nil))
+                }
+            }
+            for referrer in lookup.referrers[statement.id] ?? [] { rows.reference(from: referrer.seq, to: seq) }
         }
-        head = chain
+        for (fact, seq) in facts { rows.appendFacts(fact, seq: seq, ids: ids) }
         try await rows.insert(storedAt: time, on: connection, logger: logger)
-        try await PostgresFacts.record(facts, ids: ids, catalog: catalog, on: connection, logger: logger)
-        let targets = admitted.compactMap(\.statement.voids).map(\.foundation)
+        head = chain
+        lastSeq += Int64(count)
+        // Voiding statements whose targets were stored before this flush: those lose their facts.
+        let targets = Array(voidedHere.subtracting(admitted.map(\.statement.id))).map(\.foundation)
         if !targets.isEmpty {
-            // Voided statements never count in analytics.
-            let voided = try await column(
-                Int64.self, "UPDATE statements SET voided = TRUE WHERE id = ANY(\(targets)) AND NOT voided RETURNING seq", on: connection, logger: logger)
-            try await PostgresFacts.forget(seqs: voided, on: connection, logger: logger)
+            try await connection.query("""
+                WITH voided AS (UPDATE statements SET voided = TRUE WHERE id = ANY(\(targets)) AND NOT voided RETURNING seq),
+                     e AS (DELETE FROM learning_events WHERE seq IN (SELECT seq FROM voided)),
+                     s AS (DELETE FROM skill_events WHERE seq IN (SELECT seq FROM voided)),
+                     p AS (DELETE FROM program_events WHERE seq IN (SELECT seq FROM voided))
+                DELETE FROM completion_events WHERE seq IN (SELECT seq FROM voided)
+                """, logger: logger)
         }
-        // Direct references, whichever of the two statements arrived first.
-        try await connection.query("""
-            INSERT INTO statement_refs (referrer, target)
-            SELECT r.seq, t.seq FROM statements r JOIN statements t ON t.id = r.object_statement WHERE r.seq > \(lastSeq)
-            UNION SELECT r.seq, t.seq FROM statements t JOIN statements r ON r.object_statement = t.id WHERE t.seq > \(lastSeq)
-            ON CONFLICT DO NOTHING
-            """, logger: logger)
         try await ActivityDefinitions.merge(admitted.flatMap(\.statement.definitions), ids: ids, on: connection, logger: logger)
         if !contents.isEmpty {
             let content = Array(contents.values)
@@ -135,6 +172,6 @@ struct StatementGroup {
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
         }
-        return admitted.count
+        return count
     }
 }

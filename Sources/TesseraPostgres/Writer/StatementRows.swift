@@ -2,42 +2,72 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import TesseraAnalytics
 import TesseraCrypto
 import TesseraLRS
 import XAPI
 
-/// The rows a group of statements adds to `statements`, its link tables and the hash chain, as
-/// one array per column, inserted with one `unnest` query per table. A missing id is written 0
-/// and a missing UUID '' (arrays carry no NULLs here); the queries turn both into NULL.
+/// Everything one flush of a write transaction adds, as one array per column: the statements,
+/// their link rows, references, attachment links and chain rows, and their learning facts; all
+/// inserted by one statement (`insert`), whatever the number of statements. A missing id is
+/// written 0, a missing UUID '', a missing score or success flagged in a column of its own
+/// (arrays carry no NULLs here); the SQL turns them into NULL.
 struct StatementRows {
-    private var seq: [Int64] = [], id: [UUID] = [], actor: [Int64] = [], verb: [Int64] = []
-    private var objectAgent: [Int64] = [], objectActivity: [Int64] = [], objectStatement: [String] = []
-    private var registration: [String] = [], authority: [Int64] = [], isVoiding: [Bool] = [], voided: [Bool] = []
-    private var body: [ByteBuffer] = []
-    private var agentLinks: (agent: [Int64], seq: [Int64], role: [Int16]) = ([], [], [])
-    private var activityLinks: (activity: [Int64], seq: [Int64], role: [Int16]) = ([], [], [])
-    private var attachmentLinks: (sha2: [String], seq: [Int64]) = ([], [])
-    private var chain: (seq: [Int64], content: [ByteBuffer], chain: [ByteBuffer]) = ([], [], [])
+    private var statements = Columns()
+    private var agentLinks = (agent: [Int64](), seq: [Int64](), role: [Int16]())
+    private var activityLinks = (activity: [Int64](), seq: [Int64](), role: [Int16]())
+    private var attachmentLinks = (sha2: [String](), seq: [Int64]())
+    private var references = (referrer: [Int64](), target: [Int64]())
+    private var chain = (seq: [Int64](), content: [ByteBuffer](), chain: [ByteBuffer]())
+    /// learning_events rows: keyed by the object activity, with the verb beside.
+    private var events = Facts()
+    private var eventVerbs: [Int64] = []
+    private var skills = Facts()
+    private var programs = Facts()
+    private var completions = Facts()
+
+    private struct Columns {
+        var seq: [Int64] = [], id: [UUID] = [], actor: [Int64] = [], verb: [Int64] = [], objectAgent: [Int64] = []
+        var objectActivity: [Int64] = [], objectStatement: [String] = [], registration: [String] = [], authority: [Int64] = []
+        var isVoiding: [Bool] = [], voided: [Bool] = [], body: [ByteBuffer] = []
+    }
+
+    /// Rows of a fact table: (key, agent, at, seq), and for events and skills the rest.
+    private struct Facts {
+        var key: [Int64] = [], agent: [Int64] = [], at: [Int64] = [], seq: [Int64] = [], kind: [Int16] = []
+        var score: [Double] = [], scored: [Bool] = [], success: [Int16] = []
+
+        mutating func append(_ key: Int64, _ agent: Int64, _ at: Int64, _ seq: Int64, kind: Int16 = 0, score: Double? = nil, success: Bool? = nil) {
+            self.key.append(key)
+            self.agent.append(agent)
+            self.at.append(at)
+            self.seq.append(seq)
+            self.kind.append(kind)
+            self.score.append(score ?? 0)
+            scored.append(score != nil)
+            self.success.append(success.map { $0 ? 1 : 0 } ?? -1)
+        }
+    }
 
     /// Adds `statement`, stored at `seq` with `body`, chained after `previous`; returns its
-    /// chain value.
+    /// chain value. `voided`: a voiding statement already targets it (it gets no facts).
     mutating func append(
         _ statement: PreparedStatement, seq: Int64, body: [UInt8], after previous: [UInt8], ids: Interned, delivered: Set<String>,
         voided: Bool
     ) -> [UInt8] {
         let keys = statement.keys
-        self.seq.append(seq)
-        id.append(statement.id.foundation)
-        actor.append(keys.actor.map { ids.agents[$0]! } ?? 0)
-        verb.append(ids.verbs[keys.verb]!)
-        objectAgent.append(keys.objectAgent.map { ids.agents[$0]! } ?? 0)
-        objectActivity.append(keys.objectActivity.map { ids.activities[$0]! } ?? 0)
-        objectStatement.append(keys.objectStatement?.description ?? "")
-        registration.append(keys.registration?.description ?? "")
-        authority.append(keys.authority.map { ids.agents[$0]! } ?? 0)
-        isVoiding.append(statement.voids != nil)
-        self.voided.append(voided)
-        self.body.append(ByteBuffer(bytes: body))
+        statements.seq.append(seq)
+        statements.id.append(statement.id.foundation)
+        statements.actor.append(keys.actor.map { ids.agents[$0]! } ?? 0)
+        statements.verb.append(ids.verbs[keys.verb]!)
+        statements.objectAgent.append(keys.objectAgent.map { ids.agents[$0]! } ?? 0)
+        statements.objectActivity.append(keys.objectActivity.map { ids.activities[$0]! } ?? 0)
+        statements.objectStatement.append(keys.objectStatement?.description ?? "")
+        statements.registration.append(keys.registration?.description ?? "")
+        statements.authority.append(keys.authority.map { ids.agents[$0]! } ?? 0)
+        statements.isVoiding.append(statement.voids != nil)
+        statements.voided.append(voided)
+        statements.body.append(ByteBuffer(bytes: body))
         for key in keys.relatedAgents {
             agentLinks.agent.append(ids.agents[key]!)
             agentLinks.seq.append(seq)
@@ -60,46 +90,120 @@ struct StatementRows {
         return link
     }
 
-    /// Inserts every row.
-    func insert(storedAt time: XAPITimestamp, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            INSERT INTO statements (seq, id, actor_id, verb_id, object_agent_id, object_activity_id, object_statement, registration,
-                                    authority_id, stored_ms, is_voiding, voided, body)
-            SELECT seq, id, NULLIF(actor, 0), verb, NULLIF(object_agent, 0), NULLIF(object_activity, 0), NULLIF(object_statement, '')::uuid,
-                   NULLIF(registration, '')::uuid, NULLIF(authority, 0), \(time.milliseconds), is_voiding, voided, body
-            FROM unnest(\(seq)::bigint[], \(id)::uuid[], \(actor)::bigint[], \(verb)::bigint[], \(objectAgent)::bigint[],
-                        \(objectActivity)::bigint[], \(objectStatement)::text[], \(registration)::text[], \(authority)::bigint[],
-                        \(isVoiding)::boolean[], \(voided)::boolean[], \(body)::bytea[])
-                 AS row (seq, id, actor, verb, object_agent, object_activity, object_statement, registration, authority, is_voiding, voided, body)
-            """, logger: logger)
-        try await connection.query("""
-            INSERT INTO statement_agents (agent_id, seq, role)
-            SELECT * FROM unnest(\(agentLinks.agent)::bigint[], \(agentLinks.seq)::bigint[], \(agentLinks.role)::smallint[])
-            """, logger: logger)
-        try await connection.query("""
-            INSERT INTO statement_activities (activity_id, seq, role)
-            SELECT * FROM unnest(\(activityLinks.activity)::bigint[], \(activityLinks.seq)::bigint[], \(activityLinks.role)::smallint[])
-            """, logger: logger)
-        try await connection.query("""
-            INSERT INTO statement_chain (seq, content, chain)
-            SELECT * FROM unnest(\(chain.seq)::bigint[], \(chain.content)::bytea[], \(chain.chain)::bytea[])
-            """, logger: logger)
-        if !attachmentLinks.seq.isEmpty {
-            try await connection.query("""
-                INSERT INTO statement_attachments (sha2, seq) SELECT * FROM unnest(\(attachmentLinks.sha2)::text[], \(attachmentLinks.seq)::bigint[])
-                """, logger: logger)
+    /// Adds a direct StatementRef reference between two stored statements.
+    mutating func reference(from referrer: Int64, to target: Int64) {
+        references.referrer.append(referrer)
+        references.target.append(target)
+    }
+
+    /// Adds the learning facts of the statement at `seq` (not voided), as `facts` describes them.
+    mutating func appendFacts(_ facts: LearningFactsOfStatement, seq: Int64, ids: Interned) {
+        let keys = facts.statement.keys
+        let event = facts.event
+        let agent = ids.agents[keys.actor!]!
+        let activity = keys.objectActivity.map { ids.activities[$0]! }
+        events.append(activity ?? 0, agent, facts.at, seq, score: event.score, success: event.success)
+        eventVerbs.append(ids.verbs[keys.verb]!)
+        if facts.completes, let activity { completions.append(activity, agent, facts.at, seq) }
+        for program in facts.programs { programs.append(ids.terms[program]!, agent, facts.at, seq) }
+        for fact in facts.skills {
+            skills.append(ids.terms[fact.skill]!, agent, facts.at, seq, kind: Int16(fact.kind.rawValue), score: event.score, success: event.success)
         }
+    }
+
+    /// Inserts every row, in one statement (data-modifying common table expressions).
+    func insert(storedAt time: XAPITimestamp, on connection: PostgresConnection, logger: Logger) async throws {
+        let s = statements
+        try await connection.query("""
+            WITH stored AS (
+                INSERT INTO statements (seq, id, actor_id, verb_id, object_agent_id, object_activity_id, object_statement, registration,
+                                        authority_id, stored_ms, is_voiding, voided, body)
+                SELECT seq, id, NULLIF(actor, 0), verb, NULLIF(object_agent, 0), NULLIF(object_activity, 0),
+                       NULLIF(object_statement, '')::uuid, NULLIF(registration, '')::uuid, NULLIF(authority, 0), \(time.milliseconds),
+                       is_voiding, voided, body
+                FROM unnest(\(s.seq)::bigint[], \(s.id)::uuid[], \(s.actor)::bigint[], \(s.verb)::bigint[], \(s.objectAgent)::bigint[],
+                            \(s.objectActivity)::bigint[], \(s.objectStatement)::text[], \(s.registration)::text[], \(s.authority)::bigint[],
+                            \(s.isVoiding)::boolean[], \(s.voided)::boolean[], \(s.body)::bytea[])
+                     AS row (seq, id, actor, verb, object_agent, object_activity, object_statement, registration, authority, is_voiding,
+                             voided, body)),
+            agent_links AS (
+                INSERT INTO statement_agents (agent_id, seq, role)
+                SELECT * FROM unnest(\(agentLinks.agent)::bigint[], \(agentLinks.seq)::bigint[], \(agentLinks.role)::smallint[])),
+            activity_links AS (
+                INSERT INTO statement_activities (activity_id, seq, role)
+                SELECT * FROM unnest(\(activityLinks.activity)::bigint[], \(activityLinks.seq)::bigint[], \(activityLinks.role)::smallint[])),
+            attachment_links AS (
+                INSERT INTO statement_attachments (sha2, seq) SELECT * FROM unnest(\(attachmentLinks.sha2)::text[], \(attachmentLinks.seq)::bigint[])),
+            refs AS (
+                INSERT INTO statement_refs (referrer, target) SELECT * FROM unnest(\(references.referrer)::bigint[], \(references.target)::bigint[])
+                ON CONFLICT DO NOTHING),
+            chained AS (
+                INSERT INTO statement_chain (seq, content, chain)
+                SELECT * FROM unnest(\(chain.seq)::bigint[], \(chain.content)::bytea[], \(chain.chain)::bytea[])),
+            learning AS (
+                INSERT INTO learning_events (seq, agent_id, verb_id, activity_id, at_ms, score, success)
+                SELECT seq, agent, verb, NULLIF(activity, 0), at, CASE WHEN scored THEN score END, CASE WHEN success >= 0 THEN success = 1 END
+                FROM unnest(\(events.seq)::bigint[], \(events.agent)::bigint[], \(eventVerbs)::bigint[], \(events.key)::bigint[],
+                            \(events.at)::bigint[], \(events.score)::float8[], \(events.scored)::boolean[], \(events.success)::smallint[])
+                     AS row (seq, agent, verb, activity, at, score, scored, success)),
+            skill AS (
+                INSERT INTO skill_events (skill, agent_id, at_ms, seq, kind, score, success)
+                SELECT skill, agent, at, seq, kind, CASE WHEN scored THEN score END, CASE WHEN success >= 0 THEN success = 1 END
+                FROM unnest(\(skills.key)::bigint[], \(skills.agent)::bigint[], \(skills.at)::bigint[], \(skills.seq)::bigint[],
+                            \(skills.kind)::smallint[], \(skills.score)::float8[], \(skills.scored)::boolean[], \(skills.success)::smallint[])
+                     AS row (skill, agent, at, seq, kind, score, scored, success)
+                ON CONFLICT DO NOTHING),
+            program AS (
+                INSERT INTO program_events (program, at_ms, agent_id, seq)
+                SELECT key, at, agent, seq FROM unnest(\(programs.key)::bigint[], \(programs.at)::bigint[], \(programs.agent)::bigint[],
+                                                       \(programs.seq)::bigint[]) AS row (key, at, agent, seq)
+                ON CONFLICT DO NOTHING)
+            INSERT INTO completion_events (activity_id, agent_id, at_ms, seq)
+            SELECT * FROM unnest(\(completions.key)::bigint[], \(completions.agent)::bigint[], \(completions.at)::bigint[], \(completions.seq)::bigint[])
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
     }
 }
 
-/// The integer ids of the agents, verbs and activities a group of statements names, created on
-/// first sight (under the writers' lock, so no other node creates one meanwhile).
+/// What analytics derives from one statement under the current catalog.
+struct LearningFactsOfStatement {
+    let statement: PreparedStatement
+    let event: LearningEvent
+    /// The statement's timestamp, else its storage time (milliseconds).
+    let at: Int64
+    let skills: [SkillFact]
+    let programs: Set<String>
+    /// A completion verb about an activity of a program.
+    let completes: Bool
+
+    /// The facts of `statement` stored at `storedAt`, nil when its actor is not an identified
+    /// Agent.
+    init?(_ statement: PreparedStatement, storedAt: Int64, catalog: CatalogIndex) {
+        guard let event = statement.learningEvent, statement.keys.actor != nil else { return nil }
+        self.statement = statement
+        self.event = event
+        at = event.timestamp?.milliseconds ?? storedAt
+        skills = catalog.skillFacts(verb: event.verb, activity: event.activity, score: event.score, skills: event.skills(in: catalog))
+        programs = catalog.programs(of: event)
+        completes = catalog.isCompletion(verb: event.verb, activity: event.activity)
+    }
+
+    /// The skill and program IRIs its facts name.
+    var terms: Set<String> { Set(skills.map(\.skill)).union(programs) }
+}
+
+/// The integer ids of the agents, verbs, activities and analytics terms a flush names, created
+/// on first sight (under the writers' lock, so no other node creates one meanwhile), all in one
+/// statement.
 struct Interned {
     let agents: [String: Int64]
     let verbs: [String: Int64]
     let activities: [String: Int64]
+    let terms: [String: Int64]
 
-    static func ids(for statements: [PreparedStatement], on connection: PostgresConnection, logger: Logger) async throws -> Interned {
+    static func ids(
+        for statements: [PreparedStatement], terms: Set<String>, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Interned {
         var agents = Set<String>(), verbs = Set<String>(), activities = Set<String>()
         for statement in statements {
             let keys = statement.keys
@@ -109,10 +213,26 @@ struct Interned {
             activities.formUnion(keys.relatedActivities.keys)
             activities.formUnion(statement.definitions.map(\.id))
         }
-        return Interned(
-            agents: try await intern(Array(agents), table: "agents", column: "ifi", on: connection, logger: logger),
-            verbs: try await intern(Array(verbs), table: "verbs", column: "iri", on: connection, logger: logger),
-            activities: try await intern(Array(activities), table: "activities", column: "iri", on: connection, logger: logger))
+        let tables = [("agents", "ifi", agents), ("verbs", "iri", verbs), ("activities", "iri", activities), ("analytics_terms", "iri", terms)]
+        var binds = PostgresBindings()
+        var parts: [String] = [], selects: [String] = []
+        for (number, (table, column, keys)) in tables.enumerated() {
+            binds.append(Array(keys))
+            parts.append("""
+                in\(number) (key) AS (SELECT unnest($\(number + 1)::text[])),
+                new\(number) AS (INSERT INTO \(table) (\(column)) SELECT key FROM in\(number) ON CONFLICT DO NOTHING RETURNING id, \(column))
+                """)
+            selects.append("""
+                SELECT \(number), id, \(column) FROM new\(number)
+                UNION ALL SELECT \(number), t.id, t.\(column) FROM \(table) t JOIN in\(number) ON t.\(column) = in\(number).key
+                """)
+        }
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: "WITH " + parts.joined(separator: ",\n") + "\n" + selects.joined(separator: "\nUNION ALL "), binds: binds),
+            logger: logger)
+        var ids: [[String: Int64]] = [[:], [:], [:], [:]]
+        for try await (table, id, key) in rows.decode((Int, Int64, String).self) { ids[table][key] = id }
+        return Interned(agents: ids[0], verbs: ids[1], activities: ids[2], terms: ids[3])
     }
 
     /// The ids of `keys` in `table`, each row created when missing.
