@@ -47,14 +47,15 @@ public struct PostgresCredentialRepository: CredentialRepository {
         let rows = try await database.client.query("""
             SELECT key, name, scopes, created_ms, revoked_ms, salt, iterations, secret_hash FROM credentials WHERE key = \(key)
             """, logger: database.logger)
+        var found: StoredCredential?
         for try await (key, name, scopes, created, revoked, salt, iterations, hash)
             in rows.decode((String, String, String, Int64, Int64?, ByteBuffer, Int, ByteBuffer).self)
         {
-            return StoredCredential(
+            found = StoredCredential(
                 credential: Self.credential(key, name, scopes, created, revoked), salt: Array(salt.readableBytesView),
                 iterations: iterations, secretHash: Array(hash.readableBytesView))
         }
-        return nil
+        return found
     }
 
     private static func credential(_ key: String, _ name: String, _ scopes: String, _ created: Int64, _ revoked: Int64?) -> Credential {

@@ -4,8 +4,10 @@ import Glibc
 #endif
 
 /// A bare TCP connection to the server for requests no HTTP client library would send:
-/// malformed heads, oversized headers, bytes trickled slowly.
-final class RawHTTPConnection {
+/// malformed heads, oversized headers, bytes trickled slowly. Reads block, so they run on a
+/// thread of their own: a blocked cooperative thread would starve the server under test, which
+/// answers on the same threads (two, on a two-core machine). Used by one task at a time.
+final class RawHTTPConnection: @unchecked Sendable {
     private let socket: Int32
 
     /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds without data (long
@@ -44,7 +46,11 @@ final class RawHTTPConnection {
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     /// Everything the server sends until it closes the connection, or until a read times out.
-    func receiveAll() -> [UInt8] {
+    func receiveAll() async -> [UInt8] {
+        await Self.blocking { self.receiveAllBlocking() }
+    }
+
+    private func receiveAllBlocking() -> [UInt8] {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -57,17 +63,26 @@ final class RawHTTPConnection {
 
     /// One response read after the request: status code and body (the server closes after it,
     /// since requests here send `Connection: close` or are refused).
-    func response() -> (status: Int?, body: String) {
-        let text = String(decoding: receiveAll(), as: UTF8.self)
+    func response() async -> (status: Int?, body: String) {
+        let text = String(decoding: await receiveAll(), as: UTF8.self)
         let status = text.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) }
         let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
         return (status, body)
     }
 
     /// True when the server has closed the connection: a read returns end of file at once.
-    func isClosedByServer() -> Bool {
-        var byte: UInt8 = 0
-        return recv(socket, &byte, 1, 0) == 0
+    func isClosedByServer() async -> Bool {
+        await Self.blocking {
+            var byte: UInt8 = 0
+            return recv(self.socket, &byte, 1, 0) == 0
+        }
+    }
+
+    /// Runs `body`, which blocks, on a new thread, off Swift's cooperative threads.
+    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
     }
 
     struct Failure: Error, CustomStringConvertible {

@@ -13,10 +13,10 @@ struct RouteAreaTests {
     static let evilOrigin = "https://evil.example"
 
     /// Sends `request` over a raw socket and returns the status line's code and the head.
-    static func raw(_ port: Int, _ request: String) throws -> (status: Int?, head: String) {
+    static func raw(_ port: Int, _ request: String) async throws -> (status: Int?, head: String) {
         let connection = try RawHTTPConnection(port: port)
         connection.send(request)
-        let text = String(decoding: connection.receiveAll(), as: UTF8.self)
+        let text = String(decoding: await connection.receiveAll(), as: UTF8.self)
         let head = text.components(separatedBy: "\r\n\r\n").first ?? ""
         return (text.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) }, head.lowercased())
     }
@@ -26,16 +26,16 @@ struct RouteAreaTests {
         let token = lrs.headers(version: nil)[.authorization]!
         try await lrs.test(.live) { client in
             let port = try #require(client.port)
-            let unversioned = try Self.raw(port, "GET //xapi//statements HTTP/1.1\r\nHost: x\r\nAuthorization: \(token)\r\nConnection: close\r\n\r\n")
+            let unversioned = try await Self.raw(port, "GET //xapi//statements HTTP/1.1\r\nHost: x\r\nAuthorization: \(token)\r\nConnection: close\r\n\r\n")
             #expect(unversioned.status == 400, "the version check applies to //xapi//statements")
             #expect(unversioned.head.contains("x-experience-api-version: 2.0.0"))
-            let versioned = try Self.raw(
+            let versioned = try await Self.raw(
                 port, "GET //xapi//statements HTTP/1.1\r\nHost: x\r\nAuthorization: \(token)\r\nX-Experience-API-Version: 1.0.3\r\nConnection: close\r\n\r\n")
             #expect(versioned.status == 200)
             #expect(versioned.head.contains("x-experience-api-consistent-through:"), "the matched route, not the spelling, decides")
-            let anonymous = try Self.raw(port, "GET //admin//agents HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let anonymous = try await Self.raw(port, "GET //admin//agents HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(anonymous.status == 401)
-            let preflight = try Self.raw(
+            let preflight = try await Self.raw(
                 port, "OPTIONS //admin/agents HTTP/1.1\r\nHost: x\r\nOrigin: \(Self.evilOrigin)\r\nAccess-Control-Request-Method: DELETE\r\nConnection: close\r\n\r\n")
             #expect(!preflight.head.contains("access-control-allow-origin"), "no CORS outside /xapi")
         }

@@ -163,11 +163,11 @@ enum PostgresAnalyticsReads {
     /// The first and last day with a learning statement; nil when there is none.
     static func learningDays(on runner: some PostgresQueryRunner, logger: Logger) async throws -> ClosedRange<Day>? {
         let rows = try await runner.run("SELECT MIN(at_ms), MAX(at_ms) FROM learning_events", logger: logger)
+        var days: ClosedRange<Day>?
         for try await (first, last) in rows.decode((Int64?, Int64?).self) {
-            guard let first, let last else { return nil }
-            return Day(containing: first)...Day(containing: last)
+            if let first, let last { days = Day(containing: first)...Day(containing: last) }
         }
-        return nil
+        return days
     }
 
     /// Learning statements per day from `from` to `to`: of `team`'s learners, and about

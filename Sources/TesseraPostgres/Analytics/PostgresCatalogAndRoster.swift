@@ -9,11 +9,9 @@ import XAPI
 enum PostgresCatalogAndRoster {
     /// The catalog, if one was loaded.
     static func catalog(on runner: some PostgresQueryRunner, logger: Logger) async throws -> Catalog? {
-        for try await document in try await runner.run("SELECT document FROM catalog WHERE id = 1", logger: logger).decode(ByteBuffer.self) {
-            // Stored only after it was read successfully, so it reads again.
-            return try? Catalog.read(document.bytes).get()
-        }
-        return nil
+        // Stored only after it was read successfully, so it reads again.
+        try await column(ByteBuffer.self, "SELECT document FROM catalog WHERE id = 1", on: runner, logger: logger).first
+            .flatMap { try? Catalog.read($0.bytes).get() }
     }
 
     /// Stores `catalog` in place of the current one, as the next version.

@@ -66,7 +66,7 @@ enum PostgresAuditReads {
             for try await (seq, content, chain, isStatement, body, isTombstone, recorded)
                 in rows.decode((Int64, ByteBuffer, ByteBuffer, Bool, ByteBuffer?, Bool, Bool).self)
             {
-                guard verifier.wantsMore else { break }
+                guard verifier.wantsMore else { continue }
                 verifier.check(
                     seq: seq, content: content.bytes, chain: chain.bytes,
                     stored: ChainVerifier.stored(isStatement: isStatement, body: body?.bytes, isTombstone: isTombstone, erasureRecorded: recorded))

@@ -15,10 +15,11 @@ enum PostgresDocuments {
             WHERE kind = \(key.kind) AND activity = \(key.activity) AND agent = \(key.agent) AND registration = \(key.registration)
               AND document_id = \(id)
             """, logger: logger)
+        var document: StoredDocument?
         for try await (content, contentType, etag, updated) in rows.decode((ByteBuffer, String, String, Int64).self) {
-            return StoredDocument(content: content.bytes, contentType: contentType, etag: etag, updated: XAPITimestamp(milliseconds: updated))
+            document = StoredDocument(content: content.bytes, contentType: contentType, etag: etag, updated: XAPITimestamp(milliseconds: updated))
         }
-        return nil
+        return document
     }
 
     /// The ids of the documents of `scope`, changed after `since` when given, in id order.

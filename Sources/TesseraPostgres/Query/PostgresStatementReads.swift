@@ -49,10 +49,11 @@ enum PostgresStatementReads {
             SELECT s.body, s.stored_ms FROM statements s LEFT JOIN agents a ON a.id = s.authority_id
             WHERE s.id = \(id.foundation) AND s.voided = \(voided) AND (\(authority?.storageKey)::text IS NULL OR a.ifi = \(authority?.storageKey))
             """, logger: logger)
+        var statement: StoredStatement?
         for try await (body, stored) in rows.decode((ByteBuffer, Int64).self) {
-            return StoredStatement(body: body.bytes, stored: XAPITimestamp(milliseconds: stored))
+            statement = StoredStatement(body: body.bytes, stored: XAPITimestamp(milliseconds: stored))
         }
-        return nil
+        return statement
     }
 
     private static func lastSeq(storedAtOrBefore time: XAPITimestamp, on client: PostgresClient, logger: Logger) async throws -> Int64? {
@@ -66,8 +67,9 @@ enum PostgresStatementReads {
         let result = try await client.query(command.postgres, logger: logger)
         var rows: [StatementQueryPlan.Row] = []
         var bytes = 0
-        for try await (seq, body, stored) in result.decode((Int64, ByteBuffer, Int64).self) {
-            guard StatementQueryPlan.wantsMore(afterBytes: bytes) else { break }
+        // Every row is read (a result left unread would hold the connection); past the byte
+        // budget only the first says that more follow.
+        for try await (seq, body, stored) in result.decode((Int64, ByteBuffer, Int64).self) where StatementQueryPlan.wantsMore(afterBytes: bytes) {
             rows.append(StatementQueryPlan.Row(seq: seq, body: body.bytes, stored: stored))
             bytes += body.readableBytes
         }

@@ -53,6 +53,8 @@ final class PostgresWriter: Sendable {
     /// The catalog facts are derived under, as of the version this node last read (another
     /// node may load a new one: each transaction checks the stored version).
     private let catalog = Mutex<(version: Int64, index: CatalogIndex)>((0, CatalogIndex(Catalog())))
+    /// What this writer remembers between transactions, kept only from committed ones.
+    private let memory = Mutex(WriterMemory())
 
     init(database: PostgresStorage, observer: (any WriterObserver)?) {
         self.database = database
@@ -143,11 +145,20 @@ final class PostgresWriter: Sendable {
     /// that those see every statement queued before them. Returns each piece's outcome and how
     /// many statements were newly stored.
     private func commit(_ work: [Work]) async throws -> ([Result<Void, any Error>], Int) {
+        let (outcomes, stored, memory) = try await transaction(work)
+        // Only now that it committed does the transaction's memory become the writer's.
+        self.memory.withLock { $0 = memory }
+        return (outcomes, stored)
+    }
+
+    private func transaction(_ work: [Work]) async throws -> ([Result<Void, any Error>], Int, WriterMemory) {
         let logger = database.logger
         return try await database.client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
             let statements = work.flatMap(Self.statements)
             var group = try await StatementGroup.begin(admitting: statements, on: connection, logger: logger)
+            var memory = self.memory.withLock { $0 }
+            memory.agentsValid(asOf: group.auditHead)
             var catalog = try await currentCatalog(version: group.catalogVersion, on: connection, logger: logger)
             var stored = 0
             var outcomes: [Result<Void, any Error>] = []
@@ -159,19 +170,20 @@ final class PostgresWriter: Sendable {
                     case .document(let change):
                         try await PostgresDocuments.apply(change, at: group.time, on: connection, logger: logger)
                     case .catalog(let new):
-                        stored += try await group.flush(catalog: catalog, on: connection, logger: logger)
+                        stored += try await group.flush(catalog: catalog, memory: &memory, on: connection, logger: logger)
                         try await PostgresCatalogAndRoster.replace(new, at: group.time, on: connection, logger: logger)
                         try await PostgresFacts.derive(new, on: connection, logger: logger)
                         catalog = CatalogIndex(new)
                     case .roster(let roster):
                         try await PostgresCatalogAndRoster.replace(roster, on: connection, logger: logger)
                     case .erasure(let job):
-                        stored += try await group.flush(catalog: catalog, on: connection, logger: logger)
+                        stored += try await group.flush(catalog: catalog, memory: &memory, on: connection, logger: logger)
                         let report = try await PostgresErasure.erase(
                             agentKey: job.agentKey, requestedBy: job.requestedBy, at: group.time, on: connection, logger: logger)
                         job.report.withLock { $0 = report }
                         // What is stored changed: read it again for the statements queued after.
                         group = try await StatementGroup.begin(admitting: statements, on: connection, logger: logger)
+                        memory.agentsValid(asOf: group.auditHead)
                     }
                     outcomes.append(.success(()))
                 } catch let rejection as StoreRejection {
@@ -180,8 +192,9 @@ final class PostgresWriter: Sendable {
                     outcomes.append(.failure(rejection))
                 }
             }
-            stored += try await group.flush(catalog: catalog, on: connection, logger: logger)
-            return (outcomes, stored)
+            stored += try await group.flush(catalog: catalog, memory: &memory, on: connection, logger: logger)
+            let remembered = memory
+            return (outcomes, stored, remembered)
         }
     }
 

@@ -17,6 +17,8 @@ struct StatementGroup {
     let time: XAPITimestamp
     /// The stored catalog's version (0: none).
     let catalogVersion: Int64
+    /// The last audit log entry's id (0: none).
+    let auditHead: Int64
     private var lastSeq: Int64
     private var head: [UInt8]
     private var lookup: GroupLookup
@@ -44,14 +46,14 @@ struct StatementGroup {
     /// Reads the chain head, the catalog version and what is stored of the statements
     /// `statements` (and their targets), inside the current transaction.
     static func begin(admitting statements: [PreparedStatement], on connection: PostgresConnection, logger: Logger) async throws -> StatementGroup {
-        var lastSeq: Int64 = 0, head = ChainLink.genesis, lastStored: Int64 = 0, catalogVersion: Int64 = 0
+        var lastSeq: Int64 = 0, head = ChainLink.genesis, lastStored: Int64 = 0, catalogVersion: Int64 = 0, auditHead: Int64 = 0
         let heads = try await connection.query("""
             SELECT (SELECT seq FROM statement_chain ORDER BY seq DESC LIMIT 1), (SELECT chain FROM statement_chain ORDER BY seq DESC LIMIT 1),
                    GREATEST((SELECT MAX(stored_ms) FROM statements), (SELECT MAX(stored_ms) FROM erased_statements)),
-                   (SELECT version FROM catalog WHERE id = 1)
+                   (SELECT version FROM catalog WHERE id = 1), (SELECT MAX(id) FROM audit_log)
             """, logger: logger)
-        for try await (seq, chain, stored, version) in heads.decode((Int64?, ByteBuffer?, Int64?, Int64?).self) {
-            (lastSeq, head, lastStored, catalogVersion) = (seq ?? 0, chain?.bytes ?? ChainLink.genesis, stored ?? 0, version ?? 0)
+        for try await (seq, chain, stored, version, audit) in heads.decode((Int64?, ByteBuffer?, Int64?, Int64?, Int64?).self) {
+            (lastSeq, head, lastStored, catalogVersion, auditHead) = (seq ?? 0, chain?.bytes ?? ChainLink.genesis, stored ?? 0, version ?? 0, audit ?? 0)
         }
         var lookup = GroupLookup()
         if !statements.isEmpty {
@@ -76,12 +78,13 @@ struct StatementGroup {
             }
         }
         let time = XAPITimestamp(milliseconds: max(XAPITimestamp.now().milliseconds, lastStored))
-        return StatementGroup(time: time, catalogVersion: catalogVersion, lastSeq: lastSeq, head: head, lookup: lookup)
+        return StatementGroup(time: time, catalogVersion: catalogVersion, auditHead: auditHead, lastSeq: lastSeq, head: head, lookup: lookup)
     }
 
-    private init(time: XAPITimestamp, catalogVersion: Int64, lastSeq: Int64, head: [UInt8], lookup: GroupLookup) {
+    private init(time: XAPITimestamp, catalogVersion: Int64, auditHead: Int64, lastSeq: Int64, head: [UInt8], lookup: GroupLookup) {
         self.time = time
         self.catalogVersion = catalogVersion
+        self.auditHead = auditHead
         self.lastSeq = lastSeq
         self.head = head
         self.lookup = lookup
@@ -106,7 +109,9 @@ struct StatementGroup {
 
     /// Writes the statements admitted so far, with their references and their facts under
     /// `catalog`; returns how many there were. The group goes on from the new chain head.
-    mutating func flush(catalog: CatalogIndex, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    mutating func flush(
+        catalog: CatalogIndex, memory: inout WriterMemory, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Int {
         guard !admitted.isEmpty else { return 0 }
         let count = admitted.count
         defer {
@@ -129,7 +134,8 @@ struct StatementGroup {
             }
         }
         let ids = try await Interned.ids(
-            for: admitted.map(\.statement), terms: facts.reduce(into: Set<String>()) { $0.formUnion($1.0.terms) }, on: connection, logger: logger)
+            for: admitted.map(\.statement), terms: facts.reduce(into: Set<String>()) { $0.formUnion($1.0.terms) }, memory: &memory, on: connection,
+            logger: logger)
         var rows = StatementRows()
         var chain = head
         for (offset, entry) in admitted.enumerated() {
@@ -163,7 +169,8 @@ struct StatementGroup {
                 DELETE FROM completion_events WHERE seq IN (SELECT seq FROM voided)
                 """, logger: logger)
         }
-        try await ActivityDefinitions.merge(admitted.flatMap(\.statement.definitions), ids: ids, on: connection, logger: logger)
+        try await ActivityDefinitions.merge(
+            admitted.flatMap(\.statement.definitions), ids: ids, memory: &memory, on: connection, logger: logger)
         if !contents.isEmpty {
             let content = Array(contents.values)
             try await connection.query("""

@@ -192,17 +192,21 @@ struct LearningFactsOfStatement {
     var terms: Set<String> { Set(skills.map(\.skill)).union(programs) }
 }
 
-/// The integer ids of the agents, verbs, activities and analytics terms a flush names, created
-/// on first sight (under the writers' lock, so no other node creates one meanwhile), all in one
-/// statement.
+/// The integer ids of the agents, verbs, activities and analytics terms a flush names. Those
+/// the node's writer has met are remembered (`WriterMemory`); the others are read or created
+/// (under the writers' lock, so no other node creates one meanwhile) in one statement.
 struct Interned {
     let agents: [String: Int64]
     let verbs: [String: Int64]
     let activities: [String: Int64]
     let terms: [String: Int64]
 
+    /// The tables, in the order of `WriterMemory.interned`.
+    static let tables = [("agents", "ifi"), ("verbs", "iri"), ("activities", "iri"), ("analytics_terms", "iri")]
+
     static func ids(
-        for statements: [PreparedStatement], terms: Set<String>, on connection: PostgresConnection, logger: Logger
+        for statements: [PreparedStatement], terms: Set<String>, memory: inout WriterMemory, on connection: PostgresConnection,
+        logger: Logger
     ) async throws -> Interned {
         var agents = Set<String>(), verbs = Set<String>(), activities = Set<String>()
         for statement in statements {
@@ -213,25 +217,32 @@ struct Interned {
             activities.formUnion(keys.relatedActivities.keys)
             activities.formUnion(statement.definitions.map(\.id))
         }
-        let tables = [("agents", "ifi", agents), ("verbs", "iri", verbs), ("activities", "iri", activities), ("analytics_terms", "iri", terms)]
-        var binds = PostgresBindings()
-        var parts: [String] = [], selects: [String] = []
-        for (number, (table, column, keys)) in tables.enumerated() {
-            binds.append(Array(keys))
-            parts.append("""
-                in\(number) (key) AS (SELECT unnest($\(number + 1)::text[])),
-                new\(number) AS (INSERT INTO \(table) (\(column)) SELECT key FROM in\(number) ON CONFLICT DO NOTHING RETURNING id, \(column))
-                """)
-            selects.append("""
-                SELECT \(number), id, \(column) FROM new\(number)
-                UNION ALL SELECT \(number), t.id, t.\(column) FROM \(table) t JOIN in\(number) ON t.\(column) = in\(number).key
-                """)
+        let wanted = [agents, verbs, activities, terms]
+        var ids = wanted.enumerated().map { table, keys in keys.reduce(into: [String: Int64]()) { $0[$1] = memory.interned[table][$1] } }
+        let missing = wanted.enumerated().map { table, keys in keys.filter { ids[table][$0] == nil } }
+        if missing.contains(where: { !$0.isEmpty }) {
+            var binds = PostgresBindings()
+            var parts: [String] = [], selects: [String] = []
+            for (number, (table, column)) in tables.enumerated() {
+                binds.append(Array(missing[number]))
+                // Existing rows are read; only the others are inserted (a conflicting insert
+                // would cost a speculative insertion and an identity value each).
+                parts.append("""
+                    in\(number) (key) AS (SELECT unnest($\(number + 1)::text[])),
+                    old\(number) AS (SELECT t.id, t.\(column) FROM \(table) t JOIN in\(number) ON t.\(column) = in\(number).key),
+                    new\(number) AS (INSERT INTO \(table) (\(column)) SELECT key FROM in\(number)
+                        WHERE key NOT IN (SELECT \(column) FROM old\(number)) ON CONFLICT DO NOTHING RETURNING id, \(column))
+                    """)
+                selects.append("SELECT \(number), id, \(column) FROM new\(number) UNION ALL SELECT \(number), id, \(column) FROM old\(number)")
+            }
+            let rows = try await connection.query(
+                PostgresQuery(unsafeSQL: "WITH " + parts.joined(separator: ",\n") + "\n" + selects.joined(separator: "\nUNION ALL "), binds: binds),
+                logger: logger)
+            for try await (table, id, key) in rows.decode((Int, Int64, String).self) {
+                ids[table][key] = id
+                memory.remember(table: table, key: key, id: id)
+            }
         }
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "WITH " + parts.joined(separator: ",\n") + "\n" + selects.joined(separator: "\nUNION ALL "), binds: binds),
-            logger: logger)
-        var ids: [[String: Int64]] = [[:], [:], [:], [:]]
-        for try await (table, id, key) in rows.decode((Int, Int64, String).self) { ids[table][key] = id }
         return Interned(agents: ids[0], verbs: ids[1], activities: ids[2], terms: ids[3])
     }
 
@@ -253,11 +264,52 @@ struct Interned {
     }
 }
 
+/// What one node's writer remembers between its transactions, so that the usual statement
+/// costs no lookups: the ids it interned and the last definition it merged per activity.
+/// Valid only while the database agrees: a transaction that fails throws its changes away
+/// (the writer keeps the memory from before it), and an erasure on any node (the audit log
+/// grows) makes it forget the agents, whose identifiers an erasure removes.
+struct WriterMemory: Sendable {
+    /// Ids by key, per table of `Interned.tables`.
+    var interned: [[String: Int64]] = [[:], [:], [:], [:]]
+    /// The definition JSON last merged per activity IRI.
+    var definitionsSeen: [String: [UInt8]] = [:]
+    /// The last audit log entry when the agents were remembered.
+    var auditHead: Int64 = 0
+
+    private static let limit = 200_000
+
+    mutating func remember(table: Int, key: String, id: Int64) {
+        if interned[table].count >= Self.limit { interned[table] = [:] }
+        interned[table][key] = id
+    }
+
+    /// Forgets the agents when the audit log moved past `auditHead` (an erasure happened).
+    mutating func agentsValid(asOf auditHead: Int64) {
+        guard auditHead != self.auditHead else { return }
+        interned[0] = [:]
+        self.auditHead = auditHead
+    }
+
+    /// Notes that `json` was merged into activity `iri`; false when it was the last one merged
+    /// there (nothing to do).
+    mutating func isNewDefinition(_ iri: String, _ json: [UInt8]) -> Bool {
+        if definitionsSeen[iri] == json { return false }
+        if definitionsSeen.count >= 50_000 { definitionsSeen = [:] }
+        definitionsSeen[iri] = json
+        return true
+    }
+}
+
 /// The Activities resource's canonical definitions: each definition a statement brings is
 /// merged into the stored one in storage order (language maps and extensions by key, other
 /// members replaced).
 enum ActivityDefinitions {
-    static func merge(_ definitions: [(id: String, json: [UInt8])], ids: Interned, on connection: PostgresConnection, logger: Logger) async throws {
+    static func merge(
+        _ all: [(id: String, json: [UInt8])], ids: Interned, memory: inout WriterMemory, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        // The same definition sent again (the usual case) costs one comparison.
+        let definitions = all.filter { memory.isNewDefinition($0.id, $0.json) }
         guard !definitions.isEmpty else { return }
         let activityIDs = Array(Set(definitions.map { ids.activities[$0.id]! }))
         var stored: [Int64: [UInt8]] = [:]
