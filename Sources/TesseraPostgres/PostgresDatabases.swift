@@ -25,7 +25,7 @@ extension PostgresStorage {
     private static func maintain(_ sql: String, on server: Location, logger: Logger) async throws {
         let configuration = PostgresConnection.Configuration(
             host: server.host, port: server.port, username: server.username, password: server.password, database: server.database,
-            tls: .disable)
+            tls: try server.connectionTLS)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)

@@ -25,26 +25,28 @@ enum PostgresMigrator {
         }
     }
 
-    static func migrate(_ database: PostgresStorage) async throws {
-        try await database.client.withTransaction(logger: database.logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: database.logger)
+    /// Applies what the database lacks, on `connection` (a connection of its own: the pool may
+    /// not be running yet).
+    static func migrate(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)",
-                logger: database.logger)
+                logger: logger)
             var applied = Set<Int>()
-            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: database.logger).decode(Int.self) {
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
                 applied.insert(version)
             }
             if let newest = applied.max(), newest > all.count { throw NewerSchema(found: newest, known: all.count) }
             for migration in all where !applied.contains(migration.version) {
                 for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: database.logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
                 try await connection.query(
                     "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (\(migration.version), \(migration.name), \(now))",
-                    logger: database.logger)
-                database.logger.info("database migrated", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                    logger: logger)
+                logger.info("database migrated", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             }
         }
     }

@@ -55,6 +55,17 @@ public final class PostgresStorage: Sendable {
             self.tls = tls
         }
 
+        /// The TLS setting for one connection (the pool has its own).
+        var connectionTLS: PostgresConnection.Configuration.TLS {
+            get throws {
+                switch tls {
+                case .disable: .disable
+                case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                }
+            }
+        }
+
         /// The location without its password, for logs and messages.
         public var redacted: String { "postgres://\(username)@\(host):\(port)/\(database)" }
     }
@@ -78,17 +89,24 @@ public final class PostgresStorage: Sendable {
             host: location.host, port: location.port, username: location.username, password: location.password,
             database: location.database, tls: tls)
         configuration.options.maximumConnections = max(connections, 1)
+        // Migrated on a connection of its own, before the pool starts.
+        let migration = try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(
+                host: location.host, port: location.port, username: location.username, password: location.password,
+                database: location.database, tls: try location.connectionTLS),
+            id: 0, logger: logger)
+        do {
+            try await PostgresMigrator.migrate(on: migration, logger: logger)
+            try await migration.close()
+        } catch {
+            try? await migration.close()
+            throw error
+        }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
         self.location = location
         running = Task { await client.run() }
-        do {
-            try await PostgresMigrator.migrate(self)
-        } catch {
-            running.cancel()
-            throw error
-        }
     }
 
     /// Closes every connection.
