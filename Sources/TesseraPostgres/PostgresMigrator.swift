@@ -11,6 +11,7 @@ enum PostgresMigrator {
         SchemaMigration(1, "credentials", PackageResources._001_credentials_sql),
         SchemaMigration(2, "statements", PackageResources._002_statements_sql),
         SchemaMigration(3, "analytics", PackageResources._003_analytics_sql),
+        SchemaMigration(4, "analytics_rollups", PackageResources._004_analytics_rollups_sql),
     ]
 
     /// The advisory lock key that serialises migrations ("tessera" as an integer).

@@ -18,8 +18,10 @@ enum PostgresAnalyticsReads {
     }
 
     /// The proficiency report as of `asOf` (nil: everything stored), for one skill and team or
-    /// all: each learner's first and latest assessment score per skill, then
-    /// `ProficiencyReport.rows`.
+    /// all, summed in SQL per (team, skill, level) from each learner's standing: the
+    /// `proficiency` roll-up's, or — when its latest score is later than `asOf` — the latest
+    /// before it in `skill_events`. A learner's level is the last of the catalog's (ascending)
+    /// levels their latest score reaches (-1: none).
     static func proficiency(
         asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: PostgresConnection, logger: Logger
     ) async throws -> [ProficiencyRow] {
@@ -28,25 +30,47 @@ enum PostgresAnalyticsReads {
             guard let known = try await term(skill, on: connection, logger: logger) else { return [] }
             skillID = known
         }
-        let filter = "kind & 1 != 0 AND at_ms <= $1 AND ($2::bigint IS NULL OR skill = $2)"
         var binds = PostgresBindings()
         binds.append(asOf ?? Int64.max)
         binds.append(skillID)
+        binds.append(team)
+        binds.append(catalog.levels.map(\.min))
+        let before = "SELECT e.%@ FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id AND e.kind & 1 != 0 AND e.at_ms <= $1 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1"
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT a.ifi, t.iri, f.score, l.score, f.seq = l.seq
-            FROM (SELECT DISTINCT ON (skill, agent_id) skill, agent_id, seq, score FROM skill_events WHERE \(filter)
-                  ORDER BY skill, agent_id, at_ms, seq) f
-            JOIN (SELECT DISTINCT ON (skill, agent_id) skill, agent_id, seq, score FROM skill_events WHERE \(filter)
-                  ORDER BY skill, agent_id, at_ms DESC, seq DESC) l USING (skill, agent_id)
-            JOIN agents a ON a.id = f.agent_id JOIN analytics_terms t ON t.id = f.skill
+            SELECT COALESCE(r.team, '\(Roster.unassignedTeam)'), t.iri,
+                   (SELECT COUNT(*) - 1 FROM unnest($4::float8[]) AS m (minimum) WHERE x.latest >= m.minimum)::int AS level,
+                   COUNT(*)::int, SUM(x.latest), (COUNT(*) FILTER (WHERE x.latest_seq <> x.first_seq))::int,
+                   COALESCE(SUM(x.latest - x.first) FILTER (WHERE x.latest_seq <> x.first_seq), 0)
+            FROM (SELECT p.skill, p.agent_id, p.first_seq, p.first_score AS first,
+                         CASE WHEN p.latest_at <= $1 THEN p.latest_seq ELSE (\(before.replacingOccurrences(of: "%@", with: "seq"))) END AS latest_seq,
+                         CASE WHEN p.latest_at <= $1 THEN p.latest_score ELSE (\(before.replacingOccurrences(of: "%@", with: "score"))) END AS latest
+                  FROM proficiency p WHERE p.first_at <= $1 AND ($2::bigint IS NULL OR p.skill = $2)) x
+            JOIN agents a ON a.id = x.agent_id LEFT JOIN roster r ON r.agent = a.ifi JOIN analytics_terms t ON t.id = x.skill
+            WHERE $3::text IS NULL OR \(Self.team(3))
+            GROUP BY 1, 2, 3
             """, binds: binds), logger: logger)
-        var learners: [LearnerProficiency] = []
-        for try await (agent, skill, first, latest, single) in rows.decode((String, String, Double, Double, Bool).self) {
-            guard let agent = InverseFunctionalIdentifier(storageKey: agent) else { continue }
-            learners.append(LearnerProficiency(agent: agent, skill: skill, latest: latest, first: single ? nil : first))
+        struct Totals {
+            var assessed = 0, scoreSum = 0.0, gainLearners = 0, gainSum = 0.0
+            var levels: [Int: Int] = [:]
         }
-        let teams = try await PostgresCatalogAndRoster.teams(on: connection, logger: logger)
-        return ProficiencyReport.rows(learners, catalog: catalog, teams: teams, team: team)
+        var totals: [String: [String: Totals]] = [:]
+        for try await (team, skill, level, learners, scores, gainLearners, gains) in rows.decode((String, String, Int, Int, Double, Int, Double).self) {
+            var entry = totals[team, default: [:]][skill, default: Totals()]
+            entry.assessed += learners
+            entry.scoreSum += scores
+            entry.gainLearners += gainLearners
+            entry.gainSum += gains
+            if level >= 0 { entry.levels[level, default: 0] += learners }
+            totals[team, default: [:]][skill] = entry
+        }
+        return totals.flatMap { team, skills in
+            skills.map { skill, entry in
+                ProficiencyRow(
+                    team: team, skill: skill, assessed: entry.assessed, meanProficiency: entry.scoreSum / Double(entry.assessed),
+                    meanGain: entry.gainLearners == 0 ? nil : entry.gainSum / Double(entry.gainLearners), gainLearners: entry.gainLearners,
+                    levels: catalog.levels.enumerated().map { ($1.name, entry.levels[$0] ?? 0) })
+            }
+        }.sorted { ($0.team, $0.skill) < ($1.team, $1.skill) }
     }
 
     /// Completion and behaviour change per program in [from, to]: enrolled (anyone with a
@@ -65,9 +89,17 @@ enum PostgresAnalyticsReads {
                 binds.append(from)
                 binds.append(to)
                 binds.append(team)
+                // From `program_learners` (one row per person) when the window holds all of the
+                // program's events, otherwise from the events in the window.
                 enrolled = try await column(Int.self, PostgresQuery(unsafeSQL: """
-                    SELECT COUNT(DISTINCT p.agent_id) FROM program_events p JOIN agents a ON a.id = p.agent_id LEFT JOIN roster r ON r.agent = a.ifi
-                    WHERE p.program = $1 AND p.at_ms BETWEEN $2 AND $3 AND ($4::text IS NULL OR \(Self.team(4)))
+                    SELECT CASE WHEN $2 <= (SELECT MIN(at_ms) FROM program_events WHERE program = $1)
+                                 AND (SELECT MAX(at_ms) FROM program_events WHERE program = $1) <= $3
+                        THEN (SELECT COUNT(*) FROM program_learners p JOIN agents a ON a.id = p.agent_id LEFT JOIN roster r ON r.agent = a.ifi
+                              WHERE p.program = $1 AND ($4::text IS NULL OR \(Self.team(4))))
+                        ELSE (SELECT COUNT(DISTINCT p.agent_id) FROM program_events p JOIN agents a ON a.id = p.agent_id
+                              LEFT JOIN roster r ON r.agent = a.ifi
+                              WHERE p.program = $1 AND p.at_ms BETWEEN $2 AND $3 AND ($4::text IS NULL OR \(Self.team(4))))
+                    END::int
                     """, binds: binds), on: connection, logger: logger).first ?? 0
             } else {
                 enrolled = 0
@@ -110,8 +142,9 @@ enum PostgresAnalyticsReads {
         return ProgramCompletion.completedAt(firsts, activities: activities.count)
     }
 
-    /// Knowledge retention per skill: each learner's baseline (first `passed` score on the
-    /// skill) paired with their first assessment score at least `minDays` later.
+    /// Knowledge retention per skill: each learner's baseline (the `retention_baseline`
+    /// roll-up: first `passed` score on the skill) paired with their first assessment score at
+    /// least `minDays` later, summed per skill in SQL.
     static func knowledgeRetention(
         skill: String?, minDays: Int, masteryScore: Double, team: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> [KnowledgeRetention] {
@@ -124,20 +157,26 @@ enum PostgresAnalyticsReads {
         binds.append(skillID)
         binds.append(Int64(minDays) * 86_400_000)
         binds.append(team)
+        binds.append(masteryScore)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT t.iri, b.score, (SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
-                                     AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + $2 ORDER BY e.at_ms, e.seq LIMIT 1)
-            FROM (SELECT DISTINCT ON (skill, agent_id) skill, agent_id, at_ms, score FROM skill_events
-                  WHERE kind & 2 != 0 AND ($1::bigint IS NULL OR skill = $1) ORDER BY skill, agent_id, at_ms, seq) b
-            JOIN analytics_terms t ON t.id = b.skill JOIN agents a ON a.id = b.agent_id LEFT JOIN roster r ON r.agent = a.ifi
-            WHERE $3::text IS NULL OR \(Self.team(3))
+            SELECT x.iri, COUNT(*)::int, SUM(x.baseline), SUM(x.follow_up), (COUNT(*) FILTER (WHERE x.follow_up >= $4))::int
+            FROM (SELECT t.iri, b.score AS baseline,
+                         (SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
+                              AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + $2 ORDER BY e.at_ms, e.seq LIMIT 1) AS follow_up
+                  FROM retention_baseline b JOIN analytics_terms t ON t.id = b.skill JOIN agents a ON a.id = b.agent_id
+                  LEFT JOIN roster r ON r.agent = a.ifi
+                  WHERE ($1::bigint IS NULL OR b.skill = $1) AND ($3::text IS NULL OR \(Self.team(3)))) x
+            WHERE x.follow_up IS NOT NULL
+            GROUP BY x.iri
             """, binds: binds), logger: logger)
-        var pairs: [String: [(baseline: Double, followUp: Double)]] = [:]
-        for try await (skill, baseline, followUp) in rows.decode((String, Double, Double?).self) {
-            guard let followUp else { continue }
-            pairs[skill, default: []].append((baseline, followUp))
+        var results: [KnowledgeRetention] = []
+        for try await (skill, pairs, baselines, followUps, retained) in rows.decode((String, Int, Double, Double, Int).self) {
+            let count = Double(pairs)
+            results.append(KnowledgeRetention(
+                skill: skill, pairs: pairs, meanBaseline: baselines / count, meanFollowUp: followUps / count,
+                meanChange: (followUps - baselines) / count, retainedRate: Double(retained) / count))
         }
-        return pairs.compactMap { KnowledgeRetention(skill: $0.key, pairs: $0.value, masteryScore: masteryScore) }.sorted { $0.skill < $1.skill }
+        return results.sorted { $0.skill < $1.skill }
     }
 
     /// Employee retention over (from, to] of those who completed one of `programs` at or before

@@ -9,14 +9,28 @@ import XAPI
 /// (`LearningFactsOfStatement`, `StatementRows`): an erased statement's facts are deleted, and
 /// a new catalog derives the catalog's facts again.
 enum PostgresFacts {
-    /// Deletes the facts of the statements at `seqs` (voided or erased).
+    /// Deletes the facts of the statements at `seqs` (voided or erased) and recomputes the
+    /// roll-ups they took part in.
     static func forget(seqs: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
         guard !seqs.isEmpty else { return }
-        for table in ["learning_events", "skill_events", "program_events", "completion_events"] {
-            var binds = PostgresBindings()
-            binds.append(seqs)
-            try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE seq = ANY($1)", binds: binds), logger: logger)
+        let rows = try await connection.query("""
+            WITH e AS (DELETE FROM learning_events WHERE seq = ANY(\(seqs))),
+                 s AS (DELETE FROM skill_events WHERE seq = ANY(\(seqs)) RETURNING skill, agent_id),
+                 p AS (DELETE FROM program_events WHERE seq = ANY(\(seqs)) RETURNING program, agent_id),
+                 c AS (DELETE FROM completion_events WHERE seq = ANY(\(seqs)))
+            SELECT 0, skill, agent_id FROM s UNION SELECT 1, program, agent_id FROM p
+            """, logger: logger)
+        var pairs = PostgresRollups.Pairs()
+        for try await (table, key, agent) in rows.decode((Int, Int64, Int64).self) {
+            if table == 0 {
+                pairs.skill.append(key)
+                pairs.skillAgent.append(agent)
+            } else {
+                pairs.program.append(key)
+                pairs.programAgent.append(agent)
+            }
         }
+        try await PostgresRollups.recompute(pairs, on: connection, logger: logger)
     }
 
     /// Derives the catalog's facts from `learning_events` again, under `catalog`: enrolment,
@@ -53,6 +67,7 @@ enum PostgresFacts {
             ON CONFLICT DO NOTHING
             """, logger: logger)
         try await deriveSkillEvents(index, terms: terms, on: connection, logger: logger)
+        try await PostgresRollups.rebuild(on: connection, logger: logger)
     }
 
     private static func deriveSkillEvents(

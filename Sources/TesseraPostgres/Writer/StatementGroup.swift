@@ -161,13 +161,9 @@ struct StatementGroup {
         // Voiding statements whose targets were stored before this flush: those lose their facts.
         let targets = Array(voidedHere.subtracting(admitted.map(\.statement.id))).map(\.foundation)
         if !targets.isEmpty {
-            try await connection.query("""
-                WITH voided AS (UPDATE statements SET voided = TRUE WHERE id = ANY(\(targets)) AND NOT voided RETURNING seq),
-                     e AS (DELETE FROM learning_events WHERE seq IN (SELECT seq FROM voided)),
-                     s AS (DELETE FROM skill_events WHERE seq IN (SELECT seq FROM voided)),
-                     p AS (DELETE FROM program_events WHERE seq IN (SELECT seq FROM voided))
-                DELETE FROM completion_events WHERE seq IN (SELECT seq FROM voided)
-                """, logger: logger)
+            let voided = try await column(
+                Int64.self, "UPDATE statements SET voided = TRUE WHERE id = ANY(\(targets)) AND NOT voided RETURNING seq", on: connection, logger: logger)
+            try await PostgresFacts.forget(seqs: voided, on: connection, logger: logger)
         }
         try await ActivityDefinitions.merge(
             admitted.flatMap(\.statement.definitions), ids: ids, memory: &memory, on: connection, logger: logger)

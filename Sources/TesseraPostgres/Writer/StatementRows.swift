@@ -25,6 +25,24 @@ struct StatementRows {
     private var skills = Facts()
     private var programs = Facts()
     private var completions = Facts()
+    /// What the flush adds to the roll-ups, one entry per key (an upsert takes each key once).
+    private var standings: [Pair: (first: Point, latest: Point)] = [:]
+    private var baselines: [Pair: Point] = [:]
+    private var enrolments: [Pair: Int64] = [:]
+
+    private struct Pair: Hashable {
+        let key: Int64
+        let agent: Int64
+    }
+
+    /// A score at a time, ordered by time then storage order.
+    private struct Point {
+        let at: Int64
+        let seq: Int64
+        let score: Double
+
+        func isBefore(_ other: Point) -> Bool { (at, seq) < (other.at, other.seq) }
+    }
 
     private struct Columns {
         var seq: [Int64] = [], id: [UUID] = [], actor: [Int64] = [], verb: [Int64] = [], objectAgent: [Int64] = []
@@ -105,15 +123,39 @@ struct StatementRows {
         events.append(activity ?? 0, agent, facts.at, seq, score: event.score, success: event.success)
         eventVerbs.append(ids.verbs[keys.verb]!)
         if facts.completes, let activity { completions.append(activity, agent, facts.at, seq) }
-        for program in facts.programs { programs.append(ids.terms[program]!, agent, facts.at, seq) }
+        for program in facts.programs {
+            programs.append(ids.terms[program]!, agent, facts.at, seq)
+            enrolments[Pair(key: ids.terms[program]!, agent: agent), default: 0] += 1
+        }
         for fact in facts.skills {
-            skills.append(ids.terms[fact.skill]!, agent, facts.at, seq, kind: Int16(fact.kind.rawValue), score: event.score, success: event.success)
+            let skill = ids.terms[fact.skill]!
+            skills.append(skill, agent, facts.at, seq, kind: Int16(fact.kind.rawValue), score: event.score, success: event.success)
+            guard let score = event.score else { continue }
+            let point = Point(at: facts.at, seq: seq, score: score), pair = Pair(key: skill, agent: agent)
+            if fact.kind.contains(.assessment) {
+                let known = standings[pair]
+                standings[pair] = (
+                    known.map { $0.first.isBefore(point) ? $0.first : point } ?? point,
+                    known.map { point.isBefore($0.latest) ? $0.latest : point } ?? point)
+            }
+            if fact.kind.contains(.passed), baselines[pair].map({ point.isBefore($0) }) ?? true { baselines[pair] = point }
         }
     }
 
     /// Inserts every row, in one statement (data-modifying common table expressions).
     func insert(storedAt time: XAPITimestamp, on connection: PostgresConnection, logger: Logger) async throws {
         let s = statements
+        let standing = standings.map { ($0.key, $0.value) }
+        let baseline = baselines.map { ($0.key, $0.value) }
+        let enrolment = enrolments.map { ($0.key, $0.value) }
+        // Compared with a stored standing, a new point replaces the first when earlier and the
+        // latest when later.
+        func earlier(_ column: String) -> String {
+            "CASE WHEN (excluded.first_at, excluded.first_seq) < (r.first_at, r.first_seq) THEN excluded.\(column) ELSE r.\(column) END"
+        }
+        func later(_ column: String) -> String {
+            "CASE WHEN (excluded.latest_at, excluded.latest_seq) > (r.latest_at, r.latest_seq) THEN excluded.\(column) ELSE r.\(column) END"
+        }
         try await connection.query("""
             WITH stored AS (
                 INSERT INTO statements (seq, id, actor_id, verb_id, object_agent_id, object_activity_id, object_statement, registration,
@@ -157,7 +199,27 @@ struct StatementRows {
                 INSERT INTO program_events (program, at_ms, agent_id, seq)
                 SELECT key, at, agent, seq FROM unnest(\(programs.key)::bigint[], \(programs.at)::bigint[], \(programs.agent)::bigint[],
                                                        \(programs.seq)::bigint[]) AS row (key, at, agent, seq)
-                ON CONFLICT DO NOTHING)
+                ON CONFLICT DO NOTHING),
+            standing AS (
+                INSERT INTO proficiency AS r (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
+                SELECT * FROM unnest(\(standing.map(\.0.key))::bigint[], \(standing.map(\.0.agent))::bigint[],
+                                     \(standing.map(\.1.first.at))::bigint[], \(standing.map(\.1.first.seq))::bigint[],
+                                     \(standing.map(\.1.first.score))::float8[], \(standing.map(\.1.latest.at))::bigint[],
+                                     \(standing.map(\.1.latest.seq))::bigint[], \(standing.map(\.1.latest.score))::float8[])
+                ON CONFLICT (skill, agent_id) DO UPDATE SET
+                    first_at = \(unescaped: earlier("first_at")), first_seq = \(unescaped: earlier("first_seq")),
+                    first_score = \(unescaped: earlier("first_score")), latest_at = \(unescaped: later("latest_at")),
+                    latest_seq = \(unescaped: later("latest_seq")), latest_score = \(unescaped: later("latest_score"))),
+            baseline AS (
+                INSERT INTO retention_baseline AS r (skill, agent_id, at_ms, seq, score)
+                SELECT * FROM unnest(\(baseline.map(\.0.key))::bigint[], \(baseline.map(\.0.agent))::bigint[], \(baseline.map(\.1.at))::bigint[],
+                                     \(baseline.map(\.1.seq))::bigint[], \(baseline.map(\.1.score))::float8[])
+                ON CONFLICT (skill, agent_id) DO UPDATE SET at_ms = excluded.at_ms, seq = excluded.seq, score = excluded.score
+                    WHERE (excluded.at_ms, excluded.seq) < (r.at_ms, r.seq)),
+            enrolled AS (
+                INSERT INTO program_learners AS r (program, agent_id, events)
+                SELECT * FROM unnest(\(enrolment.map(\.0.key))::bigint[], \(enrolment.map(\.0.agent))::bigint[], \(enrolment.map(\.1))::bigint[])
+                ON CONFLICT (program, agent_id) DO UPDATE SET events = r.events + excluded.events)
             INSERT INTO completion_events (activity_id, agent_id, at_ms, seq)
             SELECT * FROM unnest(\(completions.key)::bigint[], \(completions.agent)::bigint[], \(completions.at)::bigint[], \(completions.seq)::bigint[])
             ON CONFLICT DO NOTHING
