@@ -18,10 +18,10 @@ enum PostgresAnalyticsReads {
     }
 
     /// The proficiency report as of `asOf` (nil: everything stored), for one skill and team or
-    /// all, summed in SQL per (team, skill, level) from each learner's standing: the
-    /// `proficiency` roll-up's, or — when its latest score is later than `asOf` — the latest
-    /// before it in `skill_events`. A learner's level is the last of the catalog's (ascending)
-    /// levels their latest score reaches (-1: none).
+    /// all: each learner's standing from the `proficiency` roll-up (or, when its latest score is
+    /// later than `asOf`, the latest before it in `skill_events`), read with integer keys and
+    /// summed per (team, skill) here — sorting or grouping by text in SQL would compare
+    /// strings under the database's collation, row by row.
     static func proficiency(
         asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: PostgresConnection, logger: Logger
     ) async throws -> [ProficiencyRow] {
@@ -30,47 +30,67 @@ enum PostgresAnalyticsReads {
             guard let known = try await term(skill, on: connection, logger: logger) else { return [] }
             skillID = known
         }
+        let teams = try await teamsByAgent(on: connection, logger: logger)
         var binds = PostgresBindings()
         binds.append(asOf ?? Int64.max)
         binds.append(skillID)
-        binds.append(team)
-        binds.append(catalog.levels.map(\.min))
         let before = "SELECT e.%@ FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id AND e.kind & 1 != 0 AND e.at_ms <= $1 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1"
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT COALESCE(r.team, '\(Roster.unassignedTeam)'), t.iri,
-                   (SELECT COUNT(*) - 1 FROM unnest($4::float8[]) AS m (minimum) WHERE x.latest >= m.minimum)::int AS level,
-                   COUNT(*)::int, SUM(x.latest), (COUNT(*) FILTER (WHERE x.latest_seq <> x.first_seq))::int,
-                   COALESCE(SUM(x.latest - x.first) FILTER (WHERE x.latest_seq <> x.first_seq), 0)
-            FROM (SELECT p.skill, p.agent_id, p.first_seq, p.first_score AS first,
-                         CASE WHEN p.latest_at <= $1 THEN p.latest_seq ELSE (\(before.replacingOccurrences(of: "%@", with: "seq"))) END AS latest_seq,
-                         CASE WHEN p.latest_at <= $1 THEN p.latest_score ELSE (\(before.replacingOccurrences(of: "%@", with: "score"))) END AS latest
-                  FROM proficiency p WHERE p.first_at <= $1 AND ($2::bigint IS NULL OR p.skill = $2)) x
-            JOIN agents a ON a.id = x.agent_id LEFT JOIN roster r ON r.agent = a.ifi JOIN analytics_terms t ON t.id = x.skill
-            WHERE $3::text IS NULL OR \(Self.team(3))
-            GROUP BY 1, 2, 3
+            SELECT p.skill, p.agent_id, p.first_seq, p.first_score,
+                   CASE WHEN p.latest_at <= $1 THEN p.latest_seq ELSE (\(before.replacingOccurrences(of: "%@", with: "seq"))) END,
+                   CASE WHEN p.latest_at <= $1 THEN p.latest_score ELSE (\(before.replacingOccurrences(of: "%@", with: "score"))) END
+            FROM proficiency p WHERE p.first_at <= $1 AND ($2::bigint IS NULL OR p.skill = $2)
             """, binds: binds), logger: logger)
+        struct Key: Hashable {
+            let team: String
+            let skill: Int64
+        }
         struct Totals {
             var assessed = 0, scoreSum = 0.0, gainLearners = 0, gainSum = 0.0
             var levels: [Int: Int] = [:]
         }
-        var totals: [String: [String: Totals]] = [:]
-        for try await (team, skill, level, learners, scores, gainLearners, gains) in rows.decode((String, String, Int, Int, Double, Int, Double).self) {
-            var entry = totals[team, default: [:]][skill, default: Totals()]
-            entry.assessed += learners
-            entry.scoreSum += scores
-            entry.gainLearners += gainLearners
-            entry.gainSum += gains
-            if level >= 0 { entry.levels[level, default: 0] += learners }
-            totals[team, default: [:]][skill] = entry
-        }
-        return totals.flatMap { team, skills in
-            skills.map { skill, entry in
-                ProficiencyRow(
-                    team: team, skill: skill, assessed: entry.assessed, meanProficiency: entry.scoreSum / Double(entry.assessed),
-                    meanGain: entry.gainLearners == 0 ? nil : entry.gainSum / Double(entry.gainLearners), gainLearners: entry.gainLearners,
-                    levels: catalog.levels.enumerated().map { ($1.name, entry.levels[$0] ?? 0) })
+        let minimums = catalog.levels.map(\.min)
+        var totals: [Key: Totals] = [:]
+        for try await (skill, agent, firstSeq, first, latestSeq, latest) in rows.decode((Int64, Int64, Int64, Double, Int64, Double).self) {
+            let learnerTeam = teams[agent] ?? Roster.unassignedTeam
+            if let team, team != learnerTeam { continue }
+            var entry = totals[Key(team: learnerTeam, skill: skill), default: Totals()]
+            entry.assessed += 1
+            entry.scoreSum += latest
+            if latestSeq != firstSeq {
+                entry.gainLearners += 1
+                entry.gainSum += latest - first
             }
+            if let level = minimums.lastIndex(where: { latest >= $0 }) { entry.levels[level, default: 0] += 1 }
+            totals[Key(team: learnerTeam, skill: skill)] = entry
+        }
+        let names = try await termNames(Array(Set(totals.keys.map(\.skill))), on: connection, logger: logger)
+        return totals.map { key, entry in
+            ProficiencyRow(
+                team: key.team, skill: names[key.skill] ?? "", assessed: entry.assessed, meanProficiency: entry.scoreSum / Double(entry.assessed),
+                meanGain: entry.gainLearners == 0 ? nil : entry.gainSum / Double(entry.gainLearners), gainLearners: entry.gainLearners,
+                levels: catalog.levels.enumerated().map { ($1.name, entry.levels[$0] ?? 0) })
         }.sorted { ($0.team, $0.skill) < ($1.team, $1.skill) }
+    }
+
+    /// The roster team of each learner in one, by interned agent id.
+    static func teamsByAgent(on connection: PostgresConnection, logger: Logger) async throws -> [Int64: String] {
+        var teams: [Int64: String] = [:]
+        let rows = try await connection.query(
+            "SELECT a.id, r.team FROM roster r JOIN agents a ON a.ifi = r.agent WHERE r.team IS NOT NULL", logger: logger)
+        for try await (agent, team) in rows.decode((Int64, String).self) { teams[agent] = team }
+        return teams
+    }
+
+    /// The IRIs of analytics terms, by id.
+    private static func termNames(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        for try await (id, iri) in try await connection.query("SELECT id, iri FROM analytics_terms WHERE id = ANY(\(ids))", logger: logger)
+            .decode((Int64, String).self)
+        {
+            names[id] = iri
+        }
+        return names
     }
 
     /// Completion and behaviour change per program in [from, to]: enrolled (anyone with a
@@ -158,16 +178,18 @@ enum PostgresAnalyticsReads {
         binds.append(Int64(minDays) * 86_400_000)
         binds.append(team)
         binds.append(masteryScore)
+        // Grouped by the skill's id (grouping by its IRI would compare text row by row).
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT x.iri, COUNT(*)::int, SUM(x.baseline), SUM(x.follow_up), (COUNT(*) FILTER (WHERE x.follow_up >= $4))::int
-            FROM (SELECT t.iri, b.score AS baseline,
+            SELECT t.iri, x.pairs, x.baselines, x.follow_ups, x.retained FROM (
+            SELECT x.skill, COUNT(*)::int AS pairs, SUM(x.baseline) AS baselines, SUM(x.follow_up) AS follow_ups,
+                   (COUNT(*) FILTER (WHERE x.follow_up >= $4))::int AS retained
+            FROM (SELECT b.skill, b.score AS baseline,
                          (SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
                               AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + $2 ORDER BY e.at_ms, e.seq LIMIT 1) AS follow_up
-                  FROM retention_baseline b JOIN analytics_terms t ON t.id = b.skill JOIN agents a ON a.id = b.agent_id
-                  LEFT JOIN roster r ON r.agent = a.ifi
+                  FROM retention_baseline b JOIN agents a ON a.id = b.agent_id LEFT JOIN roster r ON r.agent = a.ifi
                   WHERE ($1::bigint IS NULL OR b.skill = $1) AND ($3::text IS NULL OR \(Self.team(3)))) x
             WHERE x.follow_up IS NOT NULL
-            GROUP BY x.iri
+            GROUP BY x.skill) x JOIN analytics_terms t ON t.id = x.skill
             """, binds: binds), logger: logger)
         var results: [KnowledgeRetention] = []
         for try await (skill, pairs, baselines, followUps, retained) in rows.decode((String, Int, Double, Double, Int).self) {
