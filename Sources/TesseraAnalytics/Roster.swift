@@ -38,6 +38,9 @@ public struct Roster: Sendable, Equatable {
     // MARK: JSON
 
     /// Reads `[{"agent": {...}, "name", "team", "role", "hired": "YYYY-MM-DD", "left": null|date}]`.
+    /// Names, teams and roles are text a database stores: U+0000 is refused.
+    static let nulRule = "must not contain U+0000 (NUL)"
+
     public static func read(json bytes: [UInt8]) -> Result<Roster, AnalyticsInputError> {
         var problems = ProblemList()
         guard let document = try? JSONDocument.parse(bytes) else {
@@ -136,7 +139,10 @@ public struct Roster: Sendable, Equatable {
                 continue
             }
             var fields: [String: String] = [:]
-            for (name, value) in zip(header, row) where !value.isEmpty { fields[name] = value }
+            for (name, value) in zip(header, row) where !value.isEmpty {
+                if value.unicodeScalars.contains("\u{0}") { problems.add("line \(line), column \(name)", nulRule) }
+                fields[name] = value
+            }
             let identifiers: [InverseFunctionalIdentifier?] = [
                 fields["mbox"].map { .mbox($0) }, fields["mbox_sha1sum"].map { .mboxSHA1Sum($0) },
                 fields["openid"].map { .openID($0) },
@@ -206,7 +212,7 @@ public struct Roster: Sendable, Equatable {
         case .openID(let value):
             return Formats.isIRI(value) ? nil : ("openid", "must be an absolute IRI")
         case .account(let homePage, let name):
-            if !Formats.isIRI(homePage) { return ("account_homePage", "must be an absolute IRL, got \"\(homePage)\"") }
+            if !Formats.isIRI(homePage) { return ("account_homePage", "must be an absolute IRI, got \"\(homePage)\"") }
             return name.isEmpty ? ("account_name", "must not be empty") : nil
         }
     }
@@ -215,7 +221,12 @@ public struct Roster: Sendable, Equatable {
 extension DocumentReader {
     mutating func optionalText(_ value: JSONValue?, _ path: String) -> String? {
         guard let value, value.kind != .null else { return nil }
-        return string(value, path)
+        guard let text = string(value, path) else { return nil }
+        guard !text.unicodeScalars.contains("\u{0}") else {
+            problems.add(path, Roster.nulRule)
+            return nil
+        }
+        return text
     }
 
     mutating func day(_ value: JSONValue?, _ path: String, required: Bool) -> Day? {

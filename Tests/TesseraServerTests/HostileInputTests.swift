@@ -245,6 +245,53 @@ struct HostileInputTests {
         }
     }
 
+    // MARK: U+0000
+
+    /// A NUL character can reach no identifier, name or lookup: refused with the field named,
+    /// on every backend (PostgreSQL cannot store it in text), and nothing changes.
+    @Test func aNulCharacterIsRefusedWhereverItWouldBeStoredOrLookedUp() async throws {
+        let lrs = try await TestLRS()
+        let admin = try await lrs.credentials.create(name: "admin", scopes: [.admin])
+        let everything = try await lrs.credentials.create(name: "course", scopes: [.all])
+        let before = try await Self.snapshot(lrs)
+        try await lrs.test(.router) { client in
+            func refusal(_ response: TestResponse) throws -> (Int, String) {
+                let error = try #require(try json(response) as? [String: Any])
+                let path = ((error["errors"] as? [[String: Any]])?.first?["path"] as? String) ?? (error["parameter"] as? String) ?? ""
+                return (Int(response.status.code), path + " " + String(buffer: response.body))
+            }
+            var headers = lrs.headers(everything, json: true)
+            let state = "/xapi/activities/state?activityId=https%3A%2F%2Fcourses.example.com%2Fc&agent=%7B%22mbox%22%3A%22mailto%3Aann%40example.com%22%7D&stateId=a%00b"
+            let put = try await client.execute(uri: state, method: .put, headers: headers, body: buffer(#"{"page":1}"#))
+            let (putStatus, putBody) = try refusal(put)
+            #expect(putStatus == 400 && putBody.contains("stateId") && putBody.contains("U+0000"), "\(putBody)")
+
+            let named = #"{"actor":{"account":{"homePage":"https://hr.example.com","name":"a\u0000b"}},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"https://courses.example.com/c"}}"#
+            let posted = try await client.execute(uri: "/xapi/statements", method: .post, headers: headers, body: buffer(named))
+            let (postStatus, postBody) = try refusal(posted)
+            #expect(postStatus == 400 && postBody.contains("actor.account.name") && postBody.contains("U+0000"), "\(postBody)")
+
+            let agent = #"{"account":{"homePage":"https://hr.example.com","name":"a\u0000b"}}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let queried = try await client.execute(uri: "/xapi/statements?agent=" + agent, method: .get, headers: headers)
+            #expect(queried.status == .badRequest, "\(String(buffer: queried.body))")
+
+            let team = try await client.execute(uri: "/analytics/proficiency?team=a%00b", method: .get, headers: lrs.headers(lrs.reader, version: nil))
+            #expect(team.status == .badRequest && String(buffer: team.body).contains("team"), "\(String(buffer: team.body))")
+
+            headers = lrs.headers(admin, version: nil)
+            headers[.contentType] = "text/csv"
+            let roster = try await client.execute(
+                uri: "/analytics/roster", method: .put, headers: headers, body: buffer("mbox,name,team,hired\nmailto:ann@example.com,Ann,Sa\u{0}les,2020-01-01\n"))
+            #expect(roster.status == .badRequest && String(buffer: roster.body).contains("line 2, column team"), "\(String(buffer: roster.body))")
+
+            var keyed = HTTPFields()
+            keyed[.authorization] = "Basic " + Data("a\u{0}b:secret".utf8).base64EncodedString()
+            keyed[HTTPField.Name("X-Experience-API-Version")!] = "1.0.3"
+            #expect(try await client.execute(uri: "/xapi/statements", method: .get, headers: keyed).status == .unauthorized)
+        }
+        #expect(try await Self.snapshot(lrs) == before, "nothing changed")
+    }
+
     // MARK: Support
 
     /// Row counts of every table and the last statement's seq: equal snapshots mean nothing

@@ -70,6 +70,8 @@ public final class Credentials: Sendable {
     }
 
     private func authenticate(key: String, secret: String, derivingIfUnknown: Bool) async throws -> Credential? {
+        // No key contains U+0000 (and databases cannot look it up in text).
+        guard !key.unicodeScalars.contains("\u{0}") else { return nil }
         guard let stored = try await repository.stored(key: key), stored.credential.revoked == nil else {
             verified.withLock { $0[key] = nil }
             return nil
@@ -93,6 +95,7 @@ public final class Credentials: Sendable {
     /// The credential with `key` while it is not revoked (a dashboard session names its
     /// credential by key and ends when it is revoked).
     public func active(key: String) async throws -> Credential? {
+        guard !key.unicodeScalars.contains("\u{0}") else { return nil }
         guard let stored = try await repository.stored(key: key), stored.credential.revoked == nil else { return nil }
         return stored.credential
     }

@@ -22,6 +22,10 @@ struct QueryParameters {
             guard let value = pair.count > 1 ? Self.formDecoded(pair[1]) : "" else {
                 throw XAPIError.badParameter(name, "is not valid percent-encoding")
             }
+            // No identifier, IRI or name contains it, and databases cannot store it in text.
+            guard !name.unicodeScalars.contains("\u{0}") && !value.unicodeScalars.contains("\u{0}") else {
+                throw XAPIError.badParameter(name.unicodeScalars.contains("\u{0}") ? "(name)" : name, "must not contain U+0000 (NUL)")
+            }
             pairs.append((name, value))
         }
         self.pairs = pairs

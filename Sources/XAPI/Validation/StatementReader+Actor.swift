@@ -171,7 +171,7 @@ extension StatementReader {
             case "homePage":
                 homePage = at("homePage") { $0.iri(member.value) }
             case "name":
-                name = at("name") { $0.string(member.value) }
+                name = at("name") { $0.identifierText(member.value) }
             default:
                 notAllowed(member.key, in: "an account")
             }

@@ -172,6 +172,17 @@ public struct StatementReader {
         return string
     }
 
+    /// A string that identifies something (an account name): U+0000 is refused, since no
+    /// person is named by it and databases cannot store it in text.
+    mutating func identifierText(_ value: JSONCursor) -> String? {
+        guard let string = string(value) else { return nil }
+        guard !string.unicodeScalars.contains("\u{0}") else {
+            fail("must not contain U+0000 (NUL)")
+            return nil
+        }
+        return string
+    }
+
     mutating func nonEmptyString(_ value: JSONCursor) -> String? {
         guard let string = string(value) else { return nil }
         guard !string.isEmpty else {
