@@ -3,12 +3,14 @@
 the client Open edX uses) saves, queries, pages through and voids statements, keeps state and
 profile documents with ETags, and reads About, Activities and Agents.
 
-Starts `tessera serve` on a new database; prints one line per check and a "N passed, N failed"
+Starts `tessera serve` on a new database (with `--postgres`, a new database of the test
+PostgreSQL server, TESSERA_TEST_POSTGRES); prints one line per check and a "N passed, N failed"
 summary; exits non-zero on any failure.
 """
 import os
 import random
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -23,8 +25,13 @@ KEY, SECRET = "tincan", "tincan-secret"
 port = random.randint(20000, 40000)
 endpoint = f"http://127.0.0.1:{port}/xapi/"
 directory = tempfile.mkdtemp(prefix="tessera-tincan-")
+# --postgres: on a new database of the test PostgreSQL server instead of an SQLite file.
+database = os.path.join(directory, "tincan.sqlite")
+if "--postgres" in sys.argv:
+    import postgres_database
+    database = postgres_database.create("tessera_tincan")[1]
 server = subprocess.Popen(
-    [BIN, "serve", "--db", os.path.join(directory, "tincan.sqlite"), "--port", str(port)],
+    [BIN, "serve", "--db", database, "--port", str(port), "--signing-key", os.path.join(directory, "signing-key.pem")],
     env=dict(os.environ, TESSERA_ADMIN_KEY=KEY, TESSERA_ADMIN_SECRET=SECRET),
     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 for _ in range(150):

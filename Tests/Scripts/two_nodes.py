@@ -17,7 +17,6 @@ sent, nothing was stored twice, `seq` has no gaps, `stored` never decreases alon
 Prints a "N passed, N failed" line; exits non-zero on any failure.
 """
 import base64
-import glob
 import json
 import os
 import random
@@ -29,29 +28,15 @@ import urllib.parse
 import urllib.request
 import uuid
 
+import postgres_database
 import tessera_server
 from checks import Checks
 
-SERVER = os.environ.get("TESSERA_TEST_POSTGRES")
-if not SERVER:
-    raise SystemExit("TESSERA_TEST_POSTGRES names no PostgreSQL server (source Tests/Scripts/postgres_cluster.sh start)")
 KEY, SECRET = "nodes", "nodes-secret"
 AUTH = "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
 WORKERS, BATCHES, BATCH = 8, 25, 20
 check = Checks()
-
-
-def psql(sql):
-    """Runs `sql` on the server's maintenance database with the cluster's own psql."""
-    binary = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
-    parts = urllib.parse.urlsplit(SERVER)
-    subprocess.run([binary, "-h", parts.hostname, "-p", str(parts.port), "-U", parts.username, "-d", parts.path.lstrip("/"),
-                    "-q", "-c", sql], check=True, stdout=subprocess.DEVNULL)
-
-
-name = "tessera_two_nodes_" + uuid.uuid4().hex[:8]
-psql(f"CREATE DATABASE {name}")
-database = urllib.parse.urlunsplit(urllib.parse.urlsplit(SERVER)._replace(path="/" + name))
+name, database = postgres_database.create("tessera_two_nodes")
 directory = tempfile.mkdtemp(prefix="tessera-nodes-")
 key_file = os.path.join(directory, "signing-key.pem")
 ports = random.sample(range(20000, 40000), 2)
@@ -209,5 +194,5 @@ stored = [record["statement"]["stored"] for record in records]
 check("stored never decreases along seq", all(a <= b for a, b in zip(stored, stored[1:])))
 run = subprocess.run([tessera_server.BIN, "verify", "--db", database], capture_output=True, text=True)
 check("tessera verify --db finds the hash chain intact", run.returncode == 0 and "hash chain intact" in run.stdout, run.stdout + run.stderr)
-psql(f"DROP DATABASE {name} WITH (FORCE)")
+postgres_database.drop(name)
 check.finish("two nodes on one database")
