@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// A PostgreSQL database that Tessera stores in: a connection pool (postgres-nio's
 /// `PostgresClient`, running for as long as this object is open) and the schema brought up to
@@ -106,7 +107,15 @@ public final class PostgresStorage: Sendable {
         self.client = client
         self.logger = logger
         self.location = location
-        running = Task { await client.run() }
+        // The pool takes connections once `run()` has begun; wait for that, so that a first
+        // query right after opening does not find it idle (postgres-nio warns then).
+        let started = Mutex(false)
+        running = Task {
+            started.withLock { $0 = true }
+            await client.run()
+        }
+        while !started.withLock({ $0 }) { await Task.yield() }
+        await Task.yield()
     }
 
     /// Closes every connection.
