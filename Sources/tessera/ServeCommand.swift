@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a connection may wait for a complete request part before it is closed (TESSERA_IDLE_TIMEOUT).")
     var idleTimeout: Int = Environment.value("TESSERA_IDLE_TIMEOUT").flatMap(Int.init) ?? 30
 
-    @Option(help: "on: check the database in the background after starting (SQLite: every page and the hash chain; PostgreSQL: the hash chain), and report not ready if it is damaged; off: skip (TESSERA_INTEGRITY_CHECK).")
+    @Option(help: "on: check the database in the background after starting (SQLite: every page; PostgreSQL: the hash chain), and report not ready if it is damaged; off: skip (TESSERA_INTEGRITY_CHECK).")
     var integrityCheck: String = Environment.value("TESSERA_INTEGRITY_CHECK") ?? "on"
 
     @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE).")
