@@ -19,9 +19,9 @@ enum PostgresAnalyticsReads {
 
     /// The proficiency report as of `asOf` (nil: everything stored), for one skill and team or
     /// all: each learner's standing from the `proficiency` roll-up (or, when its latest score is
-    /// later than `asOf`, the latest before it in `skill_events`), read with integer keys and
-    /// summed per (team, skill) here — sorting or grouping by text in SQL would compare
-    /// strings under the database's collation, row by row.
+    /// later than `asOf`, the latest before it in `skill_events`), summed in SQL per (team,
+    /// skill, level). A learner's level is the last of the catalog's levels whose minimum their
+    /// latest score reaches (-1: none), written as one CASE.
     static func proficiency(
         asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: PostgresConnection, logger: Logger
     ) async throws -> [ProficiencyRow] {
@@ -30,16 +30,28 @@ enum PostgresAnalyticsReads {
             guard let known = try await term(skill, on: connection, logger: logger) else { return [] }
             skillID = known
         }
-        let teams = try await teamsByAgent(on: connection, logger: logger)
         var binds = PostgresBindings()
         binds.append(asOf ?? Int64.max)
         binds.append(skillID)
+        binds.append(team)
+        for level in catalog.levels { binds.append(level.min) }
+        let level = catalog.levels.isEmpty
+            ? "-1" : "CASE " + catalog.levels.indices.reversed().map { "WHEN x.latest >= $\($0 + 4) THEN \($0)" }.joined(separator: " ") + " ELSE -1 END"
+        
         let before = "SELECT e.%@ FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id AND e.kind & 1 != 0 AND e.at_ms <= $1 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1"
+        // Materialized: each standing's latest score is looked up once, though used three times.
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT p.skill, p.agent_id, p.first_seq, p.first_score,
-                   CASE WHEN p.latest_at <= $1 THEN p.latest_seq ELSE (\(before.replacingOccurrences(of: "%@", with: "seq"))) END,
-                   CASE WHEN p.latest_at <= $1 THEN p.latest_score ELSE (\(before.replacingOccurrences(of: "%@", with: "score"))) END
-            FROM proficiency p WHERE p.first_at <= $1 AND ($2::bigint IS NULL OR p.skill = $2)
+            WITH x AS MATERIALIZED (
+                SELECT p.skill, COALESCE(p.team, '\(Roster.unassignedTeam)') AS team, p.first_seq, p.first_score AS first,
+                       CASE WHEN p.latest_at <= $1 THEN p.latest_seq ELSE (\(before.replacingOccurrences(of: "%@", with: "seq"))) END AS latest_seq,
+                       CASE WHEN p.latest_at <= $1 THEN p.latest_score ELSE (\(before.replacingOccurrences(of: "%@", with: "score"))) END AS latest
+                FROM proficiency p
+                WHERE p.first_at <= $1 AND ($2::bigint IS NULL OR p.skill = $2)
+                  AND ($3::text IS NULL OR COALESCE(p.team, '\(Roster.unassignedTeam)') = $3))
+            SELECT x.team, x.skill, \(level), COUNT(*)::int, SUM(x.latest),
+                   (COUNT(*) FILTER (WHERE x.latest_seq <> x.first_seq))::int,
+                   COALESCE(SUM(x.latest - x.first) FILTER (WHERE x.latest_seq <> x.first_seq), 0)
+            FROM x GROUP BY 1, 2, 3
             """, binds: binds), logger: logger)
         struct Key: Hashable {
             let team: String
@@ -49,20 +61,15 @@ enum PostgresAnalyticsReads {
             var assessed = 0, scoreSum = 0.0, gainLearners = 0, gainSum = 0.0
             var levels: [Int: Int] = [:]
         }
-        let minimums = catalog.levels.map(\.min)
         var totals: [Key: Totals] = [:]
-        for try await (skill, agent, firstSeq, first, latestSeq, latest) in rows.decode((Int64, Int64, Int64, Double, Int64, Double).self) {
-            let learnerTeam = teams[agent] ?? Roster.unassignedTeam
-            if let team, team != learnerTeam { continue }
-            var entry = totals[Key(team: learnerTeam, skill: skill), default: Totals()]
-            entry.assessed += 1
-            entry.scoreSum += latest
-            if latestSeq != firstSeq {
-                entry.gainLearners += 1
-                entry.gainSum += latest - first
-            }
-            if let level = minimums.lastIndex(where: { latest >= $0 }) { entry.levels[level, default: 0] += 1 }
-            totals[Key(team: learnerTeam, skill: skill)] = entry
+        for try await (team, skill, level, learners, scores, gainLearners, gains) in rows.decode((String, Int64, Int, Int, Double, Int, Double).self) {
+            var entry = totals[Key(team: team, skill: skill), default: Totals()]
+            entry.assessed += learners
+            entry.scoreSum += scores
+            entry.gainLearners += gainLearners
+            entry.gainSum += gains
+            if level >= 0 { entry.levels[level, default: 0] += learners }
+            totals[Key(team: team, skill: skill)] = entry
         }
         let names = try await termNames(Array(Set(totals.keys.map(\.skill))), on: connection, logger: logger)
         return totals.map { key, entry in
@@ -71,15 +78,6 @@ enum PostgresAnalyticsReads {
                 meanGain: entry.gainLearners == 0 ? nil : entry.gainSum / Double(entry.gainLearners), gainLearners: entry.gainLearners,
                 levels: catalog.levels.enumerated().map { ($1.name, entry.levels[$0] ?? 0) })
         }.sorted { ($0.team, $0.skill) < ($1.team, $1.skill) }
-    }
-
-    /// The roster team of each learner in one, by interned agent id.
-    static func teamsByAgent(on connection: PostgresConnection, logger: Logger) async throws -> [Int64: String] {
-        var teams: [Int64: String] = [:]
-        let rows = try await connection.query(
-            "SELECT a.id, r.team FROM roster r JOIN agents a ON a.ifi = r.agent WHERE r.team IS NOT NULL", logger: logger)
-        for try await (agent, team) in rows.decode((Int64, String).self) { teams[agent] = team }
-        return teams
     }
 
     /// The IRIs of analytics terms, by id.

@@ -61,12 +61,4 @@ enum PostgresCatalogAndRoster {
         try await column(
             String.self, "SELECT DISTINCT team COLLATE \"C\" FROM roster WHERE team IS NOT NULL ORDER BY 1", on: runner, logger: logger)
     }
-
-    /// Each rostered person's team (those in one), by agent key.
-    static func teams(on runner: some PostgresQueryRunner, logger: Logger) async throws -> [String: String] {
-        var teams: [String: String] = [:]
-        let rows = try await runner.run("SELECT agent, team FROM roster WHERE team IS NOT NULL", logger: logger)
-        for try await (agent, team) in rows.decode((String, String).self) { teams[agent] = team }
-        return teams
-    }
 }

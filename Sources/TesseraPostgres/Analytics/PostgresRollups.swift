@@ -18,8 +18,9 @@ enum PostgresRollups {
     /// `pairs` (a relation of (skill, agent_id)) or over everything.
     private static func proficiencySQL(from pairs: String) -> String {
         """
-        INSERT INTO proficiency (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
-        SELECT f.skill, f.agent_id, f.at_ms, f.seq, f.score, l.at_ms, l.seq, l.score
+        INSERT INTO proficiency (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score, team)
+        SELECT f.skill, f.agent_id, f.at_ms, f.seq, f.score, l.at_ms, l.seq, l.score,
+               (SELECT t.team FROM agents g JOIN roster t ON t.agent = g.ifi WHERE g.id = f.agent_id)
         FROM (SELECT DISTINCT ON (e.skill, e.agent_id) e.skill, e.agent_id, e.at_ms, e.seq, e.score FROM skill_events e \(pairs)
               WHERE e.kind & 1 != 0 ORDER BY e.skill, e.agent_id, e.at_ms, e.seq) f
         JOIN (SELECT DISTINCT ON (e.skill, e.agent_id) e.skill, e.agent_id, e.at_ms, e.seq, e.score FROM skill_events e \(pairs)
@@ -37,6 +38,13 @@ enum PostgresRollups {
 
     private static func learnersSQL(from pairs: String) -> String {
         "INSERT INTO program_learners (program, agent_id, events) SELECT e.program, e.agent_id, COUNT(*) FROM program_events e \(pairs) GROUP BY e.program, e.agent_id"
+    }
+
+    /// Gives every standing its learner's team in the roster just loaded.
+    static func rosterReplaced(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            "UPDATE proficiency p SET team = (SELECT t.team FROM agents a JOIN roster t ON t.agent = a.ifi WHERE a.id = p.agent_id)",
+            logger: logger)
     }
 
     /// Rebuilds every roll-up from the facts (a catalog was loaded).

@@ -176,6 +176,7 @@ final class PostgresWriter: Sendable {
                         catalog = CatalogIndex(new)
                     case .roster(let roster):
                         try await PostgresCatalogAndRoster.replace(roster, on: connection, logger: logger)
+                        try await PostgresRollups.rosterReplaced(on: connection, logger: logger)
                     case .erasure(let job):
                         stored += try await group.flush(catalog: catalog, memory: &memory, on: connection, logger: logger)
                         let report = try await PostgresErasure.erase(

@@ -201,12 +201,14 @@ struct StatementRows {
                                                        \(programs.seq)::bigint[]) AS row (key, at, agent, seq)
                 ON CONFLICT DO NOTHING),
             standing AS (
-                INSERT INTO proficiency AS r (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
-                SELECT * FROM unnest(\(standing.map(\.0.key))::bigint[], \(standing.map(\.0.agent))::bigint[],
-                                     \(standing.map(\.1.first.at))::bigint[], \(standing.map(\.1.first.seq))::bigint[],
-                                     \(standing.map(\.1.first.score))::float8[], \(standing.map(\.1.latest.at))::bigint[],
-                                     \(standing.map(\.1.latest.seq))::bigint[], \(standing.map(\.1.latest.score))::float8[])
-                ON CONFLICT (skill, agent_id) DO UPDATE SET
+                INSERT INTO proficiency AS r (skill, agent_id, first_at, first_seq, first_score, latest_at, latest_seq, latest_score, team)
+                SELECT u.*, (SELECT t.team FROM agents a JOIN roster t ON t.agent = a.ifi WHERE a.id = u.agent)
+                FROM unnest(\(standing.map(\.0.key))::bigint[], \(standing.map(\.0.agent))::bigint[],
+                            \(standing.map(\.1.first.at))::bigint[], \(standing.map(\.1.first.seq))::bigint[],
+                            \(standing.map(\.1.first.score))::float8[], \(standing.map(\.1.latest.at))::bigint[],
+                            \(standing.map(\.1.latest.seq))::bigint[], \(standing.map(\.1.latest.score))::float8[])
+                     AS u (skill, agent, first_at, first_seq, first_score, latest_at, latest_seq, latest_score)
+                ON CONFLICT (skill, agent_id) DO UPDATE SET team = excluded.team,
                     first_at = \(unescaped: earlier("first_at")), first_seq = \(unescaped: earlier("first_seq")),
                     first_score = \(unescaped: earlier("first_score")), latest_at = \(unescaped: later("latest_at")),
                     latest_seq = \(unescaped: later("latest_seq")), latest_score = \(unescaped: later("latest_score"))),
