@@ -90,6 +90,10 @@ public final class PostgresStorage: Sendable {
             host: location.host, port: location.port, username: location.username, password: location.password,
             database: location.database, tls: tls)
         configuration.options.maximumConnections = max(connections, 1)
+        // Tessera's queries are short: compiling them (PostgreSQL's JIT, which the planner's
+        // estimates for correlated look-ups invite) costs more than it saves — 190 ms of a
+        // 220 ms report on a million statements.
+        configuration.options.additionalStartupParameters = [("jit", "off")]
         // Migrated on a connection of its own, before the pool starts.
         let migration = try await PostgresConnection.connect(
             configuration: PostgresConnection.Configuration(
