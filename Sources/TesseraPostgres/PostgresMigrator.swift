@@ -13,6 +13,7 @@ enum PostgresMigrator {
         SchemaMigration(3, "analytics", PackageResources._003_analytics_sql),
         SchemaMigration(4, "analytics_rollups", PackageResources._004_analytics_rollups_sql),
         SchemaMigration(5, "proficiency_team", PackageResources._005_proficiency_team_sql),
+        SchemaMigration(6, "retention_follow_up", PackageResources._006_retention_follow_up_sql),
     ]
 
     /// The advisory lock key that serialises migrations ("tessera" as an integer).

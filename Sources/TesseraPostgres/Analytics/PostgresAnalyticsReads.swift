@@ -162,7 +162,8 @@ enum PostgresAnalyticsReads {
 
     /// Knowledge retention per skill: each learner's baseline (the `retention_baseline`
     /// roll-up: first `passed` score on the skill) paired with their first assessment score at
-    /// least `minDays` later, summed per skill in SQL.
+    /// least `minDays` later — kept in the roll-up for the default gap, looked up in
+    /// `skill_events` for any other — summed per skill in SQL.
     static func knowledgeRetention(
         skill: String?, minDays: Int, masteryScore: Double, team: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> [KnowledgeRetention] {
@@ -182,8 +183,9 @@ enum PostgresAnalyticsReads {
             SELECT x.skill, COUNT(*)::int AS pairs, SUM(x.baseline) AS baselines, SUM(x.follow_up) AS follow_ups,
                    (COUNT(*) FILTER (WHERE x.follow_up >= $4))::int AS retained
             FROM (SELECT b.skill, b.score AS baseline,
+                         CASE WHEN $2 = \(PostgresRollups.followUpGap) THEN b.follow_score ELSE
                          (SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
-                              AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + $2 ORDER BY e.at_ms, e.seq LIMIT 1) AS follow_up
+                              AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + $2 ORDER BY e.at_ms, e.seq LIMIT 1) END AS follow_up
                   FROM retention_baseline b JOIN agents a ON a.id = b.agent_id LEFT JOIN roster r ON r.agent = a.ifi
                   WHERE ($1::bigint IS NULL OR b.skill = $1) AND ($3::text IS NULL OR \(Self.team(3)))) x
             WHERE x.follow_up IS NOT NULL

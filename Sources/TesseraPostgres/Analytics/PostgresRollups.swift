@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import TesseraAnalytics
 
 /// The roll-ups of the learning facts (Schemas/postgres/0004): each learner's first and latest
 /// assessment per skill (`proficiency`), their knowledge-retention baseline per skill
@@ -40,6 +41,33 @@ enum PostgresRollups {
         "INSERT INTO program_learners (program, agent_id, events) SELECT e.program, e.agent_id, COUNT(*) FROM program_events e \(pairs) GROUP BY e.program, e.agent_id"
     }
 
+    /// The default gap between a baseline and its follow-up, in milliseconds.
+    static let followUpGap = Int64(KnowledgeRetention.defaultMinDays) * 86_400_000
+
+    /// Sets the default-gap follow-up of the baselines of `pairs` (a relation of (skill,
+    /// agent) named `a`, joined by `join`), or of every baseline.
+    private static func followUpSQL(where condition: String) -> String {
+        """
+        UPDATE retention_baseline b SET (follow_at, follow_seq, follow_score) = (
+            SELECT e.at_ms, e.seq, e.score FROM skill_events e
+            WHERE e.skill = b.skill AND e.agent_id = b.agent_id AND e.kind & 1 != 0 AND e.at_ms >= b.at_ms + \(followUpGap)
+            ORDER BY e.at_ms, e.seq LIMIT 1)
+        \(condition)
+        """
+    }
+
+    /// Recomputes the default-gap follow-ups of the baselines of these (skill, agent) pairs
+    /// (a write brought them assessments or baselines).
+    static func refreshFollowUps(skills: [Int64], agents: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !skills.isEmpty else { return }
+        var binds = PostgresBindings()
+        binds.append(skills)
+        binds.append(agents)
+        try await connection.query(PostgresQuery(unsafeSQL: followUpSQL(
+            where: "FROM unnest($1::bigint[], $2::bigint[]) AS a (skill, agent) WHERE b.skill = a.skill AND b.agent_id = a.agent"),
+            binds: binds), logger: logger)
+    }
+
     /// Gives every standing its learner's team in the roster just loaded.
     static func rosterReplaced(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
@@ -52,7 +80,7 @@ enum PostgresRollups {
         for table in ["proficiency", "retention_baseline", "program_learners"] {
             try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table)"), logger: logger)
         }
-        for sql in [proficiencySQL(from: ""), baselineSQL(from: ""), learnersSQL(from: "")] {
+        for sql in [proficiencySQL(from: ""), baselineSQL(from: ""), learnersSQL(from: ""), followUpSQL(where: "")] {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
     }
@@ -65,6 +93,7 @@ enum PostgresRollups {
                 "DELETE FROM proficiency e USING unnest($1::bigint[], $2::bigint[]) AS a (skill, agent) WHERE e.skill = a.skill AND e.agent_id = a.agent",
                 "DELETE FROM retention_baseline e USING unnest($1::bigint[], $2::bigint[]) AS a (skill, agent) WHERE e.skill = a.skill AND e.agent_id = a.agent",
                 proficiencySQL(from: skills), baselineSQL(from: skills),
+                followUpSQL(where: "FROM unnest($1::bigint[], $2::bigint[]) AS a (skill, agent) WHERE b.skill = a.skill AND b.agent_id = a.agent"),
             ] {
                 var binds = PostgresBindings()
                 binds.append(pairs.skill)

@@ -156,6 +156,8 @@ struct StatementGroup {
         }
         for (fact, seq) in facts { rows.appendFacts(fact, seq: seq, ids: ids) }
         try await rows.insert(storedAt: time, on: connection, logger: logger)
+        let scored = rows.scoredPairs
+        try await PostgresRollups.refreshFollowUps(skills: scored.skills, agents: scored.agents, on: connection, logger: logger)
         head = chain
         lastSeq += Int64(count)
         // Voiding statements whose targets were stored before this flush: those lose their facts.

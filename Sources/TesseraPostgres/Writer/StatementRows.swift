@@ -108,6 +108,12 @@ struct StatementRows {
         return link
     }
 
+    /// The (skill, agent) pairs whose assessments or baselines this flush adds to.
+    var scoredPairs: (skills: [Int64], agents: [Int64]) {
+        let pairs = Set(standings.keys).union(baselines.keys)
+        return (pairs.map(\.key), pairs.map(\.agent))
+    }
+
     /// Adds a direct StatementRef reference between two stored statements.
     mutating func reference(from referrer: Int64, to target: Int64) {
         references.referrer.append(referrer)
