@@ -94,70 +94,102 @@ enum PostgresAnalyticsReads {
     /// Completion and behaviour change per program in [from, to]: enrolled (anyone with a
     /// statement about the program), completed (every activity, within the window) and, of
     /// those, who showed a behaviour on one of its skills in (completedAt, completedAt +
-    /// windowDays], inside the window.
+    /// windowDays], inside the window. Every program is asked about at once: five queries
+    /// whatever their number.
     static func outcomes(
         programs: [Catalog.Program], from: Int64, to: Int64, windowDays: Int, team: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> [ProgramOutcome] {
-        var outcomes: [ProgramOutcome] = []
-        for program in programs {
-            let enrolled: Int
-            if let id = try await term(program.id, on: connection, logger: logger) {
-                var binds = PostgresBindings()
-                binds.append(id)
-                binds.append(from)
-                binds.append(to)
-                binds.append(team)
-                // From `program_learners` (one row per person) when the window holds all of the
-                // program's events, otherwise from the events in the window.
-                enrolled = try await column(Int.self, PostgresQuery(unsafeSQL: """
-                    SELECT CASE WHEN $2 <= (SELECT MIN(at_ms) FROM program_events WHERE program = $1)
-                                 AND (SELECT MAX(at_ms) FROM program_events WHERE program = $1) <= $3
-                        THEN (SELECT COUNT(*) FROM program_learners p JOIN agents a ON a.id = p.agent_id LEFT JOIN roster r ON r.agent = a.ifi
-                              WHERE p.program = $1 AND ($4::text IS NULL OR \(Self.team(4))))
-                        ELSE (SELECT COUNT(DISTINCT p.agent_id) FROM program_events p JOIN agents a ON a.id = p.agent_id
-                              LEFT JOIN roster r ON r.agent = a.ifi
-                              WHERE p.program = $1 AND p.at_ms BETWEEN $2 AND $3 AND ($4::text IS NULL OR \(Self.team(4))))
-                    END::int
-                    """, binds: binds), on: connection, logger: logger).first ?? 0
-            } else {
-                enrolled = 0
+        let terms = try await ids(programs.map(\.id) + programs.flatMap(\.skills), in: "analytics_terms", on: connection, logger: logger)
+        let programIDs = programs.compactMap { terms[$0.id] }
+        var binds = PostgresBindings()
+        binds.append(programIDs)
+        binds.append(from)
+        binds.append(to)
+        binds.append(team)
+        // From `program_learners` (one row per person) when the window holds all of a program's
+        // events, otherwise from its events in the window.
+        let enrolledRows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT u.program, CASE WHEN $2 <= s.first_at AND s.last_at <= $3
+                THEN (SELECT COUNT(*) FROM program_learners p JOIN agents a ON a.id = p.agent_id LEFT JOIN roster r ON r.agent = a.ifi
+                      WHERE p.program = u.program AND ($4::text IS NULL OR \(Self.team(4))))
+                ELSE (SELECT COUNT(DISTINCT p.agent_id) FROM program_events p JOIN agents a ON a.id = p.agent_id
+                      LEFT JOIN roster r ON r.agent = a.ifi
+                      WHERE p.program = u.program AND p.at_ms BETWEEN $2 AND $3 AND ($4::text IS NULL OR \(Self.team(4))))
+                END::int
+            FROM unnest($1::bigint[]) AS u (program)
+            CROSS JOIN LATERAL (SELECT MIN(at_ms) AS first_at, MAX(at_ms) AS last_at FROM program_events WHERE program = u.program) s
+            """, binds: binds), logger: logger)
+        var enrolled: [Int64: Int] = [:]
+        for try await (program, count) in enrolledRows.decode((Int64, Int).self) { enrolled[program] = count }
+        let completed = try await completions(programs, from: from, to: to, team: team, on: connection, logger: logger)
+        // (program's place, completer, completion time) and (program's place, skill), for one
+        // look-up of every completer's behaviour.
+        var completers: (program: [Int], agent: [Int64], at: [Int64]) = ([], [], [])
+        var skills: (program: [Int], skill: [Int64]) = ([], [])
+        for (index, program) in programs.enumerated() {
+            for (agent, at) in completed[index] {
+                completers.program.append(index)
+                completers.agent.append(agent)
+                completers.at.append(at)
             }
-            let completed = try await completions(program, from: from, to: to, team: team, on: connection, logger: logger)
-            let skills = try await column(
-                Int64.self, "SELECT id FROM analytics_terms WHERE iri = ANY(\(program.skills))", on: connection, logger: logger)
-            let agents = Array(completed.keys)
-            let changed = try await column(Int.self, """
-                SELECT COUNT(*) FROM unnest(\(agents)::bigint[], \(agents.map { completed[$0]! })::bigint[]) AS c (agent, completed_at)
-                WHERE EXISTS (SELECT 1 FROM skill_events s WHERE s.skill = ANY(\(skills)) AND s.agent_id = c.agent AND s.kind & 4 != 0
-                    AND (s.success IS NULL OR s.success) AND s.at_ms > c.completed_at
-                    AND s.at_ms <= LEAST(\(to), c.completed_at + \(Int64(windowDays) * 86_400_000)))
-                """, on: connection, logger: logger).first ?? 0
-            outcomes.append(ProgramOutcome(program: program, enrolled: enrolled, completed: completed.count, behaviorChanged: changed))
+            for skill in program.skills.compactMap({ terms[$0] }) {
+                skills.program.append(index)
+                skills.skill.append(skill)
+            }
         }
-        return outcomes
+        let changedRows = try await connection.query("""
+            SELECT c.program, COUNT(*)::int
+            FROM unnest(\(completers.program)::int[], \(completers.agent)::bigint[], \(completers.at)::bigint[]) AS c (program, agent, completed_at)
+            WHERE EXISTS (SELECT 1 FROM unnest(\(skills.program)::int[], \(skills.skill)::bigint[]) AS k (program, skill)
+                JOIN skill_events s ON s.skill = k.skill
+                WHERE k.program = c.program AND s.agent_id = c.agent AND s.kind & 4 != 0 AND (s.success IS NULL OR s.success)
+                  AND s.at_ms > c.completed_at AND s.at_ms <= LEAST(\(to), c.completed_at + \(Int64(windowDays) * 86_400_000)))
+            GROUP BY c.program
+            """, logger: logger)
+        var changed: [Int: Int] = [:]
+        for try await (index, count) in changedRows.decode((Int, Int).self) { changed[index] = count }
+        return programs.enumerated().map { index, program in
+            ProgramOutcome(
+                program: program, enrolled: terms[program.id].flatMap { enrolled[$0] } ?? 0, completed: completed[index].count,
+                behaviorChanged: changed[index] ?? 0)
+        }
     }
 
-    /// When each person (of `team`, when named) completed `program` within [from, to]
-    /// (`ProgramCompletion`).
-    static func completions(
-        _ program: Catalog.Program, from: Int64, to: Int64, team: String?, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [Int64: Int64] {
-        let activities = try await column(
-            Int64.self, "SELECT id FROM activities WHERE iri = ANY(\(program.activities))", on: connection, logger: logger)
-        guard activities.count == Set(program.activities).count else { return [:] }
+    /// The ids of those of `iris` that `table` (activities or analytics_terms) holds.
+    private static func ids(_ iris: [String], in table: String, on connection: PostgresConnection, logger: Logger) async throws -> [String: Int64] {
         var binds = PostgresBindings()
-        binds.append(activities)
+        binds.append(Array(Set(iris)))
+        var ids: [String: Int64] = [:]
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT iri, id FROM \(table) WHERE iri = ANY($1)", binds: binds), logger: logger)
+        for try await (iri, id) in rows.decode((String, Int64).self) { ids[iri] = id }
+        return ids
+    }
+
+    /// When each person (of `team`, when named) completed each of `programs` within [from,
+    /// to] (`ProgramCompletion`), in the programs' order; one query for all of them.
+    static func completions(
+        _ programs: [Catalog.Program], from: Int64, to: Int64, team: String?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [[Int64: Int64]] {
+        let activities = try await ids(programs.flatMap(\.activities), in: "activities", on: connection, logger: logger)
+        var binds = PostgresBindings()
+        binds.append(Array(activities.values))
         binds.append(from)
         binds.append(to)
         binds.append(team)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT c.agent_id, MIN(c.at_ms) FROM completion_events c JOIN agents a ON a.id = c.agent_id LEFT JOIN roster r ON r.agent = a.ifi
+            SELECT c.activity_id, c.agent_id, MIN(c.at_ms) FROM completion_events c JOIN agents a ON a.id = c.agent_id
+            LEFT JOIN roster r ON r.agent = a.ifi
             WHERE c.activity_id = ANY($1) AND c.at_ms BETWEEN $2 AND $3 AND ($4::text IS NULL OR \(Self.team(4)))
             GROUP BY c.activity_id, c.agent_id
             """, binds: binds), logger: logger)
-        var firsts: [(agent: Int64, at: Int64)] = []
-        for try await (agent, at) in rows.decode((Int64, Int64).self) { firsts.append((agent, at)) }
-        return ProgramCompletion.completedAt(firsts, activities: activities.count)
+        var firsts: [Int64: [(agent: Int64, at: Int64)]] = [:]
+        for try await (activity, agent, at) in rows.decode((Int64, Int64, Int64).self) { firsts[activity, default: []].append((agent, at)) }
+        return programs.map { program in
+            let ids = Set(program.activities).compactMap { activities[$0] }
+            // A program with an activity no statement ever named has no completers.
+            guard ids.count == Set(program.activities).count else { return [:] }
+            return ProgramCompletion.completedAt(ids.flatMap { firsts[$0] ?? [] }, activities: ids.count)
+        }
     }
 
     /// Knowledge retention per skill: each learner's baseline (the `retention_baseline`
@@ -207,8 +239,8 @@ enum PostgresAnalyticsReads {
         programs: [Catalog.Program], from: Int64, to: Int64, byTeam: Bool, on connection: PostgresConnection, logger: Logger
     ) async throws -> [EmployeeRetention] {
         var participants = Set<Int64>()
-        for program in programs {
-            participants.formUnion(try await completions(program, from: Int64.min, to: from, team: nil, on: connection, logger: logger).keys)
+        for completed in try await completions(programs, from: Int64.min, to: from, team: nil, on: connection, logger: logger) {
+            participants.formUnion(completed.keys)
         }
         let rows = try await connection.query(
             "SELECT a.id, r.team, r.hired_day, r.left_day FROM roster r LEFT JOIN agents a ON a.ifi = r.agent", logger: logger)
