@@ -43,7 +43,13 @@ public struct PostgresCredentialRepository: CredentialRepository {
         return revoked
     }
 
+    /// The credential with `key`; `StoreError.unavailable` when the database does not answer
+    /// within 10 seconds (every request reads its credential: it is answered 503, not held).
     public func stored(key: String) async throws -> StoredCredential? {
+        try await withDeadline(seconds: 10) { [self] in try await read(key: key) }
+    }
+
+    private func read(key: String) async throws -> StoredCredential? {
         let rows = try await database.client.query("""
             SELECT key, name, scopes, created_ms, revoked_ms, salt, iterations, secret_hash FROM credentials WHERE key = \(key)
             """, logger: database.logger)

@@ -35,29 +35,29 @@ public final class PostgresStore: LRSStore, ExportSource {
     }
 
     public func statement(id: XAPIUUID, voided: Bool, authority: InverseFunctionalIdentifier?) async throws -> StoredStatement? {
-        try await PostgresStatementReads.statement(id: id, voided: voided, authority: authority, on: client, logger: logger)
+        try await read { [self] in try await PostgresStatementReads.statement(id: id, voided: voided, authority: authority, on: client, logger: logger) }
     }
 
     public func query(_ query: StatementQuery) async throws -> StatementPage {
-        try await PostgresStatementReads.query(query, on: client, logger: logger)
+        try await read { [self] in try await PostgresStatementReads.query(query, on: client, logger: logger) }
     }
 
     public func attachments(_ hashes: [String], deliveredUnder authority: InverseFunctionalIdentifier?) async throws -> [AttachmentContent] {
-        try await PostgresStatementReads.attachments(hashes, deliveredUnder: authority, on: client, logger: logger)
+        try await read { [self] in try await PostgresStatementReads.attachments(hashes, deliveredUnder: authority, on: client, logger: logger) }
     }
 
     public func activityDefinitions(_ iris: [String]) async throws -> [String: [UInt8]] {
-        try await PostgresStatementReads.activityDefinitions(iris, on: client, logger: logger)
+        try await read { [self] in try await PostgresStatementReads.activityDefinitions(iris, on: client, logger: logger) }
     }
 
     // MARK: Documents
 
     public func document(_ scope: DocumentScope, id: String) async throws -> StoredDocument? {
-        try await PostgresDocuments.document(scope, id: id, on: client, logger: logger)
+        try await read { [self] in try await PostgresDocuments.document(scope, id: id, on: client, logger: logger) }
     }
 
     public func documentIDs(_ scope: DocumentScope, since: XAPITimestamp?) async throws -> [String] {
-        try await PostgresDocuments.ids(scope, since: since, on: client, logger: logger)
+        try await read { [self] in try await PostgresDocuments.ids(scope, since: since, on: client, logger: logger) }
     }
 
     public func apply(_ change: DocumentChange) async throws {
@@ -67,7 +67,7 @@ public final class PostgresStore: LRSStore, ExportSource {
     // MARK: Analytics
 
     public func catalog() async throws -> Catalog? {
-        try await PostgresCatalogAndRoster.catalog(on: client, logger: logger)
+        try await read { [self] in try await PostgresCatalogAndRoster.catalog(on: client, logger: logger) }
     }
 
     public func replaceCatalog(_ catalog: Catalog) async throws {
@@ -75,7 +75,7 @@ public final class PostgresStore: LRSStore, ExportSource {
     }
 
     public func roster() async throws -> Roster {
-        try await PostgresCatalogAndRoster.roster(on: client, logger: logger)
+        try await read { [self] in try await PostgresCatalogAndRoster.roster(on: client, logger: logger) }
     }
 
     public func replaceRoster(_ roster: Roster) async throws {
@@ -83,7 +83,7 @@ public final class PostgresStore: LRSStore, ExportSource {
     }
 
     public func teamNames() async throws -> [String] {
-        try await PostgresCatalogAndRoster.teamNames(on: client, logger: logger)
+        try await read { [self] in try await PostgresCatalogAndRoster.teamNames(on: client, logger: logger) }
     }
 
     public func proficiencyReport(asOf: Int64?, skill: String?, team: String?) async throws -> (catalog: Catalog, rows: [ProficiencyRow])? {
@@ -118,34 +118,45 @@ public final class PostgresStore: LRSStore, ExportSource {
     }
 
     public func learningDays() async throws -> ClosedRange<Day>? {
-        try await PostgresAnalyticsReads.learningDays(on: client, logger: logger)
+        try await read { [self] in try await PostgresAnalyticsReads.learningDays(on: client, logger: logger) }
     }
 
     public func statementVolume(from: Day, to: Day, team: String?, program: String?) async throws -> [DailyVolume] {
-        try await snapshot(on: client, logger: logger) { connection in
-            try await PostgresAnalyticsReads.statementVolume(from: from, to: to, team: team, program: program, on: connection, logger: logger)
+        let (client, logger) = (client, logger)
+        return try await read {
+            try await snapshot(on: client, logger: logger) { connection in
+                try await PostgresAnalyticsReads.statementVolume(from: from, to: to, team: team, program: program, on: connection, logger: logger)
+            }
         }
     }
 
+    /// Runs a read, answered `StoreError.unavailable` when the database does not answer within
+    /// 30 seconds (a request is answered 503 rather than held while the database is down).
+    private func read<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withDeadline(seconds: 30, body)
+    }
+
     /// Runs `body` with the catalog in one snapshot; nil when no catalog is loaded.
-    private func analyticsSnapshot<T>(
-        _ body: (Catalog, PostgresConnection, Logger) async throws -> T
+    private func analyticsSnapshot<T: Sendable>(
+        _ body: @escaping @Sendable (Catalog, PostgresConnection, Logger) async throws -> T
     ) async throws -> (catalog: Catalog, T)? {
-        let logger = logger
-        return try await snapshot(on: client, logger: logger) { connection in
-            guard let catalog = try await PostgresCatalogAndRoster.catalog(on: connection, logger: logger) else { return nil }
-            return (catalog, try await body(catalog, connection, logger))
+        let (client, logger) = (client, logger)
+        return try await read {
+            try await snapshot(on: client, logger: logger) { connection -> (catalog: Catalog, T)? in
+                guard let catalog = try await PostgresCatalogAndRoster.catalog(on: connection, logger: logger) else { return nil }
+                return (catalog, try await body(catalog, connection, logger))
+            }
         }
     }
 
     // MARK: Audit
 
     public func lastStoredSeq() async throws -> Int64 {
-        try await PostgresAuditReads.lastSeq(on: client, logger: logger)
+        try await read { [self] in try await PostgresAuditReads.lastSeq(on: client, logger: logger) }
     }
 
     public func exportRecords(after: Int64, through: Int64, filter: ExportFilter, limit: Int) async throws -> [ExportRecord] {
-        try await PostgresAuditReads.records(after: after, through: through, filter: filter, limit: limit, on: client, logger: logger)
+        try await read { [self] in try await PostgresAuditReads.records(after: after, through: through, filter: filter, limit: limit, on: client, logger: logger) }
     }
 
     public func erase(_ agent: InverseFunctionalIdentifier, requestedBy: String) async throws -> ErasureReport {
@@ -153,7 +164,7 @@ public final class PostgresStore: LRSStore, ExportSource {
     }
 
     public func auditLog() async throws -> [AuditEntry] {
-        try await PostgresAuditReads.auditLog(on: client, logger: logger)
+        try await read { [self] in try await PostgresAuditReads.auditLog(on: client, logger: logger) }
     }
 
     public func verifyChain() async throws -> ChainVerification {
@@ -162,11 +173,12 @@ public final class PostgresStore: LRSStore, ExportSource {
 
     // MARK: Health
 
-    /// True when the database answers, this node's writer takes work and the last integrity
-    /// check found nothing wrong.
+    /// True when the database answers within two seconds, this node's writer takes work and the
+    /// last integrity check found nothing wrong.
     public func isReady() async -> Bool {
         guard writer.isRunning, damage.withLock({ $0.isEmpty }) else { return false }
-        return (try? await column(Int.self, "SELECT 1", on: client, logger: logger).first) == 1
+        let (client, logger) = (client, logger)
+        return (try? await withDeadline(seconds: 2) { try await column(Int.self, "SELECT 1", on: client, logger: logger).first }) == 1
     }
 
     /// The size of the database (`pg_database_size`).

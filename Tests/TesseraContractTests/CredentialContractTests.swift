@@ -74,6 +74,18 @@ struct CredentialContractTests {
 /// together apply each migration once.
 @Suite(.enabled(if: PostgresTestServer.url != nil, "TESSERA_TEST_POSTGRES names no server"))
 struct PostgresMigrationTests {
+    @Test func aDatabaseThatDoesNotAnswerIsReportedUnavailableInsteadOfAwaited() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: StoreError.unavailable) {
+            try await withDeadline(seconds: 1) {
+                try await Task.sleep(for: .seconds(30))
+                return 1
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10), "given up at the deadline, the waiting work cancelled")
+        #expect(try await withDeadline(seconds: 5) { 7 } == 7)
+    }
+
     @Test func theMigrationListIsTheDirectory() throws {
         let directory = TesseraExecutable.packageRoot.appendingPathComponent("Schemas/postgres").path
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }.sorted()

@@ -108,6 +108,9 @@ public typealias LRSStore = StatementStore & DocumentStore & AnalyticsStore & Au
 public enum StoreError: Error, Sendable, Equatable {
     /// The storage is full: nothing was written; retry once the operator has made room.
     case storageFull
+    /// The storage could not be reached in time (a database server that is down or
+    /// unreachable): the read was not answered; retry later.
+    case unavailable
 }
 
 extension StatementStore {

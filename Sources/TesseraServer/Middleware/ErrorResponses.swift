@@ -48,6 +48,8 @@ enum ErrorResponses {
             // Any write (statements, documents, catalogs): refused whole, and worth retrying
             // once the operator has made room.
             return XAPIError(.serviceUnavailable, "the database disk is full; nothing was stored", headers: [.retryAfter: "60"])
+        case StoreError.unavailable:
+            return XAPIError(.serviceUnavailable, "the database cannot be reached; try again shortly", headers: [.retryAfter: "10"])
         case let error as HTTPError:
             return XAPIError(error.status, error.body ?? error.status.reasonPhrase)
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
