@@ -30,16 +30,23 @@ database = os.path.join(directory, "tincan.sqlite")
 if "--postgres" in sys.argv:
     import postgres_database
     database = postgres_database.create("tessera_tincan")[1]
+log_path = os.path.join(directory, "server.log")
 server = subprocess.Popen(
     [BIN, "serve", "--db", database, "--port", str(port), "--signing-key", os.path.join(directory, "signing-key.pem")],
     env=dict(os.environ, TESSERA_ADMIN_KEY=KEY, TESSERA_ADMIN_SECRET=SECRET),
-    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(150):
+    stdout=subprocess.DEVNULL, stderr=open(log_path, "w"))
+for _ in range(300):
     try:
         urllib.request.urlopen(endpoint + "about", timeout=1).read()
         break
     except Exception:
+        if server.poll() is not None:
+            break
         time.sleep(0.2)
+else:
+    server.kill()
+if server.poll() is not None:
+    raise SystemExit("the server did not start:\n" + open(log_path).read())
 
 check = Checks()
 
