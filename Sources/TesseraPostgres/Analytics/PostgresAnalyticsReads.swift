@@ -37,7 +37,6 @@ enum PostgresAnalyticsReads {
         for level in catalog.levels { binds.append(level.min) }
         let level = catalog.levels.isEmpty
             ? "-1" : "CASE " + catalog.levels.indices.reversed().map { "WHEN x.latest >= $\($0 + 4) THEN \($0)" }.joined(separator: " ") + " ELSE -1 END"
-        
         let before = "SELECT e.%@ FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id AND e.kind & 1 != 0 AND e.at_ms <= $1 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1"
         // Materialized: each standing's latest score is looked up once, though used three times.
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """

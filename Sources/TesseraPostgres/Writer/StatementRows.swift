@@ -291,26 +291,12 @@ struct Interned {
         var ids = wanted.enumerated().map { table, keys in keys.reduce(into: [String: Int64]()) { $0[$1] = memory.interned[table][$1] } }
         let missing = wanted.enumerated().map { table, keys in keys.filter { ids[table][$0] == nil } }
         if missing.contains(where: { !$0.isEmpty }) {
-            var binds = PostgresBindings()
-            var parts: [String] = [], selects: [String] = []
-            for (number, (table, column)) in tables.enumerated() {
-                binds.append(Array(missing[number]))
-                // Existing rows are read; only the others are inserted (a conflicting insert
-                // would cost a speculative insertion and an identity value each).
-                parts.append("""
-                    in\(number) (key) AS (SELECT unnest($\(number + 1)::text[])),
-                    old\(number) AS (SELECT t.id, t.\(column) FROM \(table) t JOIN in\(number) ON t.\(column) = in\(number).key),
-                    new\(number) AS (INSERT INTO \(table) (\(column)) SELECT key FROM in\(number)
-                        WHERE key NOT IN (SELECT \(column) FROM old\(number)) ON CONFLICT DO NOTHING RETURNING id, \(column))
-                    """)
-                selects.append("SELECT \(number), id, \(column) FROM new\(number) UNION ALL SELECT \(number), id, \(column) FROM old\(number)")
-            }
-            let rows = try await connection.query(
-                PostgresQuery(unsafeSQL: "WITH " + parts.joined(separator: ",\n") + "\n" + selects.joined(separator: "\nUNION ALL "), binds: binds),
-                logger: logger)
-            for try await (table, id, key) in rows.decode((Int, Int64, String).self) {
-                ids[table][key] = id
-                memory.remember(table: table, key: key, id: id)
+            let found = try await lookUpOrCreate(missing.map(Array.init), in: tables, on: connection, logger: logger)
+            for (table, keys) in found.enumerated() {
+                for (key, id) in keys {
+                    ids[table][key] = id
+                    memory.remember(table: table, key: key, id: id)
+                }
             }
         }
         return Interned(agents: ids[0], verbs: ids[1], activities: ids[2], terms: ids[3])
@@ -321,15 +307,32 @@ struct Interned {
         _ keys: [String], table: String, column: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> [String: Int64] {
         guard !keys.isEmpty else { return [:] }
+        return try await lookUpOrCreate([keys], in: [(table, column)], on: connection, logger: logger)[0]
+    }
+
+    /// The ids of `keys[n]` in table `tables[n]` (keyed by its column), in one statement:
+    /// existing rows are read and only the others inserted (a conflicting insert would cost a
+    /// speculative insertion and an identity value each).
+    private static func lookUpOrCreate(
+        _ keys: [[String]], in tables: [(table: String, column: String)], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [[String: Int64]] {
         var binds = PostgresBindings()
-        binds.append(keys)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            WITH input (key) AS (SELECT unnest($1::text[])),
-                 added AS (INSERT INTO \(table) (\(column)) SELECT key FROM input ON CONFLICT DO NOTHING RETURNING id, \(column))
-            SELECT id, \(column) FROM added UNION ALL SELECT t.id, t.\(column) FROM \(table) t JOIN input ON t.\(column) = input.key
-            """, binds: binds), logger: logger)
-        var ids: [String: Int64] = [:]
-        for try await (id, key) in rows.decode((Int64, String).self) { ids[key] = id }
+        var parts: [String] = [], selects: [String] = []
+        for (number, (table, column)) in tables.enumerated() {
+            binds.append(keys[number])
+            parts.append("""
+                in\(number) (key) AS (SELECT unnest($\(number + 1)::text[])),
+                old\(number) AS (SELECT t.id, t.\(column) FROM \(table) t JOIN in\(number) ON t.\(column) = in\(number).key),
+                new\(number) AS (INSERT INTO \(table) (\(column)) SELECT key FROM in\(number)
+                    WHERE key NOT IN (SELECT \(column) FROM old\(number)) ON CONFLICT DO NOTHING RETURNING id, \(column))
+                """)
+            selects.append("SELECT \(number), id, \(column) FROM new\(number) UNION ALL SELECT \(number), id, \(column) FROM old\(number)")
+        }
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: "WITH " + parts.joined(separator: ",\n") + "\n" + selects.joined(separator: "\nUNION ALL "), binds: binds),
+            logger: logger)
+        var ids = tables.map { _ in [String: Int64]() }
+        for try await (table, id, key) in rows.decode((Int, Int64, String).self) { ids[table][key] = id }
         return ids
     }
 }
