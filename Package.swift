@@ -137,7 +137,8 @@ let package = Package(
         .target(
             name: "TesseraTestSupport",
             dependencies: [
-                "XAPI", "TesseraLRS", "TesseraSQLite", "TesseraPostgres", .product(name: "Logging", package: "swift-log"),
+                "XAPI", "TesseraLRS", "TesseraSQLite", "TesseraPostgres", "TesseraAnalytics", "TesseraSamples",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TesseraTestSupport"),
@@ -145,7 +146,7 @@ let package = Package(
         // Every storage protocol's contract, run against each backend (Tests/TesseraContractTests/Backends.swift).
         .testTarget(
             name: "TesseraContractTests",
-            dependencies: ["TesseraLRS", "TesseraSQLite", "TesseraPostgres", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraTestSupport",
+            dependencies: ["TesseraLRS", "TesseraSQLite", "TesseraPostgres", "TesseraAnalytics", "TesseraCrypto", "XAPI", "TesseraSamples", "TesseraTestSupport",
                            .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         // The command line, run as a real process: the only tests that depend on the executable.

@@ -14,7 +14,11 @@ enum PostgresMigrator {
         SchemaMigration(4, "analytics_rollups", PackageResources._004_analytics_rollups_sql),
         SchemaMigration(5, "proficiency_team", PackageResources._005_proficiency_team_sql),
         SchemaMigration(6, "retention_follow_up", PackageResources._006_retention_follow_up_sql),
+        SchemaMigration(7, "proficiency_days", PackageResources._007_proficiency_days_sql),
     ]
+
+    /// The migration that adds the per-day proficiency roll-ups, filled once it is applied.
+    static let proficiencyDaysVersion = 7
 
     /// The advisory lock key that serialises migrations ("tessera" as an integer).
     static let lockKey: Int64 = 0x7465_7373_6572_61
@@ -50,6 +54,7 @@ enum PostgresMigrator {
                     "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (\(migration.version), \(migration.name), \(now))",
                     logger: logger)
                 logger.info("database migrated", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                if migration.version == proficiencyDaysVersion { try await PostgresProficiencyDays.rebuild(on: connection, logger: logger) }
             }
         }
     }

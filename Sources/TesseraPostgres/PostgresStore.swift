@@ -10,10 +10,10 @@ import XAPI
 /// pool, writes to this node's `PostgresWriter`, whose transactions take turns with every other
 /// node's on an advisory lock.
 public final class PostgresStore: LRSStore, ExportSource {
-    private let database: PostgresStorage
-    private let writer: PostgresWriter
-    private var client: PostgresClient { database.client }
-    private var logger: Logger { database.logger }
+    let database: PostgresStorage
+    let writer: PostgresWriter
+    var client: PostgresClient { database.client }
+    var logger: Logger { database.logger }
     /// What the last integrity check found wrong (empty: nothing, or not checked).
     private let damage = Mutex<[String]>([])
 

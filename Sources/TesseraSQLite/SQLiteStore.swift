@@ -17,8 +17,8 @@ public final class SQLiteStore: LRSStore {
         case normal
     }
 
-    private let writer: StatementWriter
-    private let readers: ConnectionPool
+    let writer: StatementWriter
+    let readers: ConnectionPool
     /// Held while the store is open: one writing process per database.
     private let writerLock: WriterLock
     /// The database file.
@@ -320,7 +320,7 @@ public final class SQLiteStore: LRSStore {
     }
 
     /// Runs a write; a full disk is reported as `StoreError.storageFull` (nothing was written).
-    private func reportingFull<T>(_ write: () async throws -> T) async throws -> T {
+    func reportingFull<T>(_ write: () async throws -> T) async throws -> T {
         do {
             return try await write()
         } catch let error as SQLiteError where error.isFull {

@@ -44,10 +44,16 @@ struct Database {
 
     /// Runs `body` with the credentials of the database, closing what it opened afterwards.
     func withCredentials<T>(_ body: (Credentials) async throws -> T) async throws -> T {
-        guard isPostgres else { return try await body(Credentials(repository: try SQLiteCredentialRepository(path: path))) }
+        try await withCredentialRepository { try await body(Credentials(repository: $0)) }
+    }
+
+    /// Runs `body` with the credentials of the database as stored, closing what it opened
+    /// afterwards.
+    func withCredentialRepository<T>(_ body: (any CredentialRepository) async throws -> T) async throws -> T {
+        guard isPostgres else { return try await body(try SQLiteCredentialRepository(path: path)) }
         let storage = try await postgres(connections: 2, logger: Logger(label: "tessera"))
         defer { storage.close() }
-        return try await body(Credentials(repository: PostgresCredentialRepository(database: storage)))
+        return try await body(PostgresCredentialRepository(database: storage))
     }
 
     /// Opens the store to write; `close` finishes queued writes. An SQLite file takes one
@@ -57,7 +63,7 @@ struct Database {
         if isPostgres {
             let storage = try await postgres(connections: connections, logger: logger)
             let store = PostgresStore(database: storage, observer: observer)
-            return OpenedStore(store: store, repository: PostgresCredentialRepository(database: storage)) {
+            return OpenedStore(store: store, copyTarget: store, repository: PostgresCredentialRepository(database: storage)) {
                 await store.close()
                 storage.close()
             }
@@ -66,7 +72,7 @@ struct Database {
             path: path, readers: settings.readers, durability: settings.durability, analytics: settings.analytics, observer: observer,
             logger: logger)
         // Closing drains the writer and the checkpointer: off the cooperative threads.
-        return OpenedStore(store: store, repository: try SQLiteCredentialRepository(path: path)) {
+        return OpenedStore(store: store, copyTarget: store, repository: try SQLiteCredentialRepository(path: path)) {
             _ = try? await NIOThreadPool.singleton.runIfActive { store.close() }
         }
     }
@@ -118,15 +124,14 @@ struct StoreSettings {
 /// A store opened by a command, and how to close it.
 struct OpenedStore: Sendable {
     let store: any LRSStore
+    /// The same store, as `tessera copy` writes it.
+    let copyTarget: any StoreCopyTarget
     let repository: any CredentialRepository
     let close: @Sendable () async -> Void
 }
 
 /// What the commands that only read ask of a store.
-protocol ReadingStore: ExportSource, ChainRowLookup {
-    func auditLog() async throws -> [AuditEntry]
-    func catalog() async throws -> Catalog?
-    func roster() async throws -> Roster
+protocol ReadingStore: ExportSource, ChainRowLookup, StoreCopySource {
     func verifyChain() async throws -> ChainVerification
 }
 

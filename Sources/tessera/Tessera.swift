@@ -8,7 +8,7 @@ struct Tessera: AsyncParsableCommand {
         abstract: "Tessera, an xAPI Learning Record Store with learning analytics.",
         subcommands: [
             ServeCommand.self, CredentialsCommand.self, CatalogCommand.self, RosterCommand.self, ValidateCommand.self,
-            ImportCommand.self, ExportCommand.self, VerifyCommand.self, EraseCommand.self, AuditLogCommand.self,
+            ImportCommand.self, ExportCommand.self, VerifyCommand.self, EraseCommand.self, AuditLogCommand.self, CopyCommand.self,
         ]
     )
 }

@@ -58,6 +58,36 @@ struct PostgresCommandTests {
         #expect(afterwards.status == 0 && afterwards.standardOutput.contains("erased)"), "\(afterwards.standardOutput)")
     }
 
+    @Test func aStoreMovesToPostgresAndBackWhole() async throws {
+        let (url, drop) = try await PostgresTestServer.freshDatabaseURL()
+        defer { Task { await drop() } }
+        let directory = try TemporaryDirectory()
+        let samples = TesseraExecutable.packageRoot.appendingPathComponent("Fixtures/analytics")
+        let first = directory.path("first.sqlite"), back = directory.path("back.sqlite")
+        #expect(try TesseraExecutable.run(["import", samples.appendingPathComponent("statements.json").path, "--db", first]).status == 0)
+        #expect(try TesseraExecutable.run(["catalog", "load", samples.appendingPathComponent("catalog.json").path, "--db", first]).status == 0)
+        #expect(try TesseraExecutable.run(["roster", "load", samples.appendingPathComponent("roster.csv").path, "--db", first]).status == 0)
+        let person = #"{"mbox":"mailto:sales09@northwind.example"}"#
+        #expect(try TesseraExecutable.run(["erase", "--db", first, "--agent", person, "--requested-by", "ticket 5"]).status == 0)
+
+        let up = try TesseraExecutable.run(["copy", "--from", first, "--to", url])
+        #expect(up.status == 0 && up.standardOutput.contains("equal to the source's"), "\(up.standardOutput) \(up.standardError)")
+        let down = try TesseraExecutable.run(["copy", "--from", url, "--to", back])
+        #expect(down.status == 0 && down.standardOutput.contains("equal to the source's"), "\(down.standardOutput) \(down.standardError)")
+        var exports: [Data] = []
+        for (number, database) in [first, url, back].enumerated() {
+            let verified = try TesseraExecutable.run(["verify", "--db", database])
+            #expect(verified.status == 0 && verified.standardOutput.contains("(14 erased)"), "\(verified.standardOutput)")
+            let file = directory.path("export\(number).ndjson")
+            let key = directory.path("key\(number).pem")
+            #expect(try TesseraExecutable.run(["export", "--db", database, "--out", file, "--signing-key", key]).status == 0)
+            exports.append(try Data(contentsOf: URL(fileURLWithPath: file)))
+        }
+        #expect(exports[0].count > 100_000 && exports[1] == exports[0] && exports[2] == exports[0], "every record, tombstones included, is the same")
+        let rosters = try [first, url, back].map { try TesseraExecutable.run(["roster", "show", "--csv", "--db", $0]).standardOutput }
+        #expect(rosters[0].split(whereSeparator: \.isNewline).count == 120 && rosters[1] == rosters[0] && rosters[2] == rosters[0])
+    }
+
     @Test func aMalformedURLIsNamed() throws {
         let run = try TesseraExecutable.run(["credentials", "list", "--db", "postgres://nobody@/"])
         #expect(run.status != 0)

@@ -7,13 +7,23 @@ import TesseraTestSupport
 /// A storage backend the contract suite runs against: each test opens a fresh, empty store.
 /// A backend adds itself to `Backends.all`; the tests stay as they are.
 protocol StoreBackend: Sendable, CustomStringConvertible {
-    /// A new, empty store.
-    func open() async throws -> Opened<any LRSStore>
+    /// A new, empty store, with the faces `tessera copy` uses.
+    func openCopyable() async throws -> CopyableStore
 }
 
 /// A store opened for one test, closed by `close()`.
 struct Opened<Store: Sendable>: Sendable {
     let store: Store
+    let close: @Sendable () async -> Void
+}
+
+/// A store opened for one test with what `tessera copy` reads and writes of it: the store
+/// read as a source (an SQLite file through a read-only connection beside the writer, as the
+/// command reads it) and its credentials.
+struct CopyableStore: Sendable {
+    let store: any LRSStore & StoreCopyTarget
+    let source: @Sendable () throws -> any StoreCopySource
+    let credentials: any CredentialRepository
     let close: @Sendable () async -> Void
 }
 
@@ -27,11 +37,11 @@ enum Backends {
 struct SQLiteBackend: StoreBackend {
     var description: String { "SQLite" }
 
-    func open() async throws -> Opened<any LRSStore> {
+    func openCopyable() async throws -> CopyableStore {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(
-            path: directory.path("contract.sqlite"), readers: 2, durability: .normal, logger: Logger(label: "contract"))
-        return Opened(store: store) {
+        let path = directory.path("contract.sqlite")
+        let store = try SQLiteStore(path: path, readers: 2, durability: .normal, logger: Logger(label: "contract"))
+        return CopyableStore(store: store, source: { try ReadOnlyStore(path: path) }, credentials: try SQLiteCredentialRepository(path: path)) {
             store.close()
             _ = directory
         }
@@ -42,10 +52,10 @@ struct SQLiteBackend: StoreBackend {
 struct PostgresBackend: StoreBackend {
     var description: String { "PostgreSQL" }
 
-    func open() async throws -> Opened<any LRSStore> {
+    func openCopyable() async throws -> CopyableStore {
         let (database, drop) = try await PostgresTestServer.freshDatabase()
         let store = PostgresStore(database: database)
-        return Opened(store: store) {
+        return CopyableStore(store: store, source: { store }, credentials: PostgresCredentialRepository(database: database)) {
             await store.close()
             database.close()
             await drop()
@@ -54,6 +64,12 @@ struct PostgresBackend: StoreBackend {
 }
 
 extension StoreBackend {
+    /// A new, empty store.
+    func open() async throws -> Opened<any LRSStore> {
+        let opened = try await openCopyable()
+        return Opened(store: opened.store, close: opened.close)
+    }
+
     /// Runs `body` on a fresh store of this backend, closing it afterwards.
     func with(_ body: (Opened<any LRSStore>) async throws -> Void) async throws {
         let opened = try await open()

@@ -8,9 +8,10 @@ public struct PreparedStatement: Sendable {
     public let id: XAPIUUID
     /// The statement this one voids, if it is a voiding statement.
     public var voids: XAPIUUID? { statement.voidedStatementID }
-    /// The stored form, with a placeholder for the storage time (`body(storedAt:)`).
+    /// The stored form, with a placeholder for the storage time at `storedRange`
+    /// (`body(storedAt:)`); for a copied statement, its stored form as it is (no range).
     private var body: [UInt8]
-    private let storedRange: Range<Int>
+    private let storedRange: Range<Int>?
     /// What a backend indexes about it.
     public let keys: StatementKeys
     /// The statement itself, to compare with a stored one if its id is already taken.
@@ -49,8 +50,24 @@ public struct PreparedStatement: Sendable {
         storedRange = encoded.stored!
     }
 
-    /// The stored form with `stored` (and a missing `timestamp`) set to `time`.
+    /// A statement read back from a store's stored `body`, to be stored elsewhere exactly as it
+    /// is (`tessera copy`); nil when the body is not a stored statement. It defines no
+    /// activities: canonical definitions are copied on their own.
+    public init?(copying body: [UInt8]) {
+        guard let statement = StatementReader.readStored(body), let id = statement.id else { return nil }
+        self.id = id
+        keys = StatementKeys(statement)
+        self.statement = statement
+        learningEvent = LearningEvent(statement)
+        definitions = []
+        self.body = body
+        storedRange = nil
+    }
+
+    /// The stored form with `stored` (and a missing `timestamp`) set to `time`; a copied
+    /// statement's stored form as it is.
     public func body(storedAt time: XAPITimestamp) -> [UInt8] {
+        guard let storedRange else { return body }
         var bytes = body
         let text = Array(time.text.utf8)
         precondition(text.count == storedRange.count, "stored timestamps are 24 characters")

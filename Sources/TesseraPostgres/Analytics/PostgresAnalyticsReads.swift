@@ -18,10 +18,11 @@ enum PostgresAnalyticsReads {
     }
 
     /// The proficiency report as of `asOf` (nil: everything stored), for one skill and team or
-    /// all: each learner's standing from the `proficiency` roll-up (or, when its latest score is
-    /// later than `asOf`, the latest before it in `skill_events`), summed in SQL per (team,
-    /// skill, level). A learner's level is the last of the catalog's levels whose minimum their
-    /// latest score reaches (-1: none), written as one CASE.
+    /// all, summed in SQL per (team, skill, level). Over everything stored or as of the end of a
+    /// day, from the per-day roll-ups (`PostgresProficiencyDays`); as of another instant, from
+    /// each learner's standing in the `proficiency` roll-up (or, when its latest score is later
+    /// than `asOf`, the latest before it in `skill_events`), a learner's level being the last of
+    /// the catalog's levels whose minimum their latest score reaches (-1: none), one CASE.
     static func proficiency(
         asOf: Int64?, skill: String?, team: String?, catalog: Catalog, on connection: PostgresConnection, logger: Logger
     ) async throws -> [ProficiencyRow] {
@@ -37,9 +38,15 @@ enum PostgresAnalyticsReads {
         for level in catalog.levels { binds.append(level.min) }
         let level = catalog.levels.isEmpty
             ? "-1" : "CASE " + catalog.levels.indices.reversed().map { "WHEN x.latest >= $\($0 + 4) THEN \($0)" }.joined(separator: " ") + " ELSE -1 END"
+        // Everything stored, or as of the end of a day: the per-day roll-up has the sums.
+        let sums: String? = switch asOf {
+        case nil: PostgresProficiencyDays.sumsSQL(day: nil)
+        case let asOf?: Day(containing: asOf).endMilliseconds == asOf ? PostgresProficiencyDays.sumsSQL(day: Day(containing: asOf).ordinal) : nil
+        }
         let before = "SELECT e.%@ FROM skill_events e WHERE e.skill = p.skill AND e.agent_id = p.agent_id AND e.kind & 1 != 0 AND e.at_ms <= $1 ORDER BY e.at_ms DESC, e.seq DESC LIMIT 1"
-        // Materialized: each standing's latest score is looked up once, though used three times.
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        // Otherwise each standing's latest score before `asOf` is looked up (materialized: once,
+        // though used three times).
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sums ?? """
             WITH x AS MATERIALIZED (
                 SELECT p.skill, COALESCE(p.team, '\(Roster.unassignedTeam)') AS team, p.first_seq, p.first_score AS first,
                        CASE WHEN p.latest_at <= $1 THEN p.latest_seq ELSE (\(before.replacingOccurrences(of: "%@", with: "seq"))) END AS latest_seq,
@@ -71,7 +78,7 @@ enum PostgresAnalyticsReads {
             totals[Key(team: team, skill: skill)] = entry
         }
         let names = try await termNames(Array(Set(totals.keys.map(\.skill))), on: connection, logger: logger)
-        return totals.map { key, entry in
+        return totals.filter { $0.value.assessed > 0 }.map { key, entry in
             ProficiencyRow(
                 team: key.team, skill: names[key.skill] ?? "", assessed: entry.assessed, meanProficiency: entry.scoreSum / Double(entry.assessed),
                 meanGain: entry.gainLearners == 0 ? nil : entry.gainSum / Double(entry.gainLearners), gainLearners: entry.gainLearners,
@@ -106,14 +113,20 @@ enum PostgresAnalyticsReads {
         binds.append(to)
         binds.append(team)
         // From `program_learners` (one row per person) when the window holds all of a program's
-        // events, otherwise from its events in the window.
+        // events, otherwise from its events in the window. For a team, its members are listed
+        // once; for the people in no team, each person is looked up in the roster.
+        let inTeam: String, teamCondition: String
+        switch team {
+        case nil: (inTeam, teamCondition) = ("", "$4::text IS NULL")
+        case Roster.unassignedTeam?: (inTeam, teamCondition) = ("JOIN agents a ON a.id = p.agent_id LEFT JOIN roster r ON r.agent = a.ifi", Self.team(4))
+        default: (inTeam, teamCondition) = ("JOIN members m ON m.id = p.agent_id", "TRUE")
+        }
         let enrolledRows = try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH members AS MATERIALIZED (SELECT a.id FROM roster r JOIN agents a ON a.ifi = r.agent WHERE r.team = $4)
             SELECT u.program, CASE WHEN $2 <= s.first_at AND s.last_at <= $3
-                THEN (SELECT COUNT(*) FROM program_learners p JOIN agents a ON a.id = p.agent_id LEFT JOIN roster r ON r.agent = a.ifi
-                      WHERE p.program = u.program AND ($4::text IS NULL OR \(Self.team(4))))
-                ELSE (SELECT COUNT(DISTINCT p.agent_id) FROM program_events p JOIN agents a ON a.id = p.agent_id
-                      LEFT JOIN roster r ON r.agent = a.ifi
-                      WHERE p.program = u.program AND p.at_ms BETWEEN $2 AND $3 AND ($4::text IS NULL OR \(Self.team(4))))
+                THEN (SELECT COUNT(*) FROM program_learners p \(inTeam) WHERE p.program = u.program AND \(teamCondition))
+                ELSE (SELECT COUNT(DISTINCT p.agent_id) FROM program_events p \(inTeam)
+                      WHERE p.program = u.program AND p.at_ms BETWEEN $2 AND $3 AND \(teamCondition))
                 END::int
             FROM unnest($1::bigint[]) AS u (program)
             CROSS JOIN LATERAL (SELECT MIN(at_ms) AS first_at, MAX(at_ms) AS last_at FROM program_events WHERE program = u.program) s

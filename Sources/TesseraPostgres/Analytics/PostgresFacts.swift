@@ -13,6 +13,16 @@ enum PostgresFacts {
     /// roll-ups they took part in.
     static func forget(seqs: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
         guard !seqs.isEmpty else { return }
+        // Their learners' per-day proficiency changes are taken away now and added again
+        // from the assessments that remain.
+        var assessed: (skills: [Int64], agents: [Int64]) = ([], [])
+        for try await (skill, agent) in try await connection.query(
+            "SELECT DISTINCT skill, agent_id FROM skill_events WHERE seq = ANY(\(seqs)) AND kind & 1 != 0", logger: logger
+        ).decode((Int64, Int64).self) {
+            assessed.skills.append(skill)
+            assessed.agents.append(agent)
+        }
+        try await PostgresProficiencyDays.add(sign: -1, skills: assessed.skills, agents: assessed.agents, on: connection, logger: logger)
         let rows = try await connection.query("""
             WITH e AS (DELETE FROM learning_events WHERE seq = ANY(\(seqs))),
                  s AS (DELETE FROM skill_events WHERE seq = ANY(\(seqs)) RETURNING skill, agent_id),
@@ -31,6 +41,7 @@ enum PostgresFacts {
             }
         }
         try await PostgresRollups.recompute(pairs, on: connection, logger: logger)
+        try await PostgresProficiencyDays.add(sign: 1, skills: assessed.skills, agents: assessed.agents, on: connection, logger: logger)
     }
 
     /// Derives the catalog's facts from `learning_events` again, under `catalog`: enrolment,

@@ -68,11 +68,13 @@ enum PostgresRollups {
             binds: binds), logger: logger)
     }
 
-    /// Gives every standing its learner's team in the roster just loaded.
+    /// Gives every standing its learner's team in the roster just loaded, and sums the
+    /// per-day proficiency changes under the new teams.
     static func rosterReplaced(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             "UPDATE proficiency p SET team = (SELECT t.team FROM agents a JOIN roster t ON t.agent = a.ifi WHERE a.id = p.agent_id)",
             logger: logger)
+        try await PostgresProficiencyDays.rebuild(on: connection, logger: logger)
     }
 
     /// Rebuilds every roll-up from the facts (a catalog was loaded).
@@ -83,6 +85,7 @@ enum PostgresRollups {
         for sql in [proficiencySQL(from: ""), baselineSQL(from: ""), learnersSQL(from: ""), followUpSQL(where: "")] {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
+        try await PostgresProficiencyDays.rebuild(on: connection, logger: logger)
     }
 
     /// Recomputes the roll-up rows of `pairs` from the facts that remain.

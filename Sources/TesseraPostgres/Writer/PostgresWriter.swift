@@ -21,6 +21,7 @@ final class PostgresWriter: Sendable {
         case catalog(Catalog)
         case roster(Roster)
         case erasure(ErasureJob)
+        case copy(CopyBatch)
     }
 
     /// An erasure to run, and what it removed once it has.
@@ -95,6 +96,12 @@ final class PostgresWriter: Sendable {
         let job = ErasureJob(agentKey: agentKey, requestedBy: requestedBy)
         try await enqueue(.erasure(job))
         return job.report.withLock { $0! }
+    }
+
+    /// Writes what `tessera copy` brings; returns when it is committed (or throws and writes
+    /// nothing).
+    func copy(_ batch: CopyBatch) async throws {
+        try await enqueue(.copy(batch))
     }
 
     /// True until `stop`.
@@ -185,6 +192,11 @@ final class PostgresWriter: Sendable {
                         // What is stored changed: read it again for the statements queued after.
                         group = try await StatementGroup.begin(admitting: statements, on: connection, logger: logger)
                         memory.agentsValid(asOf: group.auditHead)
+                    case .copy(let batch):
+                        stored += try await group.flush(catalog: catalog, memory: &memory, on: connection, logger: logger)
+                        stored += try await PostgresCopyWriting.write(batch, catalog: catalog, memory: &memory, on: connection, logger: logger)
+                        // The chain moved on: read it again for the statements queued after.
+                        group = try await StatementGroup.begin(admitting: statements, on: connection, logger: logger)
                     }
                     outcomes.append(.success(()))
                 } catch let rejection as StoreRejection {

@@ -142,22 +142,12 @@ struct StatementGroup {
             let seq = lastSeq + 1 + Int64(offset)
             let statement = entry.statement
             chain = rows.append(
-                statement, seq: seq, body: lookup.bodies[statement.id]!, after: chain, ids: ids, delivered: entry.delivered, voided: voided[offset])
-            // Direct references, whichever of the two statements arrived first.
-            if let target = statement.keys.objectStatement {
-                if let targetSeq = lookup.seqs[target] {
-                    rows.reference(from: seq, to: targetSeq)
-                } else {
-                    // Its target may come in a later flush of this transaction.
-                    lookup.referrers[target, default: []].append((seq, statement.voids != nil))
-                }
-            }
-            for referrer in lookup.referrers[statement.id] ?? [] { rows.reference(from: referrer.seq, to: seq) }
+                statement, seq: seq, stored: time.milliseconds, body: lookup.bodies[statement.id]!, after: chain, ids: ids,
+                delivered: entry.delivered, voided: voided[offset])
+            linkReferences(of: statement, at: seq, into: &rows)
         }
         for (fact, seq) in facts { rows.appendFacts(fact, seq: seq, ids: ids) }
-        try await rows.insert(storedAt: time, on: connection, logger: logger)
-        let scored = rows.scoredPairs
-        try await PostgresRollups.refreshFollowUps(skills: scored.skills, agents: scored.agents, on: connection, logger: logger)
+        try await rows.write(on: connection, logger: logger)
         head = chain
         lastSeq += Int64(count)
         // Voiding statements whose targets were stored before this flush: those lose their facts.
@@ -178,5 +168,63 @@ struct StatementGroup {
                 """, logger: logger)
         }
         return count
+    }
+
+    /// Adds the direct references between the statement stored at `seq` and those stored
+    /// before it, whichever of the two arrived first.
+    private mutating func linkReferences(of statement: PreparedStatement, at seq: Int64, into rows: inout StatementRows) {
+        if let target = statement.keys.objectStatement {
+            if let targetSeq = lookup.seqs[target] {
+                rows.reference(from: seq, to: targetSeq)
+            } else {
+                // Its target may come in a later flush of this transaction.
+                lookup.referrers[target, default: []].append((seq, statement.voids != nil))
+            }
+        }
+        for referrer in lookup.referrers[statement.id] ?? [] { rows.reference(from: referrer.seq, to: seq) }
+    }
+
+    /// Writes positions of a copied chain (`tessera copy`) right after the head: statements with
+    /// the seq, stored time, body and voided flag they have in the source, tombstones as they
+    /// are; each chained and checked against the source's chain value (`CopyMismatch`). Begun
+    /// with `begin(admitting:)` on the records' statements. Returns how many statements.
+    mutating func flush(
+        copied records: [ChainRecord], catalog: CatalogIndex, memory: inout WriterMemory, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Int {
+        let statements = records.compactMap { record -> CopiedStatement? in
+            guard case .statement(let copied) = record else { return nil }
+            return copied
+        }
+        for copied in statements { lookup.seqs[copied.statement.id] = copied.seq }
+        let facts = statements.filter { !$0.voided }.compactMap { copied in
+            LearningFactsOfStatement(copied.statement, storedAt: copied.storedMilliseconds, catalog: catalog).map { ($0, copied.seq) }
+        }
+        let ids = try await Interned.ids(
+            for: statements.map(\.statement), terms: facts.reduce(into: Set<String>()) { $0.formUnion($1.0.terms) }, memory: &memory,
+            on: connection, logger: logger)
+        var rows = StatementRows()
+        var chain = head, last = lastSeq
+        for record in records {
+            guard record.seq > last else { throw CopyMismatch("seq \(record.seq) is not after the target's last (\(last))") }
+            switch record {
+            case .statement(let copied):
+                let stored = XAPITimestamp(milliseconds: copied.storedMilliseconds)
+                chain = rows.append(
+                    copied.statement, seq: copied.seq, stored: copied.storedMilliseconds, body: copied.statement.body(storedAt: stored),
+                    after: chain, ids: ids, delivered: Set(copied.delivered), voided: copied.voided)
+                linkReferences(of: copied.statement, at: copied.seq, into: &rows)
+            case .erased(let erased):
+                chain = rows.appendErased(erased, after: chain)
+            }
+            guard chain == record.chain else {
+                throw CopyMismatch("the chain differs from the source's at seq \(record.seq): the statement stored there is not the source's")
+            }
+            last = record.seq
+        }
+        for (fact, seq) in facts { rows.appendFacts(fact, seq: seq, ids: ids) }
+        try await rows.write(on: connection, logger: logger)
+        head = chain
+        lastSeq = last
+        return statements.count
     }
 }

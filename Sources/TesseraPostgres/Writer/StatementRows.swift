@@ -19,6 +19,8 @@ struct StatementRows {
     private var attachmentLinks = (sha2: [String](), seq: [Int64]())
     private var references = (referrer: [Int64](), target: [Int64]())
     private var chain = (seq: [Int64](), content: [ByteBuffer](), chain: [ByteBuffer]())
+    /// Tombstones of erased statements (only a copy brings them: `appendErased`).
+    private var erased = (seq: [Int64](), id: [UUID](), stored: [Int64](), erasure: [Int64]())
     /// learning_events rows: keyed by the object activity, with the verb beside.
     private var events = Facts()
     private var eventVerbs: [Int64] = []
@@ -47,7 +49,7 @@ struct StatementRows {
     private struct Columns {
         var seq: [Int64] = [], id: [UUID] = [], actor: [Int64] = [], verb: [Int64] = [], objectAgent: [Int64] = []
         var objectActivity: [Int64] = [], objectStatement: [String] = [], registration: [String] = [], authority: [Int64] = []
-        var isVoiding: [Bool] = [], voided: [Bool] = [], body: [ByteBuffer] = []
+        var stored: [Int64] = [], isVoiding: [Bool] = [], voided: [Bool] = [], body: [ByteBuffer] = []
     }
 
     /// Rows of a fact table: (key, agent, at, seq), and for events and skills the rest.
@@ -67,11 +69,12 @@ struct StatementRows {
         }
     }
 
-    /// Adds `statement`, stored at `seq` with `body`, chained after `previous`; returns its
-    /// chain value. `voided`: a voiding statement already targets it (it gets no facts).
+    /// Adds `statement`, stored at `seq` and time `stored` with `body`, chained after
+    /// `previous`; returns its chain value. `voided`: a voiding statement already targets it
+    /// (it gets no facts).
     mutating func append(
-        _ statement: PreparedStatement, seq: Int64, body: [UInt8], after previous: [UInt8], ids: Interned, delivered: Set<String>,
-        voided: Bool
+        _ statement: PreparedStatement, seq: Int64, stored: Int64, body: [UInt8], after previous: [UInt8], ids: Interned,
+        delivered: Set<String>, voided: Bool
     ) -> [UInt8] {
         let keys = statement.keys
         statements.seq.append(seq)
@@ -83,6 +86,7 @@ struct StatementRows {
         statements.objectStatement.append(keys.objectStatement?.description ?? "")
         statements.registration.append(keys.registration?.description ?? "")
         statements.authority.append(keys.authority.map { ids.agents[$0]! } ?? 0)
+        statements.stored.append(stored)
         statements.isVoiding.append(statement.voids != nil)
         statements.voided.append(voided)
         statements.body.append(ByteBuffer(bytes: body))
@@ -100,7 +104,20 @@ struct StatementRows {
             attachmentLinks.sha2.append(sha2)
             attachmentLinks.seq.append(seq)
         }
-        let content = Digest.sha256(body)
+        return appendChain(seq: seq, content: Digest.sha256(body), after: previous)
+    }
+
+    /// Adds the tombstone of an erased statement at `seq` whose body had the hash `content`
+    /// (`tessera copy`), chained after `previous`; returns its chain value.
+    mutating func appendErased(_ tombstone: ErasedStatement, after previous: [UInt8]) -> [UInt8] {
+        erased.seq.append(tombstone.seq)
+        erased.id.append(tombstone.id.foundation)
+        erased.stored.append(tombstone.storedMilliseconds)
+        erased.erasure.append(tombstone.erasure)
+        return appendChain(seq: tombstone.seq, content: tombstone.content, after: previous)
+    }
+
+    private mutating func appendChain(seq: Int64, content: [UInt8], after previous: [UInt8]) -> [UInt8] {
         let link = ChainLink.link(previous, content)
         chain.seq.append(seq)
         chain.content.append(ByteBuffer(bytes: content))
@@ -108,10 +125,17 @@ struct StatementRows {
         return link
     }
 
-    /// The (skill, agent) pairs whose assessments or baselines this flush adds to.
-    var scoredPairs: (skills: [Int64], agents: [Int64]) {
-        let pairs = Set(standings.keys).union(baselines.keys)
-        return (pairs.map(\.key), pairs.map(\.agent))
+    /// Inserts every row and brings the roll-ups that are not upserted with them up to date:
+    /// the per-day proficiency changes of the learners it assesses (their contributions taken
+    /// away before and added again after) and the follow-ups of the baselines it touches.
+    func write(on connection: PostgresConnection, logger: Logger) async throws {
+        let assessed = Array(standings.keys)
+        let (skills, agents) = (assessed.map(\.key), assessed.map(\.agent))
+        try await PostgresProficiencyDays.add(sign: -1, skills: skills, agents: agents, on: connection, logger: logger)
+        try await insert(on: connection, logger: logger)
+        try await PostgresProficiencyDays.add(sign: 1, skills: skills, agents: agents, on: connection, logger: logger)
+        let scored = Set(standings.keys).union(baselines.keys)
+        try await PostgresRollups.refreshFollowUps(skills: scored.map(\.key), agents: scored.map(\.agent), on: connection, logger: logger)
     }
 
     /// Adds a direct StatementRef reference between two stored statements.
@@ -149,7 +173,7 @@ struct StatementRows {
     }
 
     /// Inserts every row, in one statement (data-modifying common table expressions).
-    func insert(storedAt time: XAPITimestamp, on connection: PostgresConnection, logger: Logger) async throws {
+    private func insert(on connection: PostgresConnection, logger: Logger) async throws {
         let s = statements
         let standing = standings.map { ($0.key, $0.value) }
         let baseline = baselines.map { ($0.key, $0.value) }
@@ -167,13 +191,16 @@ struct StatementRows {
                 INSERT INTO statements (seq, id, actor_id, verb_id, object_agent_id, object_activity_id, object_statement, registration,
                                         authority_id, stored_ms, is_voiding, voided, body)
                 SELECT seq, id, NULLIF(actor, 0), verb, NULLIF(object_agent, 0), NULLIF(object_activity, 0),
-                       NULLIF(object_statement, '')::uuid, NULLIF(registration, '')::uuid, NULLIF(authority, 0), \(time.milliseconds),
+                       NULLIF(object_statement, '')::uuid, NULLIF(registration, '')::uuid, NULLIF(authority, 0), stored,
                        is_voiding, voided, body
                 FROM unnest(\(s.seq)::bigint[], \(s.id)::uuid[], \(s.actor)::bigint[], \(s.verb)::bigint[], \(s.objectAgent)::bigint[],
                             \(s.objectActivity)::bigint[], \(s.objectStatement)::text[], \(s.registration)::text[], \(s.authority)::bigint[],
-                            \(s.isVoiding)::boolean[], \(s.voided)::boolean[], \(s.body)::bytea[])
-                     AS row (seq, id, actor, verb, object_agent, object_activity, object_statement, registration, authority, is_voiding,
-                             voided, body)),
+                            \(s.stored)::bigint[], \(s.isVoiding)::boolean[], \(s.voided)::boolean[], \(s.body)::bytea[])
+                     AS row (seq, id, actor, verb, object_agent, object_activity, object_statement, registration, authority, stored,
+                             is_voiding, voided, body)),
+            tombstones AS (
+                INSERT INTO erased_statements (seq, id, stored_ms, erasure)
+                SELECT * FROM unnest(\(erased.seq)::bigint[], \(erased.id)::uuid[], \(erased.stored)::bigint[], \(erased.erasure)::bigint[])),
             agent_links AS (
                 INSERT INTO statement_agents (agent_id, seq, role)
                 SELECT * FROM unnest(\(agentLinks.agent)::bigint[], \(agentLinks.seq)::bigint[], \(agentLinks.role)::smallint[])),

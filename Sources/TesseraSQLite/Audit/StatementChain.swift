@@ -29,7 +29,12 @@ final class StatementChain: WriterParticipant {
 
     /// Extends the chain with the statement stored at `seq` (after `lastSeq`) with `body`.
     private func append(seq: Int64, body: [UInt8], on connection: SQLiteConnection) throws {
-        let content = Digest.sha256(body)
+        try append(seq: seq, content: Digest.sha256(body), on: connection)
+    }
+
+    /// Extends the chain with a position at `seq` (after `lastSeq`) whose content hash is
+    /// `content` (a copied tombstone's: its body is gone).
+    func append(seq: Int64, content: [UInt8], on connection: SQLiteConnection) throws {
         let chain = ChainLink.link(head, content)
         let insert = try connection.prepared("INSERT INTO statement_chain (seq, content, chain) VALUES (?, ?, ?)")
         insert.bind(1, seq)

@@ -16,7 +16,7 @@ extension DocumentRejection: WriteRejection {}
 /// transaction ran in one transaction (group commit). Work is answered only after its
 /// transaction committed, so an acknowledged statement survives a killed process.
 final class StatementWriter: @unchecked Sendable {
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
     private let checkpointer: Checkpointer
     private let logger: Logger
     private let condition = NSCondition()
@@ -27,15 +27,15 @@ final class StatementWriter: @unchecked Sendable {
     /// Analytics' facts, kept in step with the statements (nil with analytics off).
     private let facts: LearningFacts?
     /// The hash chain over stored statements; it numbers them.
-    private let chain: StatementChain
+    let chain: StatementChain
     /// Told of everything the transaction does (`WriterParticipant`), in this order.
     private let participants: [any WriterParticipant]
     /// Why the writer stopped taking work, once a participant could not rebuild its state.
     private var failure: WriterStopped?
     /// The last definition JSON received per activity, so that the same definition sent again
     /// (the usual case) costs one comparison.
-    private var definitionsSeen: [String: [UInt8]] = [:]
-    private var lastStoredMilliseconds: Int64 = 0
+    var definitionsSeen: [String: [UInt8]] = [:]
+    var lastStoredMilliseconds: Int64 = 0
     private let observer: (any WriterObserver)?
 
     private enum Work {
@@ -44,6 +44,7 @@ final class StatementWriter: @unchecked Sendable {
         case catalog(Catalog)
         case roster(Roster)
         case erasure(ErasureJob)
+        case copy(CopyBatch)
     }
 
     /// An erasure to run, and what it removed once it has.
@@ -147,6 +148,12 @@ final class StatementWriter: @unchecked Sendable {
         return job.report!
     }
 
+    /// Writes what `tessera copy` brings; returns when it is committed (or throws and writes
+    /// nothing).
+    func copy(_ batch: CopyBatch) async throws {
+        try await enqueue(.copy(batch))
+    }
+
     private func enqueue(_ work: Work) async throws {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
@@ -204,6 +211,7 @@ final class StatementWriter: @unchecked Sendable {
                         ) { seq in try facts?.didRemove(seq: seq, on: connection) }
                         // The agent's identifier is gone from `agents`: forget the interned id.
                         interned = Interner()
+                    case .copy(let batch): stored += try write(copied: batch)
                     }
                     outcomes.append(.success(()))
                 } catch let rejection as any WriteRejection {
@@ -288,9 +296,12 @@ final class StatementWriter: @unchecked Sendable {
     }
 
     /// Inserts `statement`; returns the hashes of the attachment content it delivered (and is
-    /// now linked to).
-    private func insert(_ statement: PreparedStatement, storedAt time: XAPITimestamp, delivered: Set<String>) throws -> Set<String> {
-        if let target = statement.voids {
+    /// now linked to). A copied statement (`tessera copy`) comes with its seq and its source's
+    /// voided flag: it voids nothing, its targets having come with their own flags.
+    func insert(
+        _ statement: PreparedStatement, storedAt time: XAPITimestamp, delivered: Set<String>, copied: (seq: Int64, voided: Bool)? = nil
+    ) throws -> Set<String> {
+        if copied == nil, let target = statement.voids {
             let void = try connection.prepared("UPDATE statements SET voided = 1 WHERE id = ? AND voided = 0 RETURNING seq")
             void.bind(1, target)
             let voidedSeq = try void.step() ? void.int64(0) : nil
@@ -307,7 +318,7 @@ final class StatementWriter: @unchecked Sendable {
             referrers.append(earlier.int64(0))
             targetedByVoiding = targetedByVoiding || earlier.int64(1) == 1
         }
-        let isVoided = statement.voids == nil && targetedByVoiding
+        let isVoided = copied?.voided ?? (statement.voids == nil && targetedByVoiding)
 
         let keys = statement.keys
         let actorID = try keys.actor.map { try intern(.agent, $0) }
@@ -332,7 +343,7 @@ final class StatementWriter: @unchecked Sendable {
         let body = statement.body(storedAt: time)
         row.bind(12, body)
         // Never a reused seq (an erased statement's stays taken in the chain).
-        let seq = chain.lastSeq + 1
+        let seq = copied?.seq ?? chain.lastSeq + 1
         row.bind(13, seq)
         try row.step()
         let deliveredHere = Set(statement.attachmentHashes).intersection(delivered)
@@ -414,7 +425,7 @@ final class StatementWriter: @unchecked Sendable {
     }
 
     /// The integer id of an agent key, verb IRI or activity IRI, created on first sight.
-    private func intern(_ table: Interner.Table, _ key: String) throws -> Int64 {
+    func intern(_ table: Interner.Table, _ key: String) throws -> Int64 {
         if let id = interned.ids[table]?[key] { return id }
         let insert = try connection.prepared("INSERT OR IGNORE INTO \(table.rawValue) (\(table.column)) VALUES (?)")
         insert.bind(1, key)
