@@ -94,12 +94,13 @@ public final class PostgresStorage: Sendable {
         // estimates for correlated look-ups invite) costs more than it saves — 190 ms of a
         // 220 ms report on a million statements.
         configuration.options.additionalStartupParameters = [("jit", "off")]
-        // Migrated on a connection of its own, before the pool starts.
-        let migration = try await PostgresConnection.connect(
-            configuration: PostgresConnection.Configuration(
-                host: location.host, port: location.port, username: location.username, password: location.password,
-                database: location.database, tls: try location.connectionTLS),
-            id: 0, logger: logger)
+        // Migrated on a connection of its own, before the pool starts (some migrations fill
+        // roll-ups: without JIT too).
+        var migrationConfiguration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.username, password: location.password,
+            database: location.database, tls: try location.connectionTLS)
+        migrationConfiguration.options.additionalStartupParameters = configuration.options.additionalStartupParameters
+        let migration = try await PostgresConnection.connect(configuration: migrationConfiguration, id: 0, logger: logger)
         do {
             try await PostgresMigrator.migrate(on: migration, logger: logger)
             try await migration.close()

@@ -23,6 +23,7 @@ import urllib.parse
 import urllib.request
 
 import os
+import shutil
 import tempfile
 
 import postgres_database
@@ -106,7 +107,9 @@ def copy_sample(directory):
     """The sample organisation in SQLite and its copy in PostgreSQL: the two --db values."""
     fixtures = os.path.join(os.path.dirname(__file__), "..", "..", "Fixtures", "analytics")
     source = os.path.join(directory, "sample.sqlite")
-    run("import", os.path.join(fixtures, "statements.json"), "--db", source)
+    # A copy of its own: an import records its progress beside the file it reads.
+    statements = shutil.copy(os.path.join(fixtures, "statements.json"), directory)
+    run("import", statements, "--db", source)
     run("catalog", "load", os.path.join(fixtures, "catalog.json"), "--db", source)
     run("roster", "load", os.path.join(fixtures, "roster.csv"), "--db", source)
     run("erase", "--db", source, "--agent", '{"mbox":"mailto:sales09@northwind.example"}', "--requested-by", "compare")

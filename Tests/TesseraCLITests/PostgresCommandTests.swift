@@ -24,12 +24,15 @@ struct PostgresCommandTests {
         let directory = try TemporaryDirectory()
         let samples = TesseraExecutable.packageRoot.appendingPathComponent("Fixtures/analytics")
         let key = directory.path("signing.pem")
+        // A file of its own: an import records its progress beside the file it reads.
+        let statements = directory.path("statements.json")
+        try FileManager.default.copyItem(atPath: samples.appendingPathComponent("statements.json").path, toPath: statements)
 
-        let imported = try TesseraExecutable.run(["import", samples.appendingPathComponent("statements.json").path, "--db", url])
+        let imported = try TesseraExecutable.run(["import", statements, "--db", url])
         #expect(imported.status == 0, "\(imported.standardError)")
         let count = try #require(imported.standardOutput.split(separator: " ").dropFirst().first.flatMap { Int($0) })
         #expect(count > 1_000, "\(imported.standardOutput)")
-        let again = try TesseraExecutable.run(["import", samples.appendingPathComponent("statements.json").path, "--db", url, "--restart"])
+        let again = try TesseraExecutable.run(["import", statements, "--db", url, "--restart"])
         #expect(again.status == 0, "importing the same file again stores nothing new: \(again.standardError)")
 
         #expect(try TesseraExecutable.run(["catalog", "load", samples.appendingPathComponent("catalog.json").path, "--db", url]).standardOutput
@@ -64,7 +67,11 @@ struct PostgresCommandTests {
         let directory = try TemporaryDirectory()
         let samples = TesseraExecutable.packageRoot.appendingPathComponent("Fixtures/analytics")
         let first = directory.path("first.sqlite"), back = directory.path("back.sqlite")
-        #expect(try TesseraExecutable.run(["import", samples.appendingPathComponent("statements.json").path, "--db", first]).status == 0)
+        // A file of its own: an import records its progress beside the file it reads, and other
+        // tests import the same sample at the same time.
+        let statements = directory.path("statements.json")
+        try FileManager.default.copyItem(atPath: samples.appendingPathComponent("statements.json").path, toPath: statements)
+        #expect(try TesseraExecutable.run(["import", statements, "--db", first]).status == 0)
         #expect(try TesseraExecutable.run(["catalog", "load", samples.appendingPathComponent("catalog.json").path, "--db", first]).status == 0)
         #expect(try TesseraExecutable.run(["roster", "load", samples.appendingPathComponent("roster.csv").path, "--db", first]).status == 0)
         let person = #"{"mbox":"mailto:sales09@northwind.example"}"#

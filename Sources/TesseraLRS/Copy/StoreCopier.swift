@@ -14,15 +14,23 @@ public struct StoreCopier: Sendable {
     public struct Report: Sendable, Equatable {
         /// The target's chain head before the run (0: a new target).
         public var resumedAfter: Int64 = 0
+        /// Statements copied in this run.
         public var statements = 0
+        /// Tombstones of erased statements copied in this run.
         public var tombstones = 0
+        /// Entries of the source's audit log (those the target had are left as they are).
         public var auditEntries = 0
+        /// Pieces of attachment content written.
         public var attachments = 0
+        /// Documents written.
         public var documents = 0
+        /// Canonical activity definitions written.
         public var definitions = 0
         /// Credentials the target did not have yet.
         public var newCredentials = 0
+        /// People in the roster written.
         public var rosterPeople = 0
+        /// True when the source had a catalog, now loaded into the target.
         public var catalog = false
     }
 
@@ -38,6 +46,7 @@ public struct StoreCopier: Sendable {
         public let statements: Int
     }
 
+    /// A copier with the default batch size.
     public init() {}
 
     /// Copies `source` into `target`; `progress` is told how far the chain is after each batch.

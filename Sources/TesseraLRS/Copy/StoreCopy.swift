@@ -8,7 +8,9 @@ import XAPI
 
 /// One position of a store's hash chain: a stored statement, or the tombstone of an erased one.
 public enum ChainRecord: Sendable {
+    /// A stored statement.
     case statement(CopiedStatement)
+    /// The tombstone of an erased one.
     case erased(ErasedStatement)
 
     /// Its place in storage order.
@@ -57,8 +59,11 @@ public struct CopiedStatement: Sendable {
 
 /// The tombstone of an erased statement with its chain row (docs/audit.md, "Erasure").
 public struct ErasedStatement: Sendable {
+    /// The seq it had (kept in the target).
     public let seq: Int64
+    /// The id it had: a client sending it again stores nothing.
     public let id: XAPIUUID
+    /// When it had been stored, in milliseconds since the epoch.
     public let storedMilliseconds: Int64
     /// The audit log entry of the erasure that removed it.
     public let erasure: Int64
@@ -84,12 +89,16 @@ public struct DocumentRecord: Sendable, Equatable {
     public struct Key: Sendable, Equatable {
         /// 1 state, 2 activity profile, 3 agent profile.
         public let kind: Int
+        /// The activity IRI ("" for agent profiles).
         public let activity: String
-        /// The agent key (as `InverseFunctionalIdentifier.storageKey`).
+        /// The agent key (as `InverseFunctionalIdentifier.storageKey`; "" for activity profiles).
         public let agent: String
+        /// The state's registration, if any.
         public let registration: XAPIUUID?
+        /// The stateId or profileId.
         public let documentID: String
 
+        /// A document's key.
         public init(kind: Int, activity: String, agent: String, registration: XAPIUUID?, documentID: String) {
             self.kind = kind
             self.activity = activity
@@ -99,12 +108,18 @@ public struct DocumentRecord: Sendable, Equatable {
         }
     }
 
+    /// Which document.
     public let key: Key
+    /// Its Content-Type.
     public let contentType: String
+    /// Its bytes.
     public let content: [UInt8]
+    /// Its ETag (SHA-1 of the content, hexadecimal).
     public let etag: String
+    /// Its last change, in milliseconds since the epoch.
     public let updatedMilliseconds: Int64
 
+    /// A document read from the source.
     public init(key: Key, contentType: String, content: [UInt8], etag: String, updatedMilliseconds: Int64) {
         self.key = key
         self.contentType = contentType

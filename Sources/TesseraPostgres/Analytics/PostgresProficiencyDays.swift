@@ -6,72 +6,81 @@ import TesseraAnalytics
 /// day's assessments changed the proficiency report per (skill, team, level), so that the
 /// report as of the end of a day sums rows instead of finding every learner's latest score
 /// before it. What a learner contributes follows from their timeline of assessments in a skill
-/// alone, so a change to the timelines of some (skill, learner) pairs is written by taking
-/// their contributions away before it and adding them again after it, all in SQL; levels come
-/// from the stored catalog and teams from the roster, and a new catalog or roster rebuilds
-/// both tables.
+/// alone, so a change to the timelines of some (skill, learner) pairs is written as their new
+/// timelines' contributions less their old ones', all in SQL; levels come from the stored
+/// catalog and teams from the roster, and a new catalog or roster rebuilds both tables.
 enum PostgresProficiencyDays {
     /// The days a span covers.
     static let spanDays = 32
 
-    /// A relation `a (skill, agent)` of the pairs in binds $1 and $2, joined to `skill_events e`.
-    private static let pairsJoin = "JOIN unnest($1::bigint[], $2::bigint[]) AS a (skill, agent) ON e.skill = a.skill AND e.agent_id = a.agent"
-
-    /// Adds (sign 1) or takes away (sign -1) what the assessments of `pairs` (skills and
-    /// agents, side by side) contribute.
+    /// Adds (sign 1) or takes away (sign -1) what the assessments of the (skill, agent) pairs
+    /// (`skills` and `agents` side by side) contribute.
     static func add(sign: Int, skills: [Int64], agents: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
         guard !skills.isEmpty else { return }
         var binds = PostgresBindings()
         binds.append(skills)
         binds.append(agents)
-        try await connection.query(PostgresQuery(unsafeSQL: contributionSQL(sign: sign, join: pairsJoin), binds: binds), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH points (sign, skill, agent_id, at_ms, seq, score) AS (
+                SELECT \(sign), e.skill, e.agent_id, e.at_ms, e.seq, e.score FROM skill_events e
+                JOIN unnest($1::bigint[], $2::bigint[]) AS a (skill, agent) ON e.skill = a.skill AND e.agent_id = a.agent
+                WHERE e.kind & 1 != 0),
+            \(changes(of: "points")) SELECT 1
+            """, binds: binds), logger: logger)
     }
 
     /// Rebuilds both tables from every assessment (a catalog or roster was loaded).
     static func rebuild(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("DELETE FROM proficiency_days", logger: logger)
         try await connection.query("DELETE FROM proficiency_spans", logger: logger)
-        try await connection.query(PostgresQuery(unsafeSQL: contributionSQL(sign: 1, join: "")), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH points (sign, skill, agent_id, at_ms, seq, score) AS (
+                SELECT 1, e.skill, e.agent_id, e.at_ms, e.seq, e.score FROM skill_events e WHERE e.kind & 1 != 0),
+            \(changes(of: "points")) SELECT 1
+            """), logger: logger)
     }
 
-    /// Adds `sign` times the contributions of the assessments in `skill_events e` joined by
-    /// `join`: for each assessment, the standing after it (first and latest score so far) on
-    /// its day, less the standing before it.
-    private static func contributionSQL(sign: Int, join: String) -> String {
+    /// Common table expressions that add to both tables the contributions of the timelines in
+    /// `points` (sign, skill, agent_id, at_ms, seq, score), each (sign, skill, agent) one
+    /// timeline counted `sign` times: for each assessment, the standing after it (first and
+    /// latest score so far) on its day, less the standing before it. A write that changes some
+    /// timelines gives their old points with sign -1 and their new ones with sign 1.
+    static func changes(of points: String) -> String {
         let day = "(s.at_ms / 86400000 - CASE WHEN s.at_ms % 86400000 < 0 THEN 1 ELSE 0 END)"
         let sums = "learners = r.learners + excluded.learners, score_sum = r.score_sum + excluded.score_sum, "
             + "gain_learners = r.gain_learners + excluded.gain_learners, gain_sum = r.gain_sum + excluded.gain_sum"
         return """
-            WITH levels AS MATERIALIZED (
+            levels AS MATERIALIZED (
                 SELECT l.i, (l.v ->> 'min')::float8 AS min
                 FROM catalog c, jsonb_array_elements(convert_from(c.document, 'UTF8')::jsonb -> 'levels') WITH ORDINALITY AS l (v, i)),
-            points AS (
-                SELECT e.skill, e.agent_id, e.at_ms, e.score, first_value(e.score) OVER w AS first, row_number() OVER w AS n,
-                       lag(e.score) OVER w AS previous
-                FROM skill_events e \(join) WHERE e.kind & 1 != 0
-                WINDOW w AS (PARTITION BY e.skill, e.agent_id ORDER BY e.at_ms, e.seq)),
-            standings (skill, agent_id, at_ms, learners, latest, gain_learners, gain) AS (
-                SELECT skill, agent_id, at_ms, 1, score, CASE WHEN n > 1 THEN 1 ELSE 0 END, CASE WHEN n > 1 THEN score - first ELSE 0 END
-                FROM points
+            timelines AS (
+                SELECT p.sign, p.skill, p.agent_id, p.at_ms, p.score, first_value(p.score) OVER w AS first, row_number() OVER w AS n,
+                       lag(p.score) OVER w AS previous
+                FROM \(points) p
+                WINDOW w AS (PARTITION BY p.sign, p.skill, p.agent_id ORDER BY p.at_ms, p.seq)),
+            standings (sign, skill, agent_id, at_ms, learners, latest, gain_learners, gain) AS (
+                SELECT sign, skill, agent_id, at_ms, 1, score, CASE WHEN n > 1 THEN 1 ELSE 0 END, CASE WHEN n > 1 THEN score - first ELSE 0 END
+                FROM timelines
                 UNION ALL
-                SELECT skill, agent_id, at_ms, -1, previous, CASE WHEN n > 2 THEN -1 ELSE 0 END, CASE WHEN n > 2 THEN first - previous ELSE 0 END
-                FROM points WHERE n > 1),
+                SELECT sign, skill, agent_id, at_ms, -1, previous, CASE WHEN n > 2 THEN -1 ELSE 0 END, CASE WHEN n > 2 THEN first - previous ELSE 0 END
+                FROM timelines WHERE n > 1),
             changes AS MATERIALIZED (
                 SELECT s.skill, COALESCE(t.team, '\(Roster.unassignedTeam)') AS team,
                        COALESCE((SELECT MAX(l.i) FROM levels l WHERE s.latest >= l.min), 0)::int - 1 AS level, \(day) AS day,
-                       \(sign) * SUM(s.learners) AS learners, \(sign) * SUM(s.learners * s.latest) AS score_sum,
-                       \(sign) * SUM(s.gain_learners) AS gain_learners, \(sign) * SUM(s.gain) AS gain_sum
+                       SUM(s.sign * s.learners) AS learners, SUM(s.sign * s.learners * s.latest) AS score_sum,
+                       SUM(s.sign * s.gain_learners) AS gain_learners, SUM(s.sign * s.gain) AS gain_sum
                 FROM standings s LEFT JOIN agents g ON g.id = s.agent_id LEFT JOIN roster t ON t.agent = g.ifi
                 GROUP BY 1, 2, 3, 4),
             days AS (
                 INSERT INTO proficiency_days AS r (skill, team, level, day, learners, score_sum, gain_learners, gain_sum)
                 SELECT * FROM changes
-                ON CONFLICT (skill, team, level, day) DO UPDATE SET \(sums))
-            INSERT INTO proficiency_spans AS r (skill, team, level, span, learners, score_sum, gain_learners, gain_sum)
-            SELECT skill, team, level, day / \(spanDays) - CASE WHEN day % \(spanDays) < 0 THEN 1 ELSE 0 END,
-                   SUM(learners), SUM(score_sum), SUM(gain_learners), SUM(gain_sum)
-            FROM changes GROUP BY 1, 2, 3, 4
-            ON CONFLICT (skill, team, level, span) DO UPDATE SET \(sums)
+                ON CONFLICT (skill, team, level, day) DO UPDATE SET \(sums)),
+            spans AS (
+                INSERT INTO proficiency_spans AS r (skill, team, level, span, learners, score_sum, gain_learners, gain_sum)
+                SELECT skill, team, level, day / \(spanDays) - CASE WHEN day % \(spanDays) < 0 THEN 1 ELSE 0 END,
+                       SUM(learners), SUM(score_sum), SUM(gain_learners), SUM(gain_sum)
+                FROM changes GROUP BY 1, 2, 3, 4
+                ON CONFLICT (skill, team, level, span) DO UPDATE SET \(sums))
             """
     }
 

@@ -16,11 +16,13 @@ extension PostgresStore: StoreCopySource {
     }
 
     public func chainRecords(after seq: Int64, limit: Int) async throws -> [ChainRecord] {
+        // The joined tables are bounded too: else the planner merges them from their first row.
         try await snapshot(on: client, logger: logger) { [logger] connection in
             let rows = try await connection.query("""
                 SELECT c.seq, c.content, c.chain, s.body, s.stored_ms, s.voided, e.id, e.stored_ms, e.erasure,
                        (SELECT string_agg(sha2, ' ') FROM statement_attachments a WHERE a.seq = c.seq)
-                FROM statement_chain c LEFT JOIN statements s ON s.seq = c.seq LEFT JOIN erased_statements e ON e.seq = c.seq
+                FROM statement_chain c LEFT JOIN statements s ON s.seq = c.seq AND s.seq > \(seq)
+                     LEFT JOIN erased_statements e ON e.seq = c.seq AND e.seq > \(seq)
                 WHERE c.seq > \(seq) ORDER BY c.seq LIMIT \(limit)
                 """, logger: logger)
             var records: [ChainRecord] = []

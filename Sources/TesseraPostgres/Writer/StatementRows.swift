@@ -125,15 +125,9 @@ struct StatementRows {
         return link
     }
 
-    /// Inserts every row and brings the roll-ups that are not upserted with them up to date:
-    /// the per-day proficiency changes of the learners it assesses (their contributions taken
-    /// away before and added again after) and the follow-ups of the baselines it touches.
+    /// Inserts every row, then brings the follow-ups of the baselines it touches up to date.
     func write(on connection: PostgresConnection, logger: Logger) async throws {
-        let assessed = Array(standings.keys)
-        let (skills, agents) = (assessed.map(\.key), assessed.map(\.agent))
-        try await PostgresProficiencyDays.add(sign: -1, skills: skills, agents: agents, on: connection, logger: logger)
         try await insert(on: connection, logger: logger)
-        try await PostgresProficiencyDays.add(sign: 1, skills: skills, agents: agents, on: connection, logger: logger)
         let scored = Set(standings.keys).union(baselines.keys)
         try await PostgresRollups.refreshFollowUps(skills: scored.map(\.key), agents: scored.map(\.agent), on: connection, logger: logger)
     }
@@ -172,8 +166,21 @@ struct StatementRows {
         }
     }
 
-    /// Inserts every row, in one statement (data-modifying common table expressions).
+    /// Inserts every row, in one statement (data-modifying common table expressions), with the
+    /// roll-ups: the standings, baselines and enrolments it adds to are upserted, and the
+    /// per-day proficiency changes of the learners it assesses are their timelines with the new
+    /// assessments less their timelines without (`PostgresProficiencyDays.changes`; every common
+    /// table expression reads the database as it was before the statement). When every new
+    /// assessment of a learner in a skill comes after their latest (the usual case), their
+    /// first and latest scores stand for the timeline before it: the rest of it contributes the
+    /// same to both sides.
     private func insert(on connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await connection.execute(StatementRowsInsert(rows: self), logger: logger)
+    }
+
+    /// The statement `insert` runs (its text is the same whatever the rows: every value is a
+    /// bound array).
+    var query: PostgresQuery {
         let s = statements
         let standing = standings.map { ($0.key, $0.value) }
         let baseline = baselines.map { ($0.key, $0.value) }
@@ -186,7 +193,7 @@ struct StatementRows {
         func later(_ column: String) -> String {
             "CASE WHEN (excluded.latest_at, excluded.latest_seq) > (r.latest_at, r.latest_seq) THEN excluded.\(column) ELSE r.\(column) END"
         }
-        try await connection.query("""
+        return """
             WITH stored AS (
                 INSERT INTO statements (seq, id, actor_id, verb_id, object_agent_id, object_activity_id, object_statement, registration,
                                         authority_id, stored_ms, is_voiding, voided, body)
@@ -227,7 +234,24 @@ struct StatementRows {
                 FROM unnest(\(skills.key)::bigint[], \(skills.agent)::bigint[], \(skills.at)::bigint[], \(skills.seq)::bigint[],
                             \(skills.kind)::smallint[], \(skills.score)::float8[], \(skills.scored)::boolean[], \(skills.success)::smallint[])
                      AS row (skill, agent, at, seq, kind, score, scored, success)
-                ON CONFLICT DO NOTHING),
+                ON CONFLICT DO NOTHING
+                RETURNING skill, agent_id, at_ms, seq, kind, score),
+            assessed AS (SELECT skill, agent_id, at_ms, seq, score FROM skill WHERE kind & 1 != 0),
+            earliest AS (SELECT DISTINCT ON (skill, agent_id) skill, agent_id, at_ms, seq FROM assessed ORDER BY skill, agent_id, at_ms, seq),
+            known AS (
+                SELECT e.skill, e.agent_id, p.first_at, p.first_seq, p.first_score, p.latest_at, p.latest_seq, p.latest_score,
+                       p.skill IS NULL OR (e.at_ms, e.seq) > (p.latest_at, p.latest_seq) AS appends
+                FROM earliest e LEFT JOIN proficiency p ON p.skill = e.skill AND p.agent_id = e.agent_id),
+            assessed_before (skill, agent_id, at_ms, seq, score) AS (
+                SELECT skill, agent_id, first_at, first_seq, first_score FROM known WHERE appends AND first_seq IS NOT NULL
+                UNION ALL
+                SELECT skill, agent_id, latest_at, latest_seq, latest_score FROM known WHERE appends AND latest_seq <> first_seq
+                UNION ALL
+                SELECT e.skill, e.agent_id, e.at_ms, e.seq, e.score FROM skill_events e JOIN known k ON e.skill = k.skill AND e.agent_id = k.agent_id
+                WHERE NOT k.appends AND e.kind & 1 != 0),
+            assessed_points (sign, skill, agent_id, at_ms, seq, score) AS (
+                SELECT -1, * FROM assessed_before UNION ALL SELECT 1, * FROM assessed_before UNION ALL SELECT 1, * FROM assessed),
+            \(unescaped: PostgresProficiencyDays.changes(of: "assessed_points")),
             program AS (
                 INSERT INTO program_events (program, at_ms, agent_id, seq)
                 SELECT key, at, agent, seq FROM unnest(\(programs.key)::bigint[], \(programs.at)::bigint[], \(programs.agent)::bigint[],
@@ -258,8 +282,23 @@ struct StatementRows {
             INSERT INTO completion_events (activity_id, agent_id, at_ms, seq)
             SELECT * FROM unnest(\(completions.key)::bigint[], \(completions.agent)::bigint[], \(completions.at)::bigint[], \(completions.seq)::bigint[])
             ON CONFLICT DO NOTHING
-            """, logger: logger)
+            """
     }
+}
+
+/// A flush's one statement (`StatementRows.query`), prepared once per connection and planned
+/// by PostgreSQL once rather than at every flush: a plan for twenty-odd common table
+/// expressions costs as much as running them for a few statements.
+struct StatementRowsInsert: PostgresPreparedStatement {
+    typealias Row = ()
+
+    static let sql = StatementRows().query.sql
+
+    let rows: StatementRows
+
+    func makeBindings() -> PostgresBindings { rows.query.binds }
+
+    func decodeRow(_ row: PostgresRow) throws {}
 }
 
 /// What analytics derives from one statement under the current catalog.
