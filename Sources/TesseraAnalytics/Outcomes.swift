@@ -60,6 +60,9 @@ public struct KnowledgeRetention: Sendable, Equatable {
     /// Share of follow-ups at or above the catalog's mastery score.
     public let retainedRate: Double
 
+    /// Follow-ups at or above the mastery score (retainedRate's numerator).
+    public var retained: Int { Int((retainedRate * Double(pairs)).rounded()) }
+
     /// A row from figures already aggregated.
     public init(skill: String, pairs: Int, meanBaseline: Double, meanFollowUp: Double, meanChange: Double, retainedRate: Double) {
         self.skill = skill

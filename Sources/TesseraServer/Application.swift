@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import TesseraAnalytics
 import TesseraCrypto
 import TesseraLRS
 import XAPI
@@ -20,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// Requests per second each credential may make (up to that many at once); nil: no limit.
     public var requestsPerSecond: Double?
+    /// Analytics flag groups smaller than this as too few to compare (docs/analytics.md,
+    /// "Intervals and small groups").
+    public var minimumGroupSize = Intervals.defaultMinimumGroupSize
     /// The xAPI versions served: requests naming another are refused, and the newest labels
     /// responses to requests that named none.
     public var xapiVersions: ServedXAPIVersions
@@ -77,7 +81,7 @@ public func buildApplication(
 
     let analytics = AreaRoutes(router, prefix: "/analytics").add(middleware: basicAuth)
     CatalogRosterResource(store: store).register(on: analytics)
-    AnalyticsResource(store: store).register(on: analytics)
+    AnalyticsResource(store: store, minimumGroupSize: configuration.minimumGroupSize).register(on: analytics)
     analytics.close()
 
     let export = AreaRoutes(router, prefix: "/export")
@@ -92,7 +96,10 @@ public func buildApplication(
     admin.close()
 
     let dashboard = AreaRoutes(router, prefix: "/dashboard")
-    DashboardResource(store: store, credentials: credentials, session: DashboardSession(signingKey: configuration.signingKey), signInCheck: signInCheck).register(on: dashboard)
+    DashboardResource(
+        store: store, credentials: credentials, session: DashboardSession(signingKey: configuration.signingKey), signInCheck: signInCheck,
+        minimumGroupSize: configuration.minimumGroupSize
+    ).register(on: dashboard)
     dashboard.close()
 
     return Application(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ServiceLifecycle
 import Logging
+import TesseraAnalytics
 import TesseraConsole
 import TesseraLRS
 import TesseraSQLite
@@ -39,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per second each credential may make, up to that many at once; 0: no limit (TESSERA_RATE_LIMIT).")
     var rateLimit: Double = Environment.value("TESSERA_RATE_LIMIT").flatMap(Double.init) ?? 0
 
+    @Option(help: "Analytics groups smaller than this are flagged too few to compare (TESSERA_MIN_GROUP_SIZE).")
+    var minGroupSize: Int = Environment.value("TESSERA_MIN_GROUP_SIZE").flatMap(Int.init) ?? Intervals.defaultMinimumGroupSize
+
     @Option(help: "Seconds a connection may wait for a complete request part before it is closed (TESSERA_IDLE_TIMEOUT).")
     var idleTimeout: Int = Environment.value("TESSERA_IDLE_TIMEOUT").flatMap(Int.init) ?? 30
 
@@ -62,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard rateLimit >= 0, rateLimit.isFinite else { throw ValidationError("--rate-limit must be 0 (no limit) or a positive number") }
+        guard minGroupSize >= 1 else { throw ValidationError("--min-group-size must be at least 1") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be a positive number of seconds") }
         guard let versions = ServedXAPIVersions(parsing: xapiVersions) else {
             throw ValidationError("--xapi-versions must list one or more of " + ServedXAPIVersions.all.description)
@@ -89,6 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, authorityHomePage: authorityHomePage,
             signingKey: signingKey,
             idleTimeout: .seconds(idleTimeout), requestsPerSecond: rateLimit > 0 ? rateLimit : nil, xapiVersions: versions)
+        configuration.minimumGroupSize = minGroupSize
         let (host, path, log) = (host, target.name, logger)
         configuration.onListening = { port in
             log.info(

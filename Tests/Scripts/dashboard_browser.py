@@ -217,6 +217,19 @@ try:
     expected = json.load(urllib.request.urlopen(request))["rows"][0]["differencePoints"]
     check(f"the gap for a chosen cohort date is the API's ({evaluate(gap_script)} and {expected:.1f} points)",
           abs(evaluate(gap_script) - expected) < 0.05)
+    # Statistical honesty: intervals, counts, small groups, association wording (docs/analytics.md).
+    whiskers = evaluate("document.querySelectorAll('svg[data-chart=outcomes] path.interval, svg[data-chart=employees] path.interval').length")
+    bars = evaluate("document.querySelectorAll('svg[data-chart=outcomes] rect.mark, svg[data-chart=employees] rect.mark').length")
+    check(f"every rate bar has its 95% interval drawn ({whiskers} whiskers, {bars} bars)", whiskers == bars and bars > 0, f"{whiskers} / {bars}")
+    faint = evaluate("[...document.querySelectorAll('svg[data-chart=outcomes] rect.too-few')].map(r => r.getBBox().width > 0).length")
+    check(f"a group of fewer than ten is drawn faint and called too few to compare ({faint})",
+          faint >= 1 and "too few to compare" in evaluate("document.querySelector('svg[data-chart=outcomes]').textContent"))
+    labels = evaluate("[...document.querySelectorAll('svg[data-chart=employees] text.value')].map(t => t.textContent)")
+    check(f"each bar shows the counts behind its share ({labels})", all(" of " in label for label in labels) and len(labels) == 2, str(labels))
+    reading = evaluate("document.querySelector('[data-gap]').textContent")
+    check("the gap is read as an association with its interval", "95% interval" in reading and "association" in reading
+          and "in favour of" not in reading, reading)
+    screenshot("dashboard-intervals.png")
 
     # Filters, through the form.
     submit({"team": "Warehouse", "from": "2024-03-01", "to": "2024-10-31"}, "form.filters")

@@ -169,6 +169,40 @@ struct DashboardTests {
         }
     }
 
+    /// Rates are drawn with the counts behind them and their 95% intervals; small groups are
+    /// drawn faint and called too few to compare; the retention gap is read as an association
+    /// with its interval. Figures computed by hand from the sample's counts.
+    @Test func ratesShowCountsIntervalsAndSmallGroups() async throws {
+        let lrs = try await TestLRS()
+        try await lrs.test(.router) { client in
+            try await Self.loadSample(lrs, client)
+            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let html = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
+            let outcomes = try #require(Self.chart("outcomes", in: html))
+            // GDPR: 89 of 113, Wilson 0.703-0.853.
+            #expect(outcomes.contains("79% · 89 of 113"))
+            #expect(outcomes.contains("95% interval 70% to 85%"))
+            // 2 of the 4 completers applied it: a faint bar, too few to compare (interval 15%-85%).
+            #expect(outcomes.contains("50% · 2 of 4<tspan class=\"too-few-label\"> · too few to compare</tspan>"), "\(outcomes)")
+            #expect(outcomes.contains("95% interval 15% to 85%"))
+            #expect(outcomes.components(separatedBy: #"class="mark too-few""#).count == 2, "only that bar is too few")
+            #expect(html.contains("fewer than 10 people: too few to compare"))
+
+            let cohort = String(buffer: try await client.execute(
+                uri: "/dashboard?cohort=2024-05-31&to=2024-12-31", method: .get, headers: [.cookie: cookie]).body)
+            // 86 of 91 trained against 23 of 29: +15.2 points, Newcombe's interval +2.4 to +33.2.
+            #expect(cohort.contains("People who had trained were still employed more often (95% interval +2.4 to +33.2 points)."), "\(cohort)")
+            #expect(cohort.contains("This is an association: it does not show that training made people stay."))
+            #expect(!cohort.contains("in favour of"), "no wording that implies an effect")
+            #expect(try #require(Self.chart("employees", in: cohort)).contains("95% · 86 of 91"))
+
+            // Engineering has ten people: its trained and untrained groups are too few to compare.
+            let team = String(buffer: try await client.execute(
+                uri: "/dashboard?cohort=2024-05-31&to=2024-12-31&team=Engineering", method: .get, headers: [.cookie: cookie]).body)
+            #expect(team.contains("data-too-few") && team.contains("Too few to compare: one of the groups has fewer than 10 people"), "\(team)")
+        }
+    }
+
     @Test func aTeamFilterAgreesWithTheAPIAndTeamsAddUp() async throws {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in

@@ -115,9 +115,16 @@ struct OutcomesAndRetentionTests {
             let employees = try object(try await client.execute(
                 uri: "/analytics/retention/employees?from=2024-03-01&to=2024-12-31", method: .get, headers: dashboard))
             let overall = try #require((employees["rows"] as? [[String: Any]])?.first)
-            #expect(overall["participants"] as? [String: Double] == ["count": 3, "retained": 2, "rate": 0.666667])
-            #expect(overall["nonParticipants"] as? [String: Double] == ["count": 1, "retained": 0, "rate": 0])
+            // With 95% Wilson intervals (2 of 3: 0.207660-0.938508; 0 of 1: 0-0.793451), both
+            // groups under the minimum of ten, and Newcombe's interval for the difference.
+            let trained = try #require(overall["participants"] as? [String: Any]), others = try #require(overall["nonParticipants"] as? [String: Any])
+            #expect(trained["count"] as? Int == 3 && trained["retained"] as? Int == 2 && trained["rate"] as? Double == 0.666667)
+            #expect(trained["rateLow"] as? Double == 0.20766 && trained["rateHigh"] as? Double == 0.938508 && trained["rateTooFew"] as? Bool == true)
+            #expect(others["count"] as? Int == 1 && others["retained"] as? Int == 0 && others["rate"] as? Double == 0)
+            #expect(others["rateLow"] as? Double == 0 && others["rateHigh"] as? Double == 0.793451 && others["rateTooFew"] as? Bool == true)
             #expect(overall["differencePoints"] as? Double == 66.666667)
+            #expect(overall["differencePointsLow"] as? Double == -24.998565 && overall["differencePointsHigh"] as? Double == 93.850806)
+            #expect(overall["differenceTooFew"] as? Bool == true, "the interval spans zero and the groups are tiny: no finding")
             let byTeam = try object(try await client.execute(
                 uri: "/analytics/retention/employees?from=2024-03-01&to=2024-12-31&by=team", method: .get, headers: dashboard))
             let teams = try #require(byTeam["rows"] as? [[String: Any]])
@@ -127,7 +134,8 @@ struct OutcomesAndRetentionTests {
 
             let csv = try await client.execute(
                 uri: "/analytics/retention/employees?from=2024-03-01&to=2024-12-31&format=csv", method: .get, headers: dashboard)
-            #expect(String(buffer: csv.body).hasSuffix(",3,2,0.666667,1,0,0,66.666667\r\n"))
+            #expect(String(buffer: csv.body).hasSuffix(",3,2,0.666667,1,0,0,66.666667,0.20766,0.938508,true,0,0.793451,true,-24.998565,93.850806,true\r\n"),
+                    "\(String(buffer: csv.body))")
 
             for (uri, parameter) in [("/analytics/retention/employees", "from"), ("/analytics/outcomes?windowDays=-1", "windowDays"),
                                      ("/analytics/outcomes?program=https%3A%2F%2Fnope.example.com", "program"),

@@ -67,7 +67,8 @@ struct ProficiencyTests {
             #expect(february.first?["meanGain"] is NSNull)
 
             let csv = try await client.execute(uri: "/analytics/proficiency?format=csv&team=Ops", method: .get, headers: dashboard)
-            #expect(String(buffer: csv.body) == "team,skill,skillName,assessed,meanProficiency,meanGain,gainLearners,level:novice,level:practitioner,level:expert\r\nOps,https://skills.example.com/sql,SQL,2,0.65,0.4,1,1,0,1\r\n")
+            #expect(String(buffer: csv.body) == "team,skill,skillName,assessed,meanProficiency,meanGain,gainLearners,level:novice,level:practitioner,level:expert,tooFewToCompare\r\nOps,https://skills.example.com/sql,SQL,2,0.65,0.4,1,1,0,1,true\r\n",
+                    "two learners are under the minimum group size of ten")
 
             let void = #"{"actor":{"mbox":"mailto:admin@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"00000000-0000-4000-8000-000000000002"}}"#
             _ = try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(admin, json: true), body: buffer(void))

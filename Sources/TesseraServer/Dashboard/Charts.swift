@@ -21,6 +21,12 @@ enum Charts {
         let details: [String]
         /// What a nil value means, written where its bar would be.
         var missing: [String] = []
+        /// Each bar's 95% interval, drawn as a whisker across its end (rates only).
+        var intervals: [ClosedRange<Double>?] = []
+        /// The text written beside each bar (default: the value), e.g. with its counts.
+        var labels: [String] = []
+        /// Bars whose group is under the minimum size: drawn faint, marked too few to compare.
+        var tooFew: [Bool] = []
     }
 
     /// Horizontal grouped bars on a 0...`maximum` scale, with a legend and, optionally, a
@@ -30,7 +36,8 @@ enum Charts {
         format: (Double) -> String, reference: (value: Double, label: String)? = nil, into html: inout HTML
     ) {
         let labelWidth = 190.0, barHeight = 16.0, groupGap = 14.0, top = 30.0
-        let plot = width - labelWidth - 60
+        // Room on the right for the counts and flags written beside the bars.
+        let plot = width - labelWidth - 210
         let groupHeight = Double(series.count) * barHeight + groupGap
         let height = top + Double(groups.count) * groupHeight + (reference == nil ? 6 : 22)
         open(name, label: label, height: height, into: &html)
@@ -47,11 +54,24 @@ enum Charts {
                     html.raw(#"<text class="none" x="\#(HTML.unit(labelWidth + 4))" y="\#(HTML.unit(barY + 12))">\#(HTML.escape(missing))</text>"#)
                     continue
                 }
-                let length = max(plot * min(max(value, 0), maximum) / maximum, 1.5)
-                html.raw(#"<rect class="mark" x="\#(HTML.unit(labelWidth))" y="\#(HTML.unit(barY + 1))" width="\#(HTML.unit(length))" height="\#(HTML.unit(barHeight - 3))" fill="\#(kind.color)"><title>"#)
-                html.escaped(slot < group.details.count ? group.details[slot] : format(value))
+                func x(_ value: Double) -> Double { labelWidth + plot * min(max(value, 0), maximum) / maximum }
+                let length = max(x(value) - labelWidth, 1.5)
+                let tooFew = slot < group.tooFew.count && group.tooFew[slot]
+                html.raw(#"<rect class="mark\#(tooFew ? " too-few" : "")" x="\#(HTML.unit(labelWidth))" y="\#(HTML.unit(barY + 1))" width="\#(HTML.unit(length))" height="\#(HTML.unit(barHeight - 3))" fill="\#(kind.color)"><title>"#)
+                html.escaped((slot < group.details.count ? group.details[slot] : format(value)) + (tooFew ? " (too few to compare)" : ""))
                 html.raw("</title></rect>")
-                html.raw(#"<text class="value" x="\#(HTML.unit(labelWidth + length + 4))" y="\#(HTML.unit(barY + 12))">\#(HTML.escape(format(value)))</text>"#)
+                var end = labelWidth + length
+                if slot < group.intervals.count, let interval = group.intervals[slot] {
+                    let (low, high, middle) = (x(interval.lowerBound), x(interval.upperBound), barY + barHeight / 2 - 0.5)
+                    html.raw(#"<path class="interval" d="M\#(HTML.unit(low)) \#(HTML.unit(middle - 4))v8M\#(HTML.unit(low)) \#(HTML.unit(middle))H\#(HTML.unit(high))M\#(HTML.unit(high)) \#(HTML.unit(middle - 4))v8"><title>"#)
+                    html.escaped("95% interval \(format(interval.lowerBound)) to \(format(interval.upperBound))")
+                    html.raw("</title></path>")
+                    end = max(end, high)
+                }
+                let text = slot < group.labels.count ? group.labels[slot] : format(value)
+                html.raw(#"<text class="value" x="\#(HTML.unit(end + 4))" y="\#(HTML.unit(barY + 12))">\#(HTML.escape(text))"#)
+                if tooFew { html.raw(#"<tspan class="too-few-label"> · too few to compare</tspan>"#) }
+                html.raw("</text>")
             }
         }
         if let reference {

@@ -7,9 +7,13 @@ struct DashboardPage {
     let report: DashboardReport
     /// Who is signed in.
     let credentialName: String
+    /// Groups smaller than this are drawn too few to compare.
+    let minimumGroupSize: Int
 
     /// The page, with `problem` (a filter that could not be used) above the charts when set.
-    static func render(_ report: DashboardReport?, filters: DashboardFilters, credentialName: String, problem: DashboardFilters.Invalid?) -> String {
+    static func render(
+        _ report: DashboardReport?, filters: DashboardFilters, credentialName: String, minimumGroupSize: Int, problem: DashboardFilters.Invalid?
+    ) -> String {
         DashboardLayout.page(title: "Learning dashboard · Tessera") { html in
             html.raw(#"<header><h1>Learning dashboard</h1><span>Signed in as "#)
             html.escaped(credentialName)
@@ -20,7 +24,7 @@ struct DashboardPage {
                 html.raw("</p>")
             }
             if let report {
-                DashboardPage(report: report, credentialName: credentialName).body(into: &html)
+                DashboardPage(report: report, credentialName: credentialName, minimumGroupSize: minimumGroupSize).body(into: &html)
             } else {
                 filterForm(filters, teams: [], programs: [], into: &html)
             }
@@ -82,7 +86,7 @@ struct DashboardPage {
             (completed == 0 ? "–" : HTML.percent(Double(changed) / Double(completed)), "of completers applied it on the job"),
         ]
         if let gap = report.employees?.differencePoints {
-            figures.append((HTML.points(gap), "points of retention gap, trained vs not"))
+            figures.append((HTML.points(gap), "points of retention gap, trained minus not trained"))
         }
         html.raw(#"<div class="tiles">"#)
         for (value, label) in figures {
@@ -163,20 +167,26 @@ struct DashboardPage {
                 + (report.filters.team.map { " in team \($0)" } ?? "") + ". A person enrols with any statement about a program or one of its activities.", into: &html)
             return html.raw("</section>")
         }
-        let series = [Charts.Series(name: "Completed", color: Charts.first), Charts.Series(name: "Applied on the job", color: Charts.second)]
-        func group(_ label: String, _ enrolled: Int, _ completed: Int, _ changed: Int, _ completionRate: Double?, _ changeRate: Double?) -> Charts.BarGroup {
-            Charts.BarGroup(label: label, values: [completionRate, changeRate], details: [
+        let series = [Charts.Series(name: "Completed (of enrolled)", color: Charts.first), Charts.Series(name: "Applied on the job (of completers)", color: Charts.second)]
+        func group(_ label: String, _ enrolled: Int, _ completed: Int, _ changed: Int) -> Charts.BarGroup {
+            let rates = [ReportedRate(completed, of: enrolled, minimumGroupSize: minimumGroupSize),
+                         ReportedRate(changed, of: completed, minimumGroupSize: minimumGroupSize)]
+            return Charts.BarGroup(label: label, values: rates.map(\.rate), details: [
                 "\(label): \(completed) of \(enrolled) enrolled completed",
                 "\(label): \(changed) of \(completed) completers applied it",
-            ], missing: ["nobody enrolled", enrolled == 0 ? "" : "nobody completed"])
+            ], missing: ["nobody enrolled", enrolled == 0 ? "" : "nobody completed"], intervals: rates.map(\.interval),
+               labels: rates.map(Self.shareLabel), tooFew: rates.map(\.tooFew))
         }
         Charts.bars("outcomes", label: "Completion and behaviour change per program", series: series, groups: report.outcomes.map {
-            group($0.program.name, $0.enrolled, $0.completed, $0.behaviorChanged, $0.completionRate, $0.behaviorChangeRate)
+            group($0.program.name, $0.enrolled, $0.completed, $0.behaviorChanged)
         }, format: HTML.percent, into: &html)
+        html.raw(#"<p class="caption">"#)
+        html.escaped(honesty)
+        html.raw("</p>")
         let totals = OutcomeTotals.byKindAndMode(report.outcomes)
         html.raw(#"<p class="caption">Totals by kind (upskilling, reskilling) and mode (mandatory, voluntary):</p>"#)
         Charts.bars("outcome-totals", label: "Completion and behaviour change by kind and mode", series: series, groups: (totals.byKind + totals.byMode).map {
-            group($0.group.prefix(1).uppercased() + $0.group.dropFirst(), $0.enrolled, $0.completed, $0.behaviorChanged, $0.completionRate, $0.behaviorChangeRate)
+            group($0.group.prefix(1).uppercased() + $0.group.dropFirst(), $0.enrolled, $0.completed, $0.behaviorChanged)
         }, format: HTML.percent, into: &html)
         html.raw("</section>")
     }
@@ -215,10 +225,17 @@ struct DashboardPage {
                 : "The cohort date (\(report.cohort)) must be before the end of the period (\(report.to)).", into: &html)
             return html.raw("</section>")
         }
+        let trained = ReportedRate(row.participants.retained, of: row.participants.count, minimumGroupSize: minimumGroupSize)
+        let untrained = ReportedRate(row.nonParticipants.retained, of: row.nonParticipants.count, minimumGroupSize: minimumGroupSize)
         if let gap = row.differencePoints {
-            html.raw(#"<p class="gap" data-gap="\#(HTML.unit(gap))">Gap: <b>"#)
+            let tooFew = trained.tooFew || untrained.tooFew
+            html.raw(#"<p class="gap" data-gap="\#(HTML.unit(gap))"\#(tooFew ? " data-too-few" : "")>Gap: <b>"#)
             html.escaped(HTML.points(gap) + " points")
-            html.raw("</b> in favour of " + (gap >= 0 ? "trained" : "untrained") + " people.</p>")
+            html.raw("</b> ")
+            html.escaped(Self.gapReading(gap, interval: Intervals.difference(
+                (row.participants.retained, row.participants.count), (row.nonParticipants.retained, row.nonParticipants.count)),
+                tooFew: tooFew, minimumGroupSize: minimumGroupSize))
+            html.raw("</p>")
         } else {
             html.raw(#"<p class="caption" data-no-gap>"#)
             html.escaped(row.participants.count == 0
@@ -226,12 +243,41 @@ struct DashboardPage {
                 : "Everyone here had completed \(program) by \(report.cohort), so there is no gap to show.")
             html.raw("</p>")
         }
-        let groups = [("Trained", row.participants), ("Not trained", row.nonParticipants)].map { label, group in
+        let groups = [("Trained", row.participants, trained), ("Not trained", row.nonParticipants, untrained)].map { label, group, rate in
             Charts.BarGroup(
                 label: "\(label) (\(group.count))", values: [group.rate], details: ["\(label): \(group.retained) of \(group.count) still employed"],
-                missing: ["nobody"])
+                missing: ["nobody"], intervals: [rate.interval], labels: [Self.shareLabel(rate)], tooFew: [rate.tooFew])
         }
-        Charts.bars("employees", label: "Employee retention, trained vs not trained", series: [Charts.Series(name: "Still employed", color: Charts.first)], groups: groups, format: HTML.percent, into: &html)
-        html.raw("</section>")
+        Charts.bars("employees", label: "Employee retention, trained vs not trained", series: [Charts.Series(name: "Still employed (of the group)", color: Charts.first)], groups: groups, format: HTML.percent, into: &html)
+        html.raw(#"<p class="caption">"#)
+        html.escaped(honesty)
+        html.raw("</p></section>")
+    }
+
+    // MARK: Reading the figures
+
+    /// What the whiskers and faint bars mean, under each chart of rates.
+    private var honesty: String {
+        "Each bar is a share of the group named in its label, with the count beside it; the black whisker is its 95% interval (Wilson). "
+            + "Faint bars are groups of fewer than \(minimumGroupSize) people: too few to compare."
+    }
+
+    /// "79% · 89 of 113": a share with the counts behind it.
+    static func shareLabel(_ rate: ReportedRate) -> String {
+        guard let value = rate.rate else { return "" }
+        return "\(HTML.percent(value)) · \(HTML.count(rate.count)) of \(HTML.count(rate.total))"
+    }
+
+    /// How to read a retention gap: its interval, whether the groups are big enough, and that it
+    /// is an association.
+    static func gapReading(_ gap: Double, interval: ClosedRange<Double>?, tooFew: Bool, minimumGroupSize: Int) -> String {
+        let direction = gap >= 0 ? "People who had trained were still employed more often" : "People who had trained were still employed less often"
+        guard !tooFew else {
+            return "Too few to compare: one of the groups has fewer than \(minimumGroupSize) people, so this gap says little either way."
+        }
+        let range = interval.map { " (95% interval \(HTML.points($0.lowerBound * 100)) to \(HTML.points($0.upperBound * 100)) points)" } ?? ""
+        let spansZero = interval.map { $0.lowerBound < 0 && $0.upperBound > 0 } ?? true
+        return direction + range + "." + (spansZero ? " The interval includes no difference at all, so these data do not show one." : "")
+            + " This is an association: it does not show that training made people stay."
     }
 }

@@ -15,6 +15,8 @@ struct DashboardResource: Sendable {
     let session: DashboardSession
     /// Shared with Basic authentication, so that both count the same failures.
     let signInCheck: SignInCheck
+    /// Groups smaller than this are drawn too few to compare.
+    let minimumGroupSize: Int
 
     func register(on router: AreaRoutes) {
         router.getAndHead("/dashboard") { request, context in try await page(request, context) }
@@ -37,13 +39,16 @@ struct DashboardResource: Sendable {
         do {
             filters = try DashboardFilters.parse(QueryParameters(request))
         } catch let invalid as DashboardFilters.Invalid {
-            return Self.html(.badRequest, DashboardPage.render(nil, filters: DashboardFilters(), credentialName: credential.name, problem: invalid))
+            return Self.html(.badRequest, DashboardPage.render(
+                nil, filters: DashboardFilters(), credentialName: credential.name, minimumGroupSize: minimumGroupSize, problem: invalid))
         }
         do {
             let report = try await DashboardReport.load(filters, from: store, today: Day(containing: XAPITimestamp.now().milliseconds))
-            return Self.html(.ok, DashboardPage.render(report, filters: filters, credentialName: credential.name, problem: nil))
+            return Self.html(.ok, DashboardPage.render(
+                report, filters: filters, credentialName: credential.name, minimumGroupSize: minimumGroupSize, problem: nil))
         } catch let invalid as DashboardFilters.Invalid {
-            return Self.html(.badRequest, DashboardPage.render(nil, filters: filters, credentialName: credential.name, problem: invalid))
+            return Self.html(.badRequest, DashboardPage.render(
+                nil, filters: filters, credentialName: credential.name, minimumGroupSize: minimumGroupSize, problem: invalid))
         }
     }
 

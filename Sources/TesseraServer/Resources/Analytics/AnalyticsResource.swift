@@ -9,6 +9,9 @@ import XAPI
 /// `format=csv` or `Accept: text/csv`; scope `analytics/read`.
 struct AnalyticsResource: Sendable {
     let store: any LRSStore
+    /// Groups smaller than this are flagged too few to compare (docs/analytics.md, "Intervals
+    /// and small groups").
+    let minimumGroupSize: Int
 
     func register(on router: AreaRoutes) {
         router.getAndHead("/analytics/proficiency") { request, context in try await proficiency(request, context) }
@@ -69,17 +72,20 @@ struct AnalyticsResource: Sendable {
         let totals = OutcomeTotals.byKindAndMode(report.outcomes)
         switch format {
         case .csv:
-            var rows = [["row", "program", "name", "kind", "mode", "enrolled", "completed", "behaviorChanged", "completionRate", "behaviorChangeRate"]]
+            var rows = [["row", "program", "name", "kind", "mode", "enrolled", "completed", "behaviorChanged", "completionRate", "behaviorChangeRate"]
+                        + Self.rateColumns("completionRate") + Self.rateColumns("behaviorChangeRate")]
             for outcome in report.outcomes {
                 rows.append(["program", outcome.program.id, outcome.program.name, outcome.program.kind.rawValue, outcome.program.mode.rawValue,
                              String(outcome.enrolled), String(outcome.completed), String(outcome.behaviorChanged),
-                             Self.optional(outcome.completionRate), Self.optional(outcome.behaviorChangeRate)])
+                             Self.optional(outcome.completionRate), Self.optional(outcome.behaviorChangeRate)]
+                             + outcomeCells(outcome.enrolled, outcome.completed, outcome.behaviorChanged))
             }
             for (label, groups) in [("kind", totals.byKind), ("mode", totals.byMode)] {
                 for group in groups {
                     rows.append([label, "", "", label == "kind" ? group.group : "", label == "mode" ? group.group : "",
                                  String(group.enrolled), String(group.completed), String(group.behaviorChanged),
-                                 Self.optional(group.completionRate), Self.optional(group.behaviorChangeRate)])
+                                 Self.optional(group.completionRate), Self.optional(group.behaviorChangeRate)]
+                                 + outcomeCells(group.enrolled, group.completed, group.behaviorChanged))
                 }
             }
             return ResultFormat.csvResponse(CSV.write(rows))
@@ -89,6 +95,7 @@ struct AnalyticsResource: Sendable {
             writer.key("from"); Self.time(from, &writer)
             writer.key("to"); Self.time(to, &writer)
             writer.key("windowDays"); writer.number(String(windowDays))
+            writer.key("minimumGroupSize"); writer.number(String(minimumGroupSize))
             writer.key("programs")
             writer.beginArray()
             for outcome in report.outcomes {
@@ -97,7 +104,7 @@ struct AnalyticsResource: Sendable {
                 writer.key("name"); writer.string(outcome.program.name)
                 writer.key("kind"); writer.string(outcome.program.kind.rawValue)
                 writer.key("mode"); writer.string(outcome.program.mode.rawValue)
-                Self.counts(outcome.enrolled, outcome.completed, outcome.behaviorChanged, outcome.completionRate, outcome.behaviorChangeRate, &writer)
+                counts(outcome.enrolled, outcome.completed, outcome.behaviorChanged, &writer)
                 writer.endObject()
             }
             writer.endArray()
@@ -108,7 +115,7 @@ struct AnalyticsResource: Sendable {
                     writer.beginObject()
                     writer.key(label); writer.string(group.group)
                     writer.key("programs"); writer.number(String(group.programs))
-                    Self.counts(group.enrolled, group.completed, group.behaviorChanged, group.completionRate, group.behaviorChangeRate, &writer)
+                    counts(group.enrolled, group.completed, group.behaviorChanged, &writer)
                     writer.endObject()
                 }
                 writer.endArray()
@@ -128,10 +135,12 @@ struct AnalyticsResource: Sendable {
         let names = Dictionary(report.catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         switch format {
         case .csv:
-            var rows = [["skill", "skillName", "pairs", "meanBaseline", "meanFollowUp", "meanChange", "retainedRate"]]
+            var rows = [["skill", "skillName", "pairs", "meanBaseline", "meanFollowUp", "meanChange", "retainedRate", "retained"]
+                        + Self.rateColumns("retainedRate")]
             for row in report.rows {
                 rows.append([row.skill, names[row.skill] ?? "", String(row.pairs), Self.number(row.meanBaseline),
-                             Self.number(row.meanFollowUp), Self.number(row.meanChange), Self.number(row.retainedRate)])
+                             Self.number(row.meanFollowUp), Self.number(row.meanChange), Self.number(row.retainedRate), String(row.retained)]
+                             + Self.rateCells(retained(row)))
             }
             return ResultFormat.csvResponse(CSV.write(rows))
         case .json:
@@ -139,6 +148,7 @@ struct AnalyticsResource: Sendable {
             writer.beginObject()
             writer.key("minDays"); writer.number(String(minDays))
             writer.key("masteryScore"); writer.number(Self.number(report.catalog.masteryScore))
+            writer.key("minimumGroupSize"); writer.number(String(minimumGroupSize))
             writer.key("rows")
             writer.beginArray()
             for row in report.rows {
@@ -151,6 +161,8 @@ struct AnalyticsResource: Sendable {
                 writer.key("meanFollowUp"); writer.number(Self.number(row.meanFollowUp))
                 writer.key("meanChange"); writer.number(Self.number(row.meanChange))
                 writer.key("retainedRate"); writer.number(Self.number(row.retainedRate))
+                writer.key("retained"); writer.number(String(row.retained))
+                Self.rate("retainedRate", retained(row), &writer)
                 writer.endObject()
             }
             writer.endArray()
@@ -180,11 +192,16 @@ struct AnalyticsResource: Sendable {
         switch format {
         case .csv:
             var rows = [["team", "participants", "participantsRetained", "participantsRate", "nonParticipants",
-                         "nonParticipantsRetained", "nonParticipantsRate", "differencePoints"]]
+                         "nonParticipantsRetained", "nonParticipantsRate", "differencePoints"]
+                        + Self.rateColumns("participantsRate") + Self.rateColumns("nonParticipantsRate")
+                        + ["differencePointsLow", "differencePointsHigh", "differenceTooFew"]]
             for row in report.rows {
+                let difference = Self.differencePoints(row)
                 rows.append([row.team ?? "", String(row.participants.count), String(row.participants.retained),
                              Self.optional(row.participants.rate), String(row.nonParticipants.count),
-                             String(row.nonParticipants.retained), Self.optional(row.nonParticipants.rate), Self.optional(row.differencePoints)])
+                             String(row.nonParticipants.retained), Self.optional(row.nonParticipants.rate), Self.optional(row.differencePoints)]
+                             + Self.rateCells(retained(row.participants)) + Self.rateCells(retained(row.nonParticipants))
+                             + [Self.optional(difference?.lowerBound), Self.optional(difference?.upperBound), String(differenceTooFew(row))])
             }
             return ResultFormat.csvResponse(CSV.write(rows))
         case .json:
@@ -194,6 +211,7 @@ struct AnalyticsResource: Sendable {
             writer.key("to"); Self.time(to, &writer)
             writer.key("program")
             if let program { writer.string(program) } else { writer.null() }
+            writer.key("minimumGroupSize"); writer.number(String(minimumGroupSize))
             writer.key("rows")
             writer.beginArray()
             for row in report.rows {
@@ -206,9 +224,14 @@ struct AnalyticsResource: Sendable {
                     writer.key("count"); writer.number(String(group.count))
                     writer.key("retained"); writer.number(String(group.retained))
                     writer.key("rate"); Self.optional(group.rate, &writer)
+                    Self.rate("rate", retained(group), &writer)
                     writer.endObject()
                 }
                 writer.key("differencePoints"); Self.optional(row.differencePoints, &writer)
+                let difference = Self.differencePoints(row)
+                writer.key("differencePointsLow"); Self.optional(difference?.lowerBound, &writer)
+                writer.key("differencePointsHigh"); Self.optional(difference?.upperBound, &writer)
+                writer.key("differenceTooFew"); writer.bool(differenceTooFew(row))
                 writer.endObject()
             }
             writer.endArray()
@@ -219,14 +242,63 @@ struct AnalyticsResource: Sendable {
 
     // MARK: Values
 
-    private static func counts(
-        _ enrolled: Int, _ completed: Int, _ changed: Int, _ completionRate: Double?, _ changeRate: Double?, _ writer: inout JSONWriter
-    ) {
+    private func counts(_ enrolled: Int, _ completed: Int, _ changed: Int, _ writer: inout JSONWriter) {
+        let (completion, change) = outcomeRates(enrolled, completed, changed)
         writer.key("enrolled"); writer.number(String(enrolled))
         writer.key("completed"); writer.number(String(completed))
         writer.key("behaviorChanged"); writer.number(String(changed))
-        writer.key("completionRate"); optional(completionRate, &writer)
-        writer.key("behaviorChangeRate"); optional(changeRate, &writer)
+        writer.key("completionRate"); Self.optional(completion.rate, &writer)
+        writer.key("behaviorChangeRate"); Self.optional(change.rate, &writer)
+        Self.rate("completionRate", completion, &writer)
+        Self.rate("behaviorChangeRate", change, &writer)
+    }
+
+    /// Completion (of the enrolled) and behaviour change (of the completers).
+    private func outcomeRates(_ enrolled: Int, _ completed: Int, _ changed: Int) -> (ReportedRate, ReportedRate) {
+        (ReportedRate(completed, of: enrolled, minimumGroupSize: minimumGroupSize),
+         ReportedRate(changed, of: completed, minimumGroupSize: minimumGroupSize))
+    }
+
+    /// The CSV cells of both outcome rates.
+    private func outcomeCells(_ enrolled: Int, _ completed: Int, _ changed: Int) -> [String] {
+        let (completion, change) = outcomeRates(enrolled, completed, changed)
+        return Self.rateCells(completion) + Self.rateCells(change)
+    }
+
+    /// Follow-ups at mastery, of the pairs.
+    private func retained(_ row: KnowledgeRetention) -> ReportedRate {
+        ReportedRate(row.retained, of: row.pairs, minimumGroupSize: minimumGroupSize)
+    }
+
+    /// People still employed, of the group.
+    private func retained(_ group: EmployeeRetention.Group) -> ReportedRate {
+        ReportedRate(group.retained, of: group.count, minimumGroupSize: minimumGroupSize)
+    }
+
+    /// True when either group is too small to compare the two.
+    private func differenceTooFew(_ row: EmployeeRetention) -> Bool {
+        row.participants.count < minimumGroupSize || row.nonParticipants.count < minimumGroupSize
+    }
+
+    /// Newcombe's 95% interval of participants' rate minus everyone else's, in points.
+    private static func differencePoints(_ row: EmployeeRetention) -> ClosedRange<Double>? {
+        Intervals.difference((row.participants.retained, row.participants.count), (row.nonParticipants.retained, row.nonParticipants.count))
+            .map { $0.lowerBound * 100...$0.upperBound * 100 }
+    }
+
+    /// `nameLow`, `nameHigh` (its 95% interval) and `nameTooFew` beside a rate `name`.
+    private static func rate(_ name: String, _ rate: ReportedRate, _ writer: inout JSONWriter) {
+        writer.key(name + "Low"); optional(rate.interval?.lowerBound, &writer)
+        writer.key(name + "High"); optional(rate.interval?.upperBound, &writer)
+        writer.key(name + "TooFew"); writer.bool(rate.tooFew)
+    }
+
+    /// The CSV columns `rate` writes for a rate `name`.
+    private static func rateColumns(_ name: String) -> [String] { [name + "Low", name + "High", name + "TooFew"] }
+
+    /// The CSV cells of `rateColumns`.
+    private static func rateCells(_ rate: ReportedRate) -> [String] {
+        [optional(rate.interval?.lowerBound), optional(rate.interval?.upperBound), String(rate.tooFew)]
     }
 
     private static func optional(_ value: Double?, _ writer: inout JSONWriter) {
@@ -261,10 +333,12 @@ struct AnalyticsResource: Sendable {
         switch format {
         case .csv:
             let levelNames = report.catalog.levels.map(\.name)
-            var rows = [["team", "skill", "skillName", "assessed", "meanProficiency", "meanGain", "gainLearners"] + levelNames.map { "level:" + $0 }]
+            var rows = [["team", "skill", "skillName", "assessed", "meanProficiency", "meanGain", "gainLearners"] + levelNames.map { "level:" + $0 }
+                        + ["tooFewToCompare"]]
             for row in report.rows {
                 rows.append([row.team, row.skill, names[row.skill] ?? "", String(row.assessed), Self.number(row.meanProficiency),
-                             row.meanGain.map(Self.number) ?? "", String(row.gainLearners)] + row.levels.map { String($0.count) })
+                             row.meanGain.map(Self.number) ?? "", String(row.gainLearners)] + row.levels.map { String($0.count) }
+                             + [String(row.assessed < minimumGroupSize)])
             }
             return ResultFormat.csvResponse(CSV.write(rows))
         case .json:
@@ -272,6 +346,7 @@ struct AnalyticsResource: Sendable {
             writer.beginObject()
             writer.key("asOf")
             if let asOf { writer.string(XAPITimestamp(milliseconds: asOf).text) } else { writer.null() }
+            writer.key("minimumGroupSize"); writer.number(String(minimumGroupSize))
             writer.key("rows")
             writer.beginArray()
             for row in report.rows {
@@ -285,6 +360,7 @@ struct AnalyticsResource: Sendable {
                 writer.key("meanGain")
                 if let gain = row.meanGain { writer.number(Self.number(gain)) } else { writer.null() }
                 writer.key("gainLearners"); writer.number(String(row.gainLearners))
+                writer.key("tooFewToCompare"); writer.bool(row.assessed < minimumGroupSize)
                 writer.key("levels")
                 writer.beginObject()
                 for level in row.levels {
