@@ -248,7 +248,8 @@ struct DashboardTests {
             for chart in ["volume", "proficiency", "outcomes", "knowledge", "employees"] {
                 #expect(bare.contains(#"data-empty="\#(chart)""#), "chart \(chart) explains itself")
             }
-            #expect(bare.contains("No catalog is loaded"))
+            #expect(bare.contains("No catalog yet"))
+            #expect(!bare.contains("PUT /analytics"), "written for L&D people, not for the API")
             #expect(!bare.contains("<svg"))
 
             let operatorCredential = try await lrs.credentials.create(name: "operator", scopes: [.admin])
@@ -257,9 +258,9 @@ struct DashboardTests {
             let catalog = try Data(contentsOf: SampleOrganisationTests.fixtures.appendingPathComponent("catalog.json"))
             _ = try await client.execute(uri: "/analytics/catalog", method: .put, headers: headers, body: ByteBuffer(data: catalog))
             let catalogOnly = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
-            #expect(catalogOnly.contains("No roster is loaded"))
+            #expect(catalogOnly.contains("No roster yet"))
             #expect(catalogOnly.contains("Nobody enrolled in any program"))
-            #expect(!catalogOnly.contains("No catalog is loaded"))
+            #expect(!catalogOnly.contains("No catalog yet"))
         }
     }
 
@@ -284,6 +285,45 @@ struct DashboardTests {
             #expect(!html.contains(hostile))
             #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(html.contains(#"data-field="team""#))
+        }
+    }
+
+    /// A bad filter is named and the form keeps what was chosen; the heat map's colours span
+    /// the means drawn, each cell says how many people it is of, and skill names are whole.
+    @Test func badInputKeepsTheFormAndTheHeatMapFollowsTheData() async throws {
+        let lrs = try await TestLRS()
+        try await lrs.test(.router) { client in
+            try await Self.loadSample(lrs, client)
+            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let refused = try await client.execute(
+                uri: "/dashboard?from=2024-13-01&to=2024-10-31&team=Warehouse&program=https%3A%2F%2Flearn.northwind.example%2Fprograms%2Fgdpr",
+                method: .get, headers: [.cookie: cookie])
+            #expect(refused.status == .badRequest)
+            let form = String(buffer: refused.body)
+            #expect(form.contains(#"data-field="from""#))
+            #expect(form.contains(#"<option value="Warehouse" selected>Warehouse</option>"#), "the team chosen is kept")
+            #expect(form.contains(#"name="to" value="2024-10-31""#), "the valid date is kept")
+            #expect(form.contains(#"<option value="https://learn.northwind.example/programs/gdpr" selected>GDPR essentials</option>"#))
+            #expect(form.contains(#"<option value="Sales">Sales</option>"#), "every team can still be chosen")
+
+            let html = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
+            let heatMap = try #require(Self.chart("proficiency", in: html))
+            let means = heatMap.components(separatedBy: ": mean ").dropFirst().compactMap { Double($0.prefix(4)) }
+            let (lowest, highest) = (try #require(means.min()), try #require(means.max()))
+            #expect(highest - lowest < 0.3, "the sample's means sit in a narrow band: \(lowest)-\(highest)")
+            let scale = heatMap.components(separatedBy: #"<rect class="scale""#).dropFirst().compactMap { part in
+                part.components(separatedBy: #"text-anchor="middle">"#).dropFirst().first.flatMap { Double($0.prefix { $0 != "<" }) }
+            }
+            #expect(scale.first == lowest && scale.last == highest, "the scale runs from the lowest mean to the highest: \(scale)")
+            #expect(heatMap.contains(">7 people</text>"), "Customer care's Coaching cell counts its 7 learners")
+            #expect(heatMap.contains("Customer care · Coaching: mean 0.76, 7 assessed") && heatMap.contains("(too few to compare)"),
+                    "a cell of 7 people is too few to compare")
+            let rows = try #require(try json(try await client.execute(
+                uri: "/analytics/proficiency?asOf=2024-12-31", method: .get, headers: lrs.headers(lrs.reader, version: nil))) as? [String: Any])
+            let small = try #require(rows["rows"] as? [[String: Any]]).filter { $0["tooFewToCompare"] as? Bool == true }.count
+            #expect(small > 0 && heatMap.components(separatedBy: #"class="mark too-few""#).count - 1 == small, "the faint cells are the API's small groups")
+            #expect(heatMap.contains(">Data</tspan>") || heatMap.contains(">Data protection</tspan>"))
+            #expect(heatMap.contains("(GDPR)</tspan>"), "the whole skill name is written, over lines")
         }
     }
 

@@ -85,23 +85,32 @@ enum Charts {
         html.raw("</svg>")
     }
 
-    /// One cell of a heat map: its value (nil: nobody measured) and hover text.
+    /// One cell of a heat map: its value (nil: nobody measured), how many people it is of, and
+    /// hover text.
     struct Cell {
         let value: Double?
+        var people: Int? = nil
+        /// Fewer people than the minimum group size: drawn faint, too few to compare.
+        var tooFew = false
         let detail: String
     }
 
-    /// A heat map: `rows` × `columns` cells coloured by value (`shadeRange`, clamped), with the
-    /// value written in.
+    /// A heat map: `rows` × `columns` cells coloured by value over the values' own range
+    /// (`shadeRange(of:)`), with the value and the number of people written in.
     static func heatMap(_ name: String, label: String, rows: [String], columns: [String], cells: [[Cell]], into html: inout HTML) {
-        let labelWidth = 150.0, headerHeight = 44.0, cellHeight = 34.0
+        let labelWidth = 150.0, headerHeight = 58.0, cellHeight = 38.0
+        let range = shadeRange(of: cells.flatMap { $0.compactMap(\.value) })
         let cellWidth = min(120, (width - labelWidth) / Double(max(columns.count, 1)))
         let height = headerHeight + Double(rows.count) * cellHeight + 46
         open(name, label: label, height: height, into: &html)
         for (column, title) in columns.enumerated() {
+            // The whole name, over up to three lines (read on touch screens and on paper too).
             let x = labelWidth + (Double(column) + 0.5) * cellWidth
-            html.raw(#"<text class="axis" x="\#(HTML.unit(x))" y="\#(HTML.unit(headerHeight - 10))" text-anchor="middle">"#)
-            html.escaped(shortened(title, to: Int(cellWidth / 7)))
+            let lines = wrapped(title, width: Int(cellWidth / 6.5), lines: 3)
+            html.raw(#"<text class="axis" x="\#(HTML.unit(x))" y="\#(HTML.unit(headerHeight - 10 - Double(lines.count - 1) * 13))" text-anchor="middle">"#)
+            for (index, line) in lines.enumerated() {
+                html.raw(#"<tspan x="\#(HTML.unit(x))" dy="\#(index == 0 ? "0" : "13")">"#); html.escaped(line); html.raw("</tspan>")
+            }
             html.raw("<title>"); html.escaped(title); html.raw("</title></text>")
         }
         for (row, title) in rows.enumerated() {
@@ -118,17 +127,23 @@ enum Charts {
                     html.raw(#"<text class="none" \#(centre)>–</text>"#)
                     continue
                 }
-                html.raw(#"<rect class="mark" \#(geometry) fill="\#(shade(value))"><title>\#(HTML.escape(cell.detail))</title></rect>"#)
-                html.raw(#"<text class="\#(value > 0.7 ? "on-dark" : "value")" \#(centre)>\#(HTML.score(value))</text>"#)
+                let dark = !cell.tooFew && (value - range.lowerBound) / (range.upperBound - range.lowerBound) > 0.55
+                html.raw(#"<rect class="mark\#(cell.tooFew ? " too-few" : "")" \#(geometry) fill="\#(shade(value, over: range))"><title>"#)
+                html.escaped(cell.detail + (cell.tooFew ? " (too few to compare)" : ""))
+                html.raw("</title></rect>")
+                html.raw(#"<text class="\#(dark ? "on-dark" : "value")" x="\#(HTML.unit(x + cellWidth / 2))" y="\#(HTML.unit(y + 16))" text-anchor="middle">\#(HTML.score(value))</text>"#)
+                if let people = cell.people {
+                    html.raw(#"<text class="people \#(dark ? "on-dark" : "value")" x="\#(HTML.unit(x + cellWidth / 2))" y="\#(HTML.unit(y + 30))" text-anchor="middle">\#(people == 1 ? "1 person" : "\(people) people")</text>"#)
+                }
             }
         }
-        // The scale, in four steps.
+        // The scale, in four steps over the range drawn.
         let legendY = headerHeight + Double(rows.count) * cellHeight + 12
         for step in 0...4 {
-            let value = shadeRange.lowerBound + (shadeRange.upperBound - shadeRange.lowerBound) * Double(step) / 4
+            let value = range.lowerBound + (range.upperBound - range.lowerBound) * Double(step) / 4
             let x = labelWidth + Double(step) * 46
-            html.raw(#"<rect x="\#(HTML.unit(x))" y="\#(HTML.unit(legendY))" width="44" height="12" fill="\#(shade(value))"/>"#)
-            html.raw(#"<text class="axis" x="\#(HTML.unit(x + 22))" y="\#(HTML.unit(legendY + 26))" text-anchor="middle">\#(step == 0 ? "≤ " : "")\#(HTML.score(value))</text>"#)
+            html.raw(#"<rect class="scale" x="\#(HTML.unit(x))" y="\#(HTML.unit(legendY))" width="44" height="12" fill="\#(shade(value, over: range))"/>"#)
+            html.raw(#"<text class="axis" x="\#(HTML.unit(x + 22))" y="\#(HTML.unit(legendY + 26))" text-anchor="middle">\#(HTML.score(value))</text>"#)
         }
         html.raw("</svg>")
     }
@@ -180,19 +195,45 @@ enum Charts {
         }
     }
 
-    /// The scores the heat map's colours spread over: proficiency means gather between a pass
-    /// and full marks, and a scale from 0 would paint them all alike.
-    static let shadeRange = 0.4...1.0
+    /// The scores the heat map's colours spread over: from the lowest value drawn to the
+    /// highest, widened to at least 0.10 (0.05 either side of the middle, inside 0-1) so that
+    /// near-equal means do not look far apart. Means gather in a narrow band (0.69-0.83 on the
+    /// sample): a fixed scale would paint them all alike.
+    static func shadeRange(of values: [Double]) -> ClosedRange<Double> {
+        guard var low = values.min(), var high = values.max() else { return 0...1 }
+        if high - low < 0.1 {
+            let middle = (low + high) / 2
+            (low, high) = (middle - 0.05, middle + 0.05)
+            if low < 0 { (low, high) = (0, 0.1) }
+            if high > 1 { (low, high) = (0.9, 1) }
+        }
+        return low...high
+    }
 
-    /// The heat map's colour for `value`: light blue at the bottom of `shadeRange` (and
-    /// below) to dark blue at the top.
-    static func shade(_ value: Double) -> String {
-        let t = min(max((value - shadeRange.lowerBound) / (shadeRange.upperBound - shadeRange.lowerBound), 0), 1)
+    /// The heat map's colour for `value`: light blue at the bottom of `range` to dark blue at
+    /// the top.
+    static func shade(_ value: Double, over range: ClosedRange<Double>) -> String {
+        let t = min(max((value - range.lowerBound) / (range.upperBound - range.lowerBound), 0), 1)
         func channel(_ a: Double, _ b: Double) -> String {
             let byte = Int((a + (b - a) * t).rounded())
             return (byte < 16 ? "0" : "") + String(byte, radix: 16)
         }
         return "#" + channel(low.r, high.r) + channel(low.g, high.g) + channel(low.b, high.b)
+    }
+
+    /// `text` in lines of at most `width` characters, broken between words (a word longer than
+    /// a line is cut), at most `lines` of them, the last ending in "…" when the text goes on.
+    static func wrapped(_ text: String, width: Int, lines limit: Int) -> [String] {
+        var lines: [String] = []
+        for word in text.split(separator: " ").map(String.init) {
+            if let last = lines.last, last.count + 1 + word.count <= width {
+                lines[lines.count - 1] = last + " " + word
+            } else {
+                lines.append(shortened(word, to: max(width, 1)))
+            }
+        }
+        guard lines.count > limit else { return lines }
+        return Array(lines.prefix(limit - 1)) + [shortened(lines[limit - 1] + " …", to: max(width, 2))]
     }
 
     private static func shortened(_ text: String, to length: Int) -> String {

@@ -11,8 +11,10 @@ struct DashboardPage {
     let minimumGroupSize: Int
 
     /// The page, with `problem` (a filter that could not be used) above the charts when set.
+    /// Without a report, the form offers `choices` of teams and programs.
     static func render(
-        _ report: DashboardReport?, filters: DashboardFilters, credentialName: String, minimumGroupSize: Int, problem: DashboardFilters.Invalid?
+        _ report: DashboardReport?, filters: DashboardFilters, credentialName: String, minimumGroupSize: Int, problem: DashboardFilters.Invalid?,
+        choices: (teams: [String], programs: [Catalog.Program]) = ([], [])
     ) -> String {
         DashboardLayout.page(title: "Learning dashboard · Tessera") { html in
             html.raw(#"<header><h1>Learning dashboard</h1><span>Signed in as "#)
@@ -26,7 +28,7 @@ struct DashboardPage {
             if let report {
                 DashboardPage(report: report, credentialName: credentialName, minimumGroupSize: minimumGroupSize).body(into: &html)
             } else {
-                filterForm(filters, teams: [], programs: [], into: &html)
+                filterForm(filters, teams: choices.teams, programs: choices.programs, into: &html)
             }
             html.raw("</main>")
         }
@@ -116,7 +118,7 @@ struct DashboardPage {
     private func programName(_ id: String) -> String { report.catalog?.programs.first { $0.id == id }?.name ?? id }
 
     private var noCatalog: String {
-        "No catalog is loaded. The catalog names your skills and programs; load one (PUT /analytics/catalog, or tessera catalog load) to see this chart."
+        "No catalog yet. The catalog lists your skills and programs and the courses that belong to them; once your Tessera administrator has loaded it (docs/analytics.md), this chart fills in."
     }
 
     private func volume(into html: inout HTML) {
@@ -126,7 +128,7 @@ struct DashboardPage {
         guard !report.volume.isEmpty else {
             Self.empty("volume", "No statements from identified learners between \(report.from) and \(report.to)"
                 + (scope.isEmpty ? "" : " for \(scope)")
-                + ". Statements arrive at /xapi/statements from your courses (docs/quickstart.md); widen the dates if they are older.", into: &html)
+                + ". Your courses send a record to Tessera each time a learner uses them: widen the dates if the records are older, or ask your Tessera administrator whether the courses are connected.", into: &html)
             return html.raw("</section>")
         }
         Charts.columns("volume", label: "Statements per \(buckets.unit)", columns: buckets.columns, into: &html)
@@ -134,7 +136,7 @@ struct DashboardPage {
     }
 
     private func proficiency(into html: inout HTML) {
-        open("proficiency", "Skill proficiency by team", caption: "Mean of each learner's latest assessment score in the skill, as of \(report.to); hover a cell for learners assessed and gain since their first score.", into: &html)
+        open("proficiency", "Skill proficiency by team", caption: "Mean of each learner's latest assessment score in the skill, as of \(report.to), and how many people were assessed; the colours span the lowest to the highest mean shown, and faint cells are fewer than \(minimumGroupSize) people: too few to compare. Hover a cell for the change since each learner's first score.", into: &html)
         guard report.catalog != nil else { Self.empty("proficiency", noCatalog, into: &html); return html.raw("</section>") }
         guard !report.proficiency.isEmpty else {
             Self.empty("proficiency", "No assessment scores on a skill up to \(report.to)" + (scope.isEmpty ? "" : " for \(scope)")
@@ -148,7 +150,9 @@ struct DashboardPage {
             skills.map { skill -> Charts.Cell in
                 guard let row = rows["\(team)\u{1F}\(skill)"] else { return Charts.Cell(value: nil, detail: "\(team) · \(report.skillName(skill)): nobody assessed") }
                 let gain = row.meanGain.map { ", mean gain \(HTML.score($0)) over \(row.gainLearners) with a retake" } ?? ""
-                return Charts.Cell(value: row.meanProficiency, detail: "\(team) · \(report.skillName(skill)): mean \(HTML.score(row.meanProficiency)), \(row.assessed) assessed\(gain)")
+                return Charts.Cell(
+                    value: row.meanProficiency, people: row.assessed, tooFew: row.assessed < minimumGroupSize,
+                    detail: "\(team) · \(report.skillName(skill)): mean \(HTML.score(row.meanProficiency)), \(row.assessed) assessed\(gain)")
             }
         }
         Charts.heatMap("proficiency", label: "Mean proficiency by team and skill", rows: teams, columns: skills.map(report.skillName), cells: cells, into: &html)
@@ -216,7 +220,7 @@ struct DashboardPage {
         open("employees", "Employee retention", caption: "People employed on \(report.cohort): those who had completed \(program) by then (trained) against the rest, and the share still employed on \(report.to)" + (report.filters.team.map { " (team \($0))." } ?? "."), into: &html)
         guard report.catalog != nil else { Self.empty("employees", noCatalog, into: &html); return html.raw("</section>") }
         guard report.hasRoster else {
-            Self.empty("employees", "No roster is loaded. The roster says who works here, in which team, and when they joined and left; load one (PUT /analytics/roster, or tessera roster load) to compare retention.", into: &html)
+            Self.empty("employees", "No roster yet. The roster says who works here, in which team, and when they joined and left; once your Tessera administrator has loaded it, this chart compares who stayed.", into: &html)
             return html.raw("</section>")
         }
         guard let row = report.employees, row.participants.count + row.nonParticipants.count > 0 else {

@@ -20,23 +20,43 @@ struct DashboardFilters: Equatable {
     /// The longest period a page shows: 100 years.
     static let maximumPeriodDays: Int64 = 36_525
 
-    /// The filters of a query string; unknown parameters are ignored (a page, not an API).
-    static func parse(_ parameters: QueryParameters) throws(Invalid) -> DashboardFilters {
+    /// The filters of a query string (unknown parameters are ignored: a page, not an API), and
+    /// the first one that cannot be used. The others are kept, so that the form shown with the
+    /// problem still holds what was chosen.
+    static func parse(_ parameters: QueryParameters) -> (filters: DashboardFilters, problem: Invalid?) {
+        var problem: Invalid?
         func text(_ name: String) -> String? {
             guard let value = parameters[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
             return value
         }
-        func day(_ name: String) throws(Invalid) -> Day? {
+        func day(_ name: String) -> Day? {
             guard let value = text(name) else { return nil }
-            guard let day = Day(value) else { throw Invalid(field: name, reason: "must be a date like 2024-06-30, got \"\(value)\"") }
+            guard let day = Day(value) else {
+                problem = problem ?? Invalid(field: name, reason: "must be a date like 2024-06-30, got \"\(value)\"")
+                return nil
+            }
             return day
         }
-        let filters = DashboardFilters(
-            from: try day("from"), to: try day("to"), team: text("team"), program: text("program"), cohort: try day("cohort"))
+        var filters = DashboardFilters(from: day("from"), to: day("to"), team: text("team"), program: text("program"), cohort: day("cohort"))
         if let from = filters.from, let to = filters.to, to < from {
-            throw Invalid(field: "to", reason: "must be on or after from (\(from))")
+            problem = problem ?? Invalid(field: "to", reason: "must be on or after from (\(from))")
+            filters.to = nil
         }
-        return filters
+        return (filters, problem)
+    }
+
+    /// These filters without the one `problem` names.
+    func without(_ problem: Invalid) -> DashboardFilters {
+        var kept = self
+        switch problem.field {
+        case "from": kept.from = nil
+        case "to": kept.to = nil
+        case "team": kept.team = nil
+        case "program": kept.program = nil
+        case "cohort": kept.cohort = nil
+        default: break
+        }
+        return kept
     }
 }
 

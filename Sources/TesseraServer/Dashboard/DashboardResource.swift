@@ -35,20 +35,18 @@ struct DashboardResource: Sendable {
         // For the request log, which reads the credential through the context's shared box.
         var context = context
         context.credential = credential
-        let filters: DashboardFilters
+        let (filters, problem) = DashboardFilters.parse(try QueryParameters(request))
         do {
-            filters = try DashboardFilters.parse(QueryParameters(request))
-        } catch let invalid as DashboardFilters.Invalid {
-            return Self.html(.badRequest, DashboardPage.render(
-                nil, filters: DashboardFilters(), credentialName: credential.name, minimumGroupSize: minimumGroupSize, problem: invalid))
-        }
-        do {
+            if let problem { throw problem }
             let report = try await DashboardReport.load(filters, from: store, today: Day(containing: XAPITimestamp.now().milliseconds))
             return Self.html(.ok, DashboardPage.render(
                 report, filters: filters, credentialName: credential.name, minimumGroupSize: minimumGroupSize, problem: nil))
         } catch let invalid as DashboardFilters.Invalid {
+            // The form comes back as it was sent, but for the filter that cannot be used.
+            let choices = (teams: try await store.teamNames() + [Roster.unassignedTeam], programs: try await store.catalog()?.programs ?? [])
             return Self.html(.badRequest, DashboardPage.render(
-                nil, filters: filters, credentialName: credential.name, minimumGroupSize: minimumGroupSize, problem: invalid))
+                nil, filters: filters.without(invalid), credentialName: credential.name, minimumGroupSize: minimumGroupSize, problem: invalid,
+                choices: choices))
         }
     }
 
