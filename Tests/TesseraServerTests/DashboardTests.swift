@@ -398,14 +398,16 @@ struct DashboardTests {
         #expect(months.columns.last?.label == "2024-12" && months.columns.last?.value == 4)
         let weeks = VolumeBuckets(from: Day("2023-01-01")!, to: Day("2023-03-31")!, days: days)
         #expect(weeks.unit == "week")
-        #expect(weeks.columns.first?.label == "12-26", "a Sunday's week began on the Monday before")
+        #expect(weeks.columns.first?.label == "2022-12-26", "a Sunday's week began on the Monday before, in the year before")
+        #expect(weeks.axisTitle == "Week starting Monday (UTC)")
         #expect(weeks.columns.map(\.value).reduce(0, +) == 5)
         let years = VolumeBuckets(from: Day("1950-01-01")!, to: Day("2049-12-31")!, days: days)
         #expect(years.unit == "year")
         #expect(years.columns.count == 100)
         #expect(years.columns.first { $0.label == "2023" }?.value == 5 && years.columns.first { $0.label == "2024" }?.value == 4)
         let single = VolumeBuckets(from: Day("2024-02-28")!, to: Day("2024-03-01")!, days: [])
-        #expect(single.columns.map(\.label) == ["02-28", "02-29", "03-01"])
+        #expect(single.columns.map(\.label) == ["2024-02-28", "2024-02-29", "2024-03-01"], "every date on the axis has its year")
+        #expect(single.axisTitle == "Day (UTC)")
     }
 
     // MARK: Helpers

@@ -54,6 +54,7 @@ struct ProficiencyTests {
             #expect(ops["assessed"] as? Int == 2, "ann (0.9) and bo (0.4, from raw/min/max on the assessed activity)")
             #expect(ops["meanProficiency"] as? Double == 0.65)
             #expect(ops["meanGain"] as? Double == 0.4, "ann 0.5 -> 0.9; bo has one score")
+            #expect(ops["meanChangeSinceFirstAssessment"] as? Double == 0.4, "the same figure, under the name the dashboard uses")
             #expect(ops["gainLearners"] as? Int == 1)
             #expect(ops["levels"] as? [String: Int] == ["novice": 1, "practitioner": 0, "expert": 1])
             let unassigned = try #require(now.first { $0["team"] as? String == "(unassigned)" })
@@ -67,7 +68,7 @@ struct ProficiencyTests {
             #expect(february.first?["meanGain"] is NSNull)
 
             let csv = try await client.execute(uri: "/analytics/proficiency?format=csv&team=Ops", method: .get, headers: dashboard)
-            #expect(String(buffer: csv.body) == "team,skill,skillName,assessed,meanProficiency,meanGain,gainLearners,level:novice,level:practitioner,level:expert,tooFewToCompare\r\nOps,https://skills.example.com/sql,SQL,2,0.65,0.4,1,1,0,1,true\r\n",
+            #expect(String(buffer: csv.body) == "team,skill,skillName,assessed,meanProficiency,meanGain,gainLearners,level:novice,level:practitioner,level:expert,tooFewToCompare,meanChangeSinceFirstAssessment\r\nOps,https://skills.example.com/sql,SQL,2,0.65,0.4,1,1,0,1,true,0.4\r\n",
                     "two learners are under the minimum group size of ten")
 
             let void = #"{"actor":{"mbox":"mailto:admin@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"00000000-0000-4000-8000-000000000002"}}"#

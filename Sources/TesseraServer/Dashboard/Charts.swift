@@ -155,18 +155,26 @@ enum Charts {
         let detail: String
     }
 
-    /// Vertical columns (counts over time), with the largest count marked on the axis and
-    /// about eight labels along the bottom.
-    static func columns(_ name: String, label: String, columns: [Column], into html: inout HTML) {
+    /// Vertical columns (counts over time), with the largest count marked on the axis, about
+    /// six labels along the bottom, and both axes titled.
+    static func columns(
+        _ name: String, label: String, columns: [Column], axisTitles: (x: String, y: String), into html: inout HTML
+    ) {
         let left = 56.0, top = 10.0, plotHeight = 180.0
         let plot = width - left - 10
         let slot = plot / Double(max(columns.count, 1))
         let largest = max(columns.map(\.value).max() ?? 0, 1)
-        open(name, label: label, height: top + plotHeight + 30, into: &html)
+        open(name, label: label, height: top + plotHeight + 48, into: &html)
+        html.raw(#"<text class="axis-title" transform="translate(14 \#(HTML.unit(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">"#)
+        html.escaped(axisTitles.y)
+        html.raw("</text>")
+        html.raw(#"<text class="axis-title" x="\#(HTML.unit(left + plot / 2))" y="\#(HTML.unit(top + plotHeight + 42))" text-anchor="middle">"#)
+        html.escaped(axisTitles.x)
+        html.raw("</text>")
         html.raw(#"<line class="baseline" x1="\#(HTML.unit(left))" x2="\#(HTML.unit(width - 10))" y1="\#(HTML.unit(top + plotHeight))" y2="\#(HTML.unit(top + plotHeight))"/>"#)
         html.raw(#"<text class="axis" x="\#(HTML.unit(left - 6))" y="\#(HTML.unit(top + 8))" text-anchor="end">\#(largest)</text>"#)
         html.raw(#"<text class="axis" x="\#(HTML.unit(left - 6))" y="\#(HTML.unit(top + plotHeight))" text-anchor="end">0</text>"#)
-        let every = max(1, Int((Double(columns.count) / 8).rounded(.up)))
+        let every = max(1, Int((Double(columns.count) / 6).rounded(.up)))
         for (index, column) in columns.enumerated() {
             let x = left + Double(index) * slot
             if column.value > 0 {

@@ -46,7 +46,7 @@ enum DashboardLayout {
         section h2{font-size:1.05rem;margin:.2rem 0}.caption{font-size:.82rem;color:#4b5563;margin:.2rem 0 .6rem}
         svg{max-width:100%;height:auto;font-size:12px}svg text{fill:#374151}svg .value{fill:#111827}svg .on-dark{fill:#fff}
         svg .none{fill:#9ca3af;font-style:italic}svg .empty-cell{fill:#f3f4f6}svg .reference{stroke:#dc2626;stroke-dasharray:4 3}
-        svg .interval{stroke:#111827;stroke-width:1.5}svg .people{font-size:10px}svg .too-few{fill-opacity:.3;stroke:#6b7280;stroke-dasharray:3 2}svg .too-few-label{fill:#6b7280;font-style:italic}
+        svg .interval{stroke:#111827;stroke-width:1.5}svg .people{font-size:10px}svg .axis-title{fill:#4b5563;font-weight:600}svg .too-few{fill-opacity:.3;stroke:#6b7280;stroke-dasharray:3 2}svg .too-few-label{fill:#6b7280;font-style:italic}
         svg .baseline{stroke:#9ca3af}.empty{background:#f8fafc;border:1px dashed #cbd5e1;border-radius:6px;padding:.8rem;color:#4b5563;font-size:.9rem}
         .gap{font-size:1.1rem;margin:.4rem 0}.error{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;padding:.6rem .8rem;border-radius:6px}
         .sign-in{max-width:360px;margin:4rem auto;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:1.5rem}

@@ -131,7 +131,8 @@ struct DashboardPage {
                 + ". Your courses send a record to Tessera each time a learner uses them: widen the dates if the records are older, or ask your Tessera administrator whether the courses are connected.", into: &html)
             return html.raw("</section>")
         }
-        Charts.columns("volume", label: "Statements per \(buckets.unit)", columns: buckets.columns, into: &html)
+        Charts.columns(
+            "volume", label: "Statements per \(buckets.unit)", columns: buckets.columns, axisTitles: (buckets.axisTitle, "Statements"), into: &html)
         html.raw("</section>")
     }
 
@@ -149,7 +150,9 @@ struct DashboardPage {
         let cells = teams.map { team in
             skills.map { skill -> Charts.Cell in
                 guard let row = rows["\(team)\u{1F}\(skill)"] else { return Charts.Cell(value: nil, detail: "\(team) · \(report.skillName(skill)): nobody assessed") }
-                let gain = row.meanGain.map { ", mean gain \(HTML.score($0)) over \(row.gainLearners) with a retake" } ?? ""
+                let gain = row.meanGain.map {
+                    ", change since first assessment \(HTML.points($0 * 100)) points over the \(row.gainLearners) with a later one"
+                } ?? ""
                 return Charts.Cell(
                     value: row.meanProficiency, people: row.assessed, tooFew: row.assessed < minimumGroupSize,
                     detail: "\(team) · \(report.skillName(skill)): mean \(HTML.score(row.meanProficiency)), \(row.assessed) assessed\(gain)")

@@ -8,6 +8,8 @@ import TesseraLRS
 struct VolumeBuckets {
     /// `day`, `week`, `month` or `year`.
     let unit: String
+    /// What the axis along the bottom counts ("Week starting Monday (UTC)").
+    let axisTitle: String
     let columns: [Charts.Column]
 
     private enum Unit: String {
@@ -35,11 +37,22 @@ struct VolumeBuckets {
             }
         }
 
+        /// The axis label of the bucket starting at `start`, with its year.
         func label(_ start: Day) -> String {
             switch self {
-            case .day, .week: return String(start.description.dropFirst(5))
+            case .day, .week: return start.description
             case .month: return String(start.description.prefix(7))
             case .year: return String(start.description.prefix(4))
+            }
+        }
+
+        /// What the axis along the bottom counts.
+        var axisTitle: String {
+            switch self {
+            case .day: return "Day (UTC)"
+            case .week: return "Week starting Monday (UTC)"
+            case .month: return "Month"
+            case .year: return "Year"
             }
         }
 
@@ -56,6 +69,7 @@ struct VolumeBuckets {
         let length = to.ordinal - from.ordinal + 1
         let unit: Unit = length <= 62 ? .day : length <= 62 * 7 ? .week : length <= 62 * 31 ? .month : .year
         self.unit = unit.rawValue
+        axisTitle = unit.axisTitle
         var counts: [Day: Int] = [:]
         for day in days { counts[unit.start(of: day.day), default: 0] += day.statements }
         var columns: [Charts.Column] = []

@@ -334,11 +334,11 @@ struct AnalyticsResource: Sendable {
         case .csv:
             let levelNames = report.catalog.levels.map(\.name)
             var rows = [["team", "skill", "skillName", "assessed", "meanProficiency", "meanGain", "gainLearners"] + levelNames.map { "level:" + $0 }
-                        + ["tooFewToCompare"]]
+                        + ["tooFewToCompare", "meanChangeSinceFirstAssessment"]]
             for row in report.rows {
                 rows.append([row.team, row.skill, names[row.skill] ?? "", String(row.assessed), Self.number(row.meanProficiency),
                              row.meanGain.map(Self.number) ?? "", String(row.gainLearners)] + row.levels.map { String($0.count) }
-                             + [String(row.assessed < minimumGroupSize)])
+                             + [String(row.assessed < minimumGroupSize), row.meanGain.map(Self.number) ?? ""])
             }
             return ResultFormat.csvResponse(CSV.write(rows))
         case .json:
@@ -358,6 +358,9 @@ struct AnalyticsResource: Sendable {
                 writer.key("assessed"); writer.number(String(row.assessed))
                 writer.key("meanProficiency"); writer.number(Self.number(row.meanProficiency))
                 writer.key("meanGain")
+                if let gain = row.meanGain { writer.number(Self.number(gain)) } else { writer.null() }
+                // The same figure under a name that says what it is (docs/analytics.md).
+                writer.key("meanChangeSinceFirstAssessment")
                 if let gain = row.meanGain { writer.number(Self.number(gain)) } else { writer.null() }
                 writer.key("gainLearners"); writer.number(String(row.gainLearners))
                 writer.key("tooFewToCompare"); writer.bool(row.assessed < minimumGroupSize)
