@@ -194,6 +194,11 @@ struct DashboardTests {
             #expect(cohort.contains("People who had trained were still employed more often (95% interval +2.4 to +33.2 points)."), "\(cohort)")
             #expect(cohort.contains("This is an association: it does not show that training made people stay."))
             #expect(!cohort.contains("in favour of"), "no wording that implies an effect")
+            // The default cohort: 91 of 98 trained against 18 of 21, +7.1 points, 95% interval
+            // -4.4 to +27.8: the data do not show a difference.
+            let whole = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
+            #expect(whole.contains("(95% interval −4.4 to +27.8 points). The interval includes 0, so these data do not show a difference either way."),
+                    "\(whole)")
             #expect(try #require(Self.chart("employees", in: cohort)).contains("95% · 86 of 91"))
 
             // Engineering has ten people: its trained and untrained groups are too few to compare.

@@ -284,7 +284,7 @@ struct DashboardPage {
         }
         let range = interval.map { " (95% interval \(HTML.points($0.lowerBound * 100)) to \(HTML.points($0.upperBound * 100)) points)" } ?? ""
         let spansZero = interval.map { $0.lowerBound < 0 && $0.upperBound > 0 } ?? true
-        return direction + range + "." + (spansZero ? " The interval includes no difference at all, so these data do not show one." : "")
+        return direction + range + "." + (spansZero ? " The interval includes 0, so these data do not show a difference either way." : "")
             + " This is an association: it does not show that training made people stay."
     }
 }
