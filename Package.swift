@@ -142,7 +142,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TesseraTestSupport"),
-        .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraTestSupport"]),
+        .testTarget(name: "TesseraAnalyticsTests", dependencies: ["TesseraAnalytics", "XAPI", "TesseraSamples", "TesseraTestSupport"]),
         // Every storage protocol's contract, run against each backend (Tests/TesseraContractTests/Backends.swift).
         .testTarget(
             name: "TesseraContractTests",

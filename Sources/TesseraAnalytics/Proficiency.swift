@@ -79,6 +79,27 @@ public enum ProficiencyReport {
         }.sorted { ($0.team, $0.skill) < ($1.team, $1.skill) }
     }
 
+    /// The name of the team of an organisation-wide row.
+    public static let everyone = "(everyone)"
+
+    /// One row per skill over every team of `rows` (team `everyone`): the learners added up,
+    /// the means weighted by the learners behind them, the levels' counts summed. Exactly what
+    /// the learners' own figures give, since every learner is in one team.
+    public static func bySkill(_ rows: [ProficiencyRow]) -> [ProficiencyRow] {
+        Dictionary(grouping: rows, by: \.skill).map { skill, teams in
+            let assessed = teams.map(\.assessed).reduce(0, +)
+            let gainLearners = teams.map(\.gainLearners).reduce(0, +)
+            let gainSum = teams.map { ($0.meanGain ?? 0) * Double($0.gainLearners) }.reduce(0, +)
+            let levels = teams[0].levels.indices.map { index in
+                (teams[0].levels[index].name, teams.map { $0.levels[index].count }.reduce(0, +))
+            }
+            return ProficiencyRow(
+                team: everyone, skill: skill, assessed: assessed,
+                meanProficiency: teams.map { $0.meanProficiency * Double($0.assessed) }.reduce(0, +) / Double(assessed),
+                meanGain: gainLearners == 0 ? nil : gainSum / Double(gainLearners), gainLearners: gainLearners, levels: levels)
+        }.sorted { $0.skill < $1.skill }
+    }
+
     /// Each learner's standing computed straight from scored events — the definition, used to
     /// check the store's incremental figures. `events` are (agent, skill, time, storage order,
     /// score) of non-voided statements with an assessment verb, a score and the skill.

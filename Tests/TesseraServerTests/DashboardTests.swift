@@ -321,6 +321,8 @@ struct DashboardTests {
             }
             #expect(scale.first == lowest && scale.last == highest, "the scale runs from the lowest mean to the highest: \(scale)")
             #expect(heatMap.contains(">7 people</text>"), "Customer care's Coaching cell counts its 7 learners")
+            #expect(heatMap.contains(">All teams</text>") && heatMap.contains("All teams · Coaching: mean") && heatMap.contains(">37 people</text>"),
+                    "a first row for the whole organisation: Coaching's 37 learners over every team")
             #expect(heatMap.contains("Customer care · Coaching: mean 0.76, 7 assessed") && heatMap.contains("(too few to compare)"),
                     "a cell of 7 people is too few to compare")
             let rows = try #require(try json(try await client.execute(

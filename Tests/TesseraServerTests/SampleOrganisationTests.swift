@@ -51,7 +51,22 @@ struct SampleOrganisationTests {
             #expect(abs(gap - 15.2) < 0.05, "participants stay longer: \(gap) points")
 
             let proficiency = try #require(try json(try await client.execute(uri: "/analytics/proficiency", method: .get, headers: dashboard)) as? [String: Any])
-            #expect((proficiency["rows"] as? [Any])?.count ?? 0 > 10)
+            let teamRows = try #require(proficiency["rows"] as? [[String: Any]])
+            #expect(teamRows.count > 10)
+            // One row per skill over every team: Coaching's 37 learners are 7 + 7 + 6 + 5 + 12.
+            let bySkill = try #require(proficiency["bySkill"] as? [[String: Any]])
+            #expect(bySkill.count == 6 && bySkill.allSatisfy { $0["team"] as? String == "(everyone)" })
+            let coaching = try #require(bySkill.first { $0["skillName"] as? String == "Coaching" })
+            #expect(coaching["assessed"] as? Int == 37)
+            for row in bySkill {
+                let teams = teamRows.filter { $0["skill"] as? String == row["skill"] as? String }
+                let assessed = teams.map { $0["assessed"] as? Int ?? 0 }.reduce(0, +)
+                let weighted = teams.map { ($0["meanProficiency"] as? Double ?? 0) * Double($0["assessed"] as? Int ?? 0) }.reduce(0, +)
+                #expect(row["assessed"] as? Int == assessed)
+                #expect(abs((row["meanProficiency"] as? Double ?? 0) - weighted / Double(assessed)) < 1e-5)
+            }
+            let csv = String(buffer: try await client.execute(uri: "/analytics/proficiency?by=skill&format=csv", method: .get, headers: dashboard).body)
+            #expect(csv.split(separator: "\r\n").count == 7 && csv.contains("\r\n(everyone),"), "a header and six skills")
         }
     }
 

@@ -144,21 +144,26 @@ struct DashboardPage {
                 + ". Proficiency counts statements with an assessment verb (passed, failed, scored), a score, and a skill: an activity the catalog lists under the skill, or a context category under a skill prefix.", into: &html)
             return html.raw("</section>")
         }
-        let teams = Array(Set(report.proficiency.map(\.team))).sorted()
+        // Over every team, a first row for the whole organisation.
+        let organisation = report.filters.team == nil ? ProficiencyReport.bySkill(report.proficiency) : []
+        let teams = (organisation.isEmpty ? [] : [ProficiencyReport.everyone]) + Array(Set(report.proficiency.map(\.team))).sorted()
         let skills = Array(Set(report.proficiency.map(\.skill))).sorted { report.skillName($0) < report.skillName($1) }
-        let rows = Dictionary(report.proficiency.map { ("\($0.team)\u{1F}\($0.skill)", $0) }, uniquingKeysWith: { first, _ in first })
+        let rows = Dictionary((organisation + report.proficiency).map { ("\($0.team)\u{1F}\($0.skill)", $0) }, uniquingKeysWith: { first, _ in first })
+        func name(_ team: String) -> String { team == ProficiencyReport.everyone ? "All teams" : team }
         let cells = teams.map { team in
             skills.map { skill -> Charts.Cell in
-                guard let row = rows["\(team)\u{1F}\(skill)"] else { return Charts.Cell(value: nil, detail: "\(team) · \(report.skillName(skill)): nobody assessed") }
+                guard let row = rows["\(team)\u{1F}\(skill)"] else { return Charts.Cell(value: nil, detail: "\(name(team)) · \(report.skillName(skill)): nobody assessed") }
                 let gain = row.meanGain.map {
                     ", change since first assessment \(HTML.points($0 * 100)) points over the \(row.gainLearners) with a later one"
                 } ?? ""
                 return Charts.Cell(
                     value: row.meanProficiency, people: row.assessed, tooFew: row.assessed < minimumGroupSize,
-                    detail: "\(team) · \(report.skillName(skill)): mean \(HTML.score(row.meanProficiency)), \(row.assessed) assessed\(gain)")
+                    detail: "\(name(team)) · \(report.skillName(skill)): mean \(HTML.score(row.meanProficiency)), \(row.assessed) assessed\(gain)")
             }
         }
-        Charts.heatMap("proficiency", label: "Mean proficiency by team and skill", rows: teams, columns: skills.map(report.skillName), cells: cells, into: &html)
+        Charts.heatMap(
+            "proficiency", label: "Mean proficiency by team and skill", rows: teams.map(name),
+            columns: skills.map(report.skillName), cells: cells, into: &html)
         html.raw("</section>")
     }
 

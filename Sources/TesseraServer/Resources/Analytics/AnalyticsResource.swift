@@ -321,62 +321,74 @@ struct AnalyticsResource: Sendable {
     }
 
     private func proficiency(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        let (parameters, format) = try read(request, context, known: ["asOf", "skill", "team"], path: "/analytics/proficiency")
+        let (parameters, format) = try read(request, context, known: ["asOf", "skill", "team", "by"], path: "/analytics/proficiency")
         let asOf = try parameters["asOf"].map { try Self.time($0, "asOf", endOfDay: true) }
         let skill = try parameters["skill"].map { try Parameters.iri($0, "skill") }
         let team = try await team(parameters)
+        let bySkill: Bool
+        switch parameters["by"] {
+        case nil: bySkill = false
+        case "skill": bySkill = true
+        case let other?: throw XAPIError.badParameter("by", "can only be skill (one row per skill over every team), got \"\(other)\"")
+        }
         guard let report = try await store.proficiencyReport(asOf: asOf, skill: skill, team: team) else {
             throw Self.noCatalog()
         }
         try Self.checkSkill(skill, in: report.catalog)
         let names = Dictionary(report.catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let organisation = ProficiencyReport.bySkill(report.rows)
         switch format {
         case .csv:
             let levelNames = report.catalog.levels.map(\.name)
             var rows = [["team", "skill", "skillName", "assessed", "meanProficiency", "meanGain", "gainLearners"] + levelNames.map { "level:" + $0 }
                         + ["tooFewToCompare", "meanChangeSinceFirstAssessment"]]
-            for row in report.rows {
+            for row in bySkill ? organisation : report.rows {
                 rows.append([row.team, row.skill, names[row.skill] ?? "", String(row.assessed), Self.number(row.meanProficiency),
                              row.meanGain.map(Self.number) ?? "", String(row.gainLearners)] + row.levels.map { String($0.count) }
                              + [String(row.assessed < minimumGroupSize), row.meanGain.map(Self.number) ?? ""])
             }
             return ResultFormat.csvResponse(CSV.write(rows))
         case .json:
-            var writer = JSONWriter(capacity: 256 + 256 * report.rows.count)
+            var writer = JSONWriter(capacity: 256 + 256 * (report.rows.count + organisation.count))
             writer.beginObject()
             writer.key("asOf")
             if let asOf { writer.string(XAPITimestamp(milliseconds: asOf).text) } else { writer.null() }
             writer.key("minimumGroupSize"); writer.number(String(minimumGroupSize))
-            writer.key("rows")
-            writer.beginArray()
-            for row in report.rows {
-                writer.beginObject()
-                writer.key("team"); writer.string(row.team)
-                writer.key("skill"); writer.string(row.skill)
-                writer.key("skillName")
-                if let name = names[row.skill] { writer.string(name) } else { writer.null() }
-                writer.key("assessed"); writer.number(String(row.assessed))
-                writer.key("meanProficiency"); writer.number(Self.number(row.meanProficiency))
-                writer.key("meanGain")
-                if let gain = row.meanGain { writer.number(Self.number(gain)) } else { writer.null() }
-                // The same figure under a name that says what it is (docs/analytics.md).
-                writer.key("meanChangeSinceFirstAssessment")
-                if let gain = row.meanGain { writer.number(Self.number(gain)) } else { writer.null() }
-                writer.key("gainLearners"); writer.number(String(row.gainLearners))
-                writer.key("tooFewToCompare"); writer.bool(row.assessed < minimumGroupSize)
-                writer.key("levels")
-                writer.beginObject()
-                for level in row.levels {
-                    writer.key(level.name)
-                    writer.number(String(level.count))
-                }
-                writer.endObject()
-                writer.endObject()
+            for (key, rows) in [("rows", bySkill ? organisation : report.rows), ("bySkill", organisation)] {
+                writer.key(key)
+                writer.beginArray()
+                for row in rows { proficiencyRow(row, name: names[row.skill], &writer) }
+                writer.endArray()
             }
-            writer.endArray()
             writer.endObject()
             return Response.json(.ok, writer.bytes)
         }
+    }
+
+    /// One row of the proficiency report as a JSON object.
+    private func proficiencyRow(_ row: ProficiencyRow, name: String?, _ writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("team"); writer.string(row.team)
+        writer.key("skill"); writer.string(row.skill)
+        writer.key("skillName")
+        if let name { writer.string(name) } else { writer.null() }
+        writer.key("assessed"); writer.number(String(row.assessed))
+        writer.key("meanProficiency"); writer.number(Self.number(row.meanProficiency))
+        writer.key("meanGain")
+        if let gain = row.meanGain { writer.number(Self.number(gain)) } else { writer.null() }
+        // The same figure under a name that says what it is (docs/analytics.md).
+        writer.key("meanChangeSinceFirstAssessment")
+        if let gain = row.meanGain { writer.number(Self.number(gain)) } else { writer.null() }
+        writer.key("gainLearners"); writer.number(String(row.gainLearners))
+        writer.key("tooFewToCompare"); writer.bool(row.assessed < minimumGroupSize)
+        writer.key("levels")
+        writer.beginObject()
+        for level in row.levels {
+            writer.key(level.name)
+            writer.number(String(level.count))
+        }
+        writer.endObject()
+        writer.endObject()
     }
 
     /// A time parameter: RFC 3339, or a bare date meaning the whole UTC day.
