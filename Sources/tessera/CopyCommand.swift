@@ -72,8 +72,8 @@ struct CopyCommand: AsyncParsableCommand {
         // Read back as any reader would: the chain verifies and ends where the source's does.
         let (verification, sourceHead) = try await target.withReadingStore { copied in
             let verification = try await copied.verifyChain()
-            let last = try await copied.lastChainSeq()
-            return (verification, try await source.withReadingStore { try await $0.chainValue(at: last) })
+            let last = try await copied.lastStoredSeq()
+            return (verification, try await source.withReadingStore { try await $0.chainRows([last])[last]?.chain })
         }
         guard verification.isIntact else {
             output.writeLine("the copy's hash chain does NOT verify: \(verification.problems.count) problem(s)")

@@ -131,7 +131,7 @@ struct OpenedStore: Sendable {
 }
 
 /// What the commands that only read ask of a store.
-protocol ReadingStore: ExportSource, ChainRowLookup, StoreCopySource {
+protocol ReadingStore: StoreCopySource {
     func verifyChain() async throws -> ChainVerification
 }
 

@@ -57,7 +57,7 @@ public struct StoreCopier: Sendable {
     ) async throws -> Report {
         var report = Report()
         let head = try await target.chainHead()
-        if head.seq > 0, try await source.chainValue(at: head.seq) != head.chain {
+        if head.seq > 0, try await source.chainRows([head.seq])[head.seq]?.chain != head.chain {
             throw CopyMismatch("the target holds statements that are not a copy of the source's (the chains differ at seq \(head.seq)): copy into a new database")
         }
         report.resumedAfter = head.seq
@@ -98,7 +98,7 @@ public struct StoreCopier: Sendable {
         from source: any StoreCopySource, to target: any StoreCopyTarget, after seq: Int64,
         progress: (Progress) -> Void
     ) async throws -> (statements: Int, tombstones: Int) {
-        let total = try await source.lastChainSeq()
+        let total = try await source.lastStoredSeq()
         var statements = 0, tombstones = 0, done = seq
         var writing: Task<Void, any Error>?
         while case let records = try await source.chainRecords(after: done, limit: batch), let last = records.last {

@@ -130,12 +130,9 @@ public struct DocumentRecord: Sendable, Equatable {
 }
 
 /// A store read by `tessera copy`. Pages are read in a stable order, each from one consistent
-/// state of the store.
-public protocol StoreCopySource: Sendable {
-    /// The seq of the last position of the chain (0: none).
-    func lastChainSeq() async throws -> Int64
-    /// The chain value at `seq`, nil when the chain has no such position.
-    func chainValue(at seq: Int64) async throws -> [UInt8]?
+/// state of the store. Its chain's length and values are the export's (`lastStoredSeq`,
+/// `chainRows`).
+public protocol StoreCopySource: ExportSource, ChainRowLookup {
     /// Up to `limit` positions of the chain after `seq`, in order.
     func chainRecords(after seq: Int64, limit: Int) async throws -> [ChainRecord]
     /// The whole audit log, oldest entry first.

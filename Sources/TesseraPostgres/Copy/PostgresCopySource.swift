@@ -7,14 +7,6 @@ import XAPI
 /// A PostgreSQL database read by `tessera copy`, beside the nodes that may be serving it: each
 /// page is read in one snapshot.
 extension PostgresStore: StoreCopySource {
-    public func lastChainSeq() async throws -> Int64 {
-        try await single(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM statement_chain") ?? 0
-    }
-
-    public func chainValue(at seq: Int64) async throws -> [UInt8]? {
-        try await single(ByteBuffer.self, "SELECT chain FROM statement_chain WHERE seq = \(seq)")?.bytes
-    }
-
     public func chainRecords(after seq: Int64, limit: Int) async throws -> [ChainRecord] {
         // The joined tables are bounded too: else the planner merges them from their first row.
         try await snapshot(on: client, logger: logger) { [logger] connection in
@@ -83,13 +75,5 @@ extension PostgresStore: StoreCopySource {
             records.append(AttachmentContent(sha2: sha2, contentType: contentType, content: content.bytes))
         }
         return records
-    }
-
-    /// The one value of a query's first row; nil when it has no rows.
-    private func single<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery) async throws -> T? {
-        let rows = try await client.query(query, logger: logger)
-        var value: T?
-        for try await (column) in rows.decode(T.self) where value == nil { value = column }
-        return value
     }
 }

@@ -45,7 +45,8 @@ final class StatementChain: WriterParticipant {
         lastSeq = seq
     }
 
-    private static func storedHead(on connection: SQLiteConnection) throws -> ([UInt8], Int64) {
+    /// The chain value and seq of the chain's last position (`ChainLink.genesis` and 0: none).
+    static func storedHead(on connection: SQLiteConnection) throws -> ([UInt8], Int64) {
         let select = try connection.prepared("SELECT chain, seq FROM statement_chain ORDER BY seq DESC LIMIT 1")
         defer { select.reset() }
         return try select.step() ? (select.blob(0), select.int64(1)) : (ChainLink.genesis, 0)

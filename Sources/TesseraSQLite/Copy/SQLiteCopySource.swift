@@ -5,17 +5,6 @@ import XAPI
 /// A database file read by `tessera copy`, beside a server that may be running on it: each page
 /// is read in one snapshot.
 extension ReadOnlyStore: StoreCopySource {
-    public func lastChainSeq() async throws -> Int64 {
-        try connection.scalar("SELECT COALESCE(MAX(seq), 0) FROM statement_chain") ?? 0
-    }
-
-    public func chainValue(at seq: Int64) async throws -> [UInt8]? {
-        let select = try connection.prepared("SELECT chain FROM statement_chain WHERE seq = ?")
-        defer { select.reset() }
-        select.bind(1, seq)
-        return try select.step() ? select.blob(0) : nil
-    }
-
     public func chainRecords(after seq: Int64, limit: Int) async throws -> [ChainRecord] {
         try connection.snapshot {
             let rows = try connection.prepared("""

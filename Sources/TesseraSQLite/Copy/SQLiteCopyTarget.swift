@@ -4,11 +4,8 @@ import XAPI
 /// A database file written by `tessera copy`, through its writer (no server may run on it).
 extension SQLiteStore: StoreCopyTarget {
     public func chainHead() async throws -> (seq: Int64, chain: [UInt8]) {
-        try await readers.read { connection in
-            let select = try connection.prepared("SELECT seq, chain FROM statement_chain ORDER BY seq DESC LIMIT 1")
-            defer { select.reset() }
-            return try select.step() ? (select.int64(0), select.blob(1)) : (0, ChainLink.genesis)
-        }
+        let (chain, seq) = try await readers.read { try StatementChain.storedHead(on: $0) }
+        return (seq, chain)
     }
 
     public func copy(_ batch: CopyBatch) async throws {
