@@ -98,6 +98,13 @@ public struct DocumentRecord: Sendable, Equatable {
         /// The stateId or profileId.
         public let documentID: String
 
+        /// The key of the document `id` of `scope`.
+        public init(_ scope: DocumentScope, id: String) {
+            self.init(
+                kind: Int(scope.kind.rawValue), activity: scope.activity ?? "", agent: scope.agent?.storageKey ?? "",
+                registration: scope.registration, documentID: id)
+        }
+
         /// A document's key.
         public init(kind: Int, activity: String, agent: String, registration: XAPIUUID?, documentID: String) {
             self.kind = kind

@@ -41,32 +41,14 @@ enum PostgresCopyWriting {
                 ON CONFLICT (id) DO NOTHING
                 """, logger: logger)
         case .documents(let records):
-            let keys = records.map(\.key)
-            try await connection.query("""
-                INSERT INTO documents (kind, activity, agent, registration, document_id, content_type, content, etag, updated_ms)
-                SELECT * FROM unnest(\(keys.map { Int16($0.kind) })::smallint[], \(keys.map(\.activity))::text[], \(keys.map(\.agent))::text[],
-                                     \(keys.map { $0.registration?.description ?? "" })::text[], \(keys.map(\.documentID))::text[],
-                                     \(records.map(\.contentType))::text[], \(records.map { ByteBuffer(bytes: $0.content) })::bytea[],
-                                     \(records.map(\.etag))::text[], \(records.map(\.updatedMilliseconds))::bigint[])
-                ON CONFLICT (kind, activity, agent, registration, document_id) DO UPDATE SET
-                    content_type = excluded.content_type, content = excluded.content, etag = excluded.etag, updated_ms = excluded.updated_ms
-                """, logger: logger)
+            try await PostgresDocuments.write(records, on: connection, logger: logger)
         case .definitions(let records):
             let ids = try await Interned.intern(records.map(\.iri), table: "activities", column: "iri", on: connection, logger: logger)
-            try await connection.query("""
-                INSERT INTO activity_definitions (activity_id, definition)
-                SELECT * FROM unnest(\(records.map { ids[$0.iri]! })::bigint[], \(records.map { ByteBuffer(bytes: $0.definition) })::bytea[])
-                ON CONFLICT (activity_id) DO UPDATE SET definition = excluded.definition
-                """, logger: logger)
+            try await ActivityDefinitions.store(records.map { (ids[$0.iri]!, $0.definition) }, on: connection, logger: logger)
             // What was merged last is no longer what is stored.
             memory.definitionsSeen = [:]
         case .attachments(let records):
-            try await connection.query("""
-                INSERT INTO attachments (sha2, content_type, content)
-                SELECT * FROM unnest(\(records.map(\.sha2))::text[], \(records.map(\.contentType))::text[],
-                                     \(records.map { ByteBuffer(bytes: $0.content) })::bytea[])
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
+            try await StatementGroup.store(records, on: connection, logger: logger)
         }
         return 0
     }

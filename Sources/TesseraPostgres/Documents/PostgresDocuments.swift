@@ -55,14 +55,25 @@ enum PostgresDocuments {
                   AND document_id = \(change.id)
                 """, logger: logger)
         case .store(let content, let contentType):
-            try await connection.query("""
-                INSERT INTO documents (kind, activity, agent, registration, document_id, content_type, content, etag, updated_ms)
-                VALUES (\(key.kind), \(key.activity), \(key.agent), \(key.registration), \(change.id), \(contentType),
-                        \(ByteBuffer(bytes: content)), \(Digest.hex(Digest.sha1(content))), \(time.milliseconds))
-                ON CONFLICT (kind, activity, agent, registration, document_id) DO UPDATE SET
-                    content_type = excluded.content_type, content = excluded.content, etag = excluded.etag, updated_ms = excluded.updated_ms
-                """, logger: logger)
+            try await write([DocumentRecord(
+                key: DocumentRecord.Key(change.scope, id: change.id), contentType: contentType, content: content,
+                etag: Digest.hex(Digest.sha1(content)), updatedMilliseconds: time.milliseconds)], on: connection, logger: logger)
         }
+    }
+
+    /// Stores `records` as they are (ETags and times of last change included), each replacing
+    /// the document with its key.
+    static func write(_ records: [DocumentRecord], on connection: PostgresConnection, logger: Logger) async throws {
+        let keys = records.map(\.key)
+        try await connection.query("""
+            INSERT INTO documents (kind, activity, agent, registration, document_id, content_type, content, etag, updated_ms)
+            SELECT * FROM unnest(\(keys.map { Int16($0.kind) })::smallint[], \(keys.map(\.activity))::text[], \(keys.map(\.agent))::text[],
+                                 \(keys.map { $0.registration?.description ?? "" })::text[], \(keys.map(\.documentID))::text[],
+                                 \(records.map(\.contentType))::text[], \(records.map { ByteBuffer(bytes: $0.content) })::bytea[],
+                                 \(records.map(\.etag))::text[], \(records.map(\.updatedMilliseconds))::bigint[])
+            ON CONFLICT (kind, activity, agent, registration, document_id) DO UPDATE SET
+                content_type = excluded.content_type, content = excluded.content, etag = excluded.etag, updated_ms = excluded.updated_ms
+            """, logger: logger)
     }
 }
 

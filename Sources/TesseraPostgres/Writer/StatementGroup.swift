@@ -159,15 +159,19 @@ struct StatementGroup {
         }
         try await ActivityDefinitions.merge(
             admitted.flatMap(\.statement.definitions), ids: ids, memory: &memory, on: connection, logger: logger)
-        if !contents.isEmpty {
-            let content = Array(contents.values)
-            try await connection.query("""
-                INSERT INTO attachments (sha2, content_type, content)
-                SELECT * FROM unnest(\(content.map(\.sha2))::text[], \(content.map(\.contentType))::text[], \(content.map { ByteBuffer(bytes: $0.content) })::bytea[])
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-        }
+        try await Self.store(Array(contents.values), on: connection, logger: logger)
         return count
+    }
+
+    /// Stores attachment content, once per hash (content already stored stays as it is).
+    static func store(_ attachments: [AttachmentContent], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !attachments.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO attachments (sha2, content_type, content)
+            SELECT * FROM unnest(\(attachments.map(\.sha2))::text[], \(attachments.map(\.contentType))::text[],
+                                 \(attachments.map { ByteBuffer(bytes: $0.content) })::bytea[])
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
     }
 
     /// Adds the direct references between the statement stored at `seq` and those stored

@@ -462,10 +462,15 @@ enum ActivityDefinitions {
             let merged = current.flatMap { JSONMerge.merge(json, into: $0, deep: ["name", "description", "extensions"]) } ?? json
             if merged != current { changed[id] = merged }
         }
-        guard !changed.isEmpty else { return }
+        try await store(changed.map { ($0.key, $0.value) }, on: connection, logger: logger)
+    }
+
+    /// Stores each definition as the canonical definition of the activity with its id.
+    static func store(_ definitions: [(activity: Int64, definition: [UInt8])], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !definitions.isEmpty else { return }
         try await connection.query("""
             INSERT INTO activity_definitions (activity_id, definition)
-            SELECT * FROM unnest(\(Array(changed.keys))::bigint[], \(changed.values.map { ByteBuffer(bytes: $0) })::bytea[])
+            SELECT * FROM unnest(\(definitions.map(\.activity))::bigint[], \(definitions.map { ByteBuffer(bytes: $0.definition) })::bytea[])
             ON CONFLICT (activity_id) DO UPDATE SET definition = excluded.definition
             """, logger: logger)
     }

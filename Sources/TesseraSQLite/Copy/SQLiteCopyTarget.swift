@@ -20,42 +20,25 @@ extension StatementWriter {
         switch batch {
         case .chain(let records): return try append(records)
         case .auditLog(let records):
-            try execute("INSERT INTO audit_log (id, entry, chain) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING", for: records) {
-                [$0.id, $0.entry, $0.chain]
+            let insert = try connection.prepared("INSERT INTO audit_log (id, entry, chain) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")
+            defer { insert.reset() }
+            for record in records {
+                insert.reset()
+                insert.bind(1, record.id)
+                insert.bind(2, record.entry)
+                insert.bind(3, record.chain)
+                try insert.step()
             }
         case .documents(let records):
-            try execute("""
-                INSERT INTO documents (kind, activity, agent, registration, document_id, content_type, content, etag, updated_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (kind, activity, agent, registration, document_id) DO UPDATE SET
-                    content_type = excluded.content_type, content = excluded.content, etag = excluded.etag, updated_ms = excluded.updated_ms
-                """, for: records) {
-                [Int64($0.key.kind), $0.key.activity, $0.key.agent, $0.key.registration?.bytes ?? [], $0.key.documentID, $0.contentType,
-                 $0.content, $0.etag, $0.updatedMilliseconds]
-            }
+            for record in records { try DocumentTable.write(record, on: connection) }
         case .definitions(let records):
-            let rows = try records.map { (id: try intern(.activity, $0.iri), definition: $0.definition) }
-            try execute(
-                "INSERT INTO activity_definitions (activity_id, definition) VALUES (?, ?) ON CONFLICT (activity_id) DO UPDATE SET definition = excluded.definition",
-                for: rows) { [$0.id, $0.definition] }
+            for (iri, definition) in records { try store(definition: definition, of: try intern(.activity, iri)) }
             // What was merged last is no longer what is stored.
             definitionsSeen = [:]
         case .attachments(let records):
-            try execute("INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)", for: records) {
-                [$0.sha2, $0.contentType, $0.content]
-            }
+            try store(records)
         }
         return 0
-    }
-
-    /// Runs `sql` once per row, bound to the values `values` gives for it.
-    private func execute<Row>(_ sql: String, for rows: [Row], _ values: (Row) -> [any SQLiteBindable]) throws {
-        let statement = try connection.prepared(sql)
-        for row in rows {
-            statement.reset()
-            for (index, value) in values(row).enumerated() { value.bind(to: statement, at: Int32(index + 1)) }
-            try statement.step()
-        }
     }
 
     /// Appends chain positions after the head, checking each chain value against the source's.

@@ -52,6 +52,14 @@ enum DocumentTable {
     private static func store(
         _ content: [UInt8], contentType: String, _ change: DocumentChange, _ time: Int64, _ connection: SQLiteConnection
     ) throws {
+        try write(DocumentRecord(
+            key: DocumentRecord.Key(change.scope, id: change.id), contentType: contentType, content: content,
+            etag: Digest.hex(Digest.sha1(content)), updatedMilliseconds: time), on: connection)
+    }
+
+    /// Stores `record` as it is (ETag and time of last change included), replacing the
+    /// document with its key.
+    static func write(_ record: DocumentRecord, on connection: SQLiteConnection) throws {
         let upsert = try connection.prepared("""
             INSERT INTO documents (kind, activity, agent, registration, document_id, content_type, content, etag, updated_ms)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -59,12 +67,16 @@ enum DocumentTable {
                 content_type = excluded.content_type, content = excluded.content, etag = excluded.etag,
                 updated_ms = excluded.updated_ms
             """)
-        change.scope.bind(upsert)
-        upsert.bind(5, change.id)
-        upsert.bind(6, contentType)
-        upsert.bind(7, content)
-        upsert.bind(8, Digest.hex(Digest.sha1(content)))
-        upsert.bind(9, time)
+        defer { upsert.reset() }
+        upsert.bind(1, Int64(record.key.kind))
+        upsert.bind(2, record.key.activity)
+        upsert.bind(3, record.key.agent)
+        upsert.bind(4, record.key.registration?.bytes ?? [])
+        upsert.bind(5, record.key.documentID)
+        upsert.bind(6, record.contentType)
+        upsert.bind(7, record.content)
+        upsert.bind(8, record.etag)
+        upsert.bind(9, record.updatedMilliseconds)
         try upsert.step()
     }
 }

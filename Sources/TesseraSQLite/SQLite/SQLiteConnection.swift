@@ -246,7 +246,3 @@ extension Int64: SQLiteBindable {
 extension String: SQLiteBindable {
     func bind(to statement: SQLiteStatement, at index: Int32) { statement.bind(index, self) }
 }
-
-extension Array: SQLiteBindable where Element == UInt8 {
-    func bind(to statement: SQLiteStatement, at index: Int32) { statement.bind(index, self) }
-}

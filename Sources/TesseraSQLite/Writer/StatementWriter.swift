@@ -277,15 +277,22 @@ final class StatementWriter: @unchecked Sendable {
         let delivered = Set(attachments.map(\.sha2))
         var linked = Set<String>()
         for statement in fresh { linked.formUnion(try insert(statement, storedAt: time, delivered: delivered)) }
-        for attachment in attachments where linked.contains(attachment.sha2) {
-            let insert = try connection.prepared(
-                "INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)")
+        try store(attachments.filter { linked.contains($0.sha2) })
+        return fresh.count
+    }
+
+    /// Stores attachment content, once per hash (content already stored stays as it is).
+    func store(_ attachments: [AttachmentContent]) throws {
+        guard !attachments.isEmpty else { return }
+        let insert = try connection.prepared("INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)")
+        defer { insert.reset() }
+        for attachment in attachments {
+            insert.reset()
             insert.bind(1, attachment.sha2)
             insert.bind(2, attachment.contentType)
             insert.bind(3, attachment.content)
             try insert.step()
         }
-        return fresh.count
     }
 
     /// The storage time for a batch or document change: now, but never before the previous one's.
@@ -412,16 +419,20 @@ final class StatementWriter: @unchecked Sendable {
         let stored = try select.step() ? select.blob(0) : nil
         select.reset()
         let merged = stored.flatMap { JSONMerge.merge(json, into: $0, deep: ["name", "description", "extensions"]) } ?? json
-        if merged != stored {
-            let upsert = try connection.prepared(
-                "INSERT INTO activity_definitions (activity_id, definition) VALUES (?, ?) "
-                    + "ON CONFLICT (activity_id) DO UPDATE SET definition = excluded.definition")
-            upsert.bind(1, id)
-            upsert.bind(2, merged)
-            try upsert.step()
-        }
+        if merged != stored { try store(definition: merged, of: id) }
         if definitionsSeen.count >= 50_000 { definitionsSeen = [:] }
         definitionsSeen[iri] = json
+    }
+
+    /// Stores `definition` as the canonical definition of the activity with id `activity`.
+    func store(definition: [UInt8], of activity: Int64) throws {
+        let upsert = try connection.prepared(
+            "INSERT INTO activity_definitions (activity_id, definition) VALUES (?, ?) "
+                + "ON CONFLICT (activity_id) DO UPDATE SET definition = excluded.definition")
+        defer { upsert.reset() }
+        upsert.bind(1, activity)
+        upsert.bind(2, definition)
+        try upsert.step()
     }
 
     /// The integer id of an agent key, verb IRI or activity IRI, created on first sight.
