@@ -34,12 +34,17 @@ programs = [
 assessed = {"forklift-theory": "forklift-safety", "gdpr-essentials": "gdpr", "sql-basics": "sql", "dashboards": "data-visualisation",
             "negotiation-workshop": "negotiation", "coaching-101": "coaching"}
 
+# Mandatory programs' deadlines: everyone by a date, and people who join later within days of joining.
+due = {"forklift": {"daysAfterHire": 60, "date": "2024-06-30"}, "gdpr": {"daysAfterHire": 30, "date": "2024-09-30"}}
+
 catalog = {
     "skills": [{"id": SKILL + key, "name": name, "activities": [COURSE + a + "/quiz" for a, s in assessed.items() if s == key]}
                for key, name in skills.items()],
     "skillCategoryPrefixes": [SKILL],
     "programs": [{"id": PROGRAM + key, "name": name, "kind": kind, "mode": mode, "activities": [COURSE + a for a in activities],
-                  "skills": [SKILL + s for s in program_skills]} for key, name, kind, mode, activities, program_skills, _ in programs],
+                  "skills": [SKILL + s for s in program_skills], **({"due": due[key]} if key in due else {}),
+                  **({"mandatoryFor": sorted(audience)} if mode == "mandatory" and audience else {})}
+                 for key, name, kind, mode, activities, program_skills, audience in programs],
     "behaviorVerbs": [OBSERVED],
     "masteryScore": 0.8,
     "levels": [{"name": "foundation", "min": 0}, {"name": "practitioner", "min": 0.6}, {"name": "expert", "min": 0.85}],

@@ -31,6 +31,30 @@ public struct Catalog: Sendable, Equatable {
         case voluntary
     }
 
+    /// When a mandatory program must be completed: a number of days after the person was
+    /// hired, a date, or both (then the later of the two, so that people who join after the
+    /// date still have their days).
+    public struct DueRule: Sendable, Equatable {
+        public var daysAfterHire: Int?
+        public var date: Day?
+
+        public init(daysAfterHire: Int? = nil, date: Day? = nil) {
+            self.daysAfterHire = daysAfterHire
+            self.date = date
+        }
+
+        /// The last day on which someone hired on `hired` completes on time.
+        public func dueDay(hired: Day) -> Day {
+            let afterHire = daysAfterHire.map { Day(ordinal: hired.ordinal + Int64($0)) }
+            switch (afterHire, date) {
+            case let (afterHire?, date?): return max(afterHire, date)
+            case let (afterHire?, nil): return afterHire
+            case let (nil, date?): return date
+            case (nil, nil): return hired
+            }
+        }
+    }
+
     /// A program: activities that must all be completed, and the skills it builds.
     public struct Program: Sendable, Equatable {
         public var id: String
@@ -39,14 +63,28 @@ public struct Catalog: Sendable, Equatable {
         public var mode: Mode
         public var activities: [String]
         public var skills: [String]
+        /// When it must be completed (mandatory programs only; nil: no deadline).
+        public var due: DueRule?
+        /// The roster's teams that must complete it (mandatory programs only; empty: everyone).
+        public var mandatoryFor: [String]
 
-        public init(id: String, name: String, kind: Kind, mode: Mode, activities: [String], skills: [String] = []) {
+        public init(
+            id: String, name: String, kind: Kind, mode: Mode, activities: [String], skills: [String] = [], due: DueRule? = nil,
+            mandatoryFor: [String] = []
+        ) {
             self.id = id
             self.name = name
             self.kind = kind
             self.mode = mode
             self.activities = activities
             self.skills = skills
+            self.due = due
+            self.mandatoryFor = mandatoryFor
+        }
+
+        /// True when `team` (nil: no team) must complete it.
+        public func isRequired(ofTeam team: String?) -> Bool {
+            mode == .mandatory && (mandatoryFor.isEmpty || team.map(mandatoryFor.contains) ?? false)
         }
     }
 
@@ -132,6 +170,14 @@ public struct Catalog: Sendable, Equatable {
             writer.key("mode"); writer.string(program.mode.rawValue)
             strings("activities", program.activities)
             strings("skills", program.skills)
+            if let due = program.due {
+                writer.key("due")
+                writer.beginObject()
+                if let days = due.daysAfterHire { writer.key("daysAfterHire"); writer.number(String(days)) }
+                if let date = due.date { writer.key("date"); writer.string(date.description) }
+                writer.endObject()
+            }
+            if !program.mandatoryFor.isEmpty { strings("mandatoryFor", program.mandatoryFor) }
             writer.endObject()
         }
         writer.endArray()

@@ -31,6 +31,33 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The last millisecond of the day.
     public var endMilliseconds: Int64 { startMilliseconds + 86_399_999 }
 
+    /// The first day of the day's month.
+    public var firstOfMonth: Day { Day(String(description.prefix(7)) + "-01")! }
+
+    /// The first day of the month `months` months before this day's.
+    public func firstOfMonth(monthsBefore months: Int) -> Day {
+        var month = firstOfMonth
+        for _ in 0..<max(months, 0) { month = Day(ordinal: month.ordinal - 1).firstOfMonth }
+        return month
+    }
+
+    /// The first day of the next month (a month is at most 31 days: 32 days on is in the next).
+    public var firstOfNextMonth: Day { Day(ordinal: firstOfMonth.ordinal + 32).firstOfMonth }
+
+    /// The last day of each month from `from`'s to `to`'s, with `to` itself in place of the
+    /// last month's end (or as an extra point when `to` comes first in its month): the days a
+    /// trend is read on. Empty when `to` is before `from`.
+    public static func monthEnds(from: Day, to: Day) -> [Day] {
+        var days: [Day] = []
+        var month = from.firstOfMonth
+        while month <= to {
+            let end = Day(ordinal: month.firstOfNextMonth.ordinal - 1)
+            days.append(min(end, to))
+            month = month.firstOfNextMonth
+        }
+        return days.filter { $0 >= from }
+    }
+
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.ordinal < rhs.ordinal }
 
     /// `YYYY-MM-DD`.

@@ -26,7 +26,7 @@ struct DocumentReader {
         catalog.skillCategoryPrefixes = iris(root["skillCategoryPrefixes"], "catalog.skillCategoryPrefixes", required: false)
         var programIDs = Set<String>()
         catalog.programs = array(root["programs"], "catalog.programs") { reader, value, path in
-            guard reader.object(value, path, known: ["id", "name", "kind", "mode", "activities", "skills"]) else { return nil }
+            guard reader.object(value, path, known: ["id", "name", "kind", "mode", "activities", "skills", "due", "mandatoryFor"]) else { return nil }
             let id = reader.iri(value["id"], path + ".id")
             if let id, !programIDs.insert(id).inserted { reader.problems.add(path + ".id", "repeats the program \(id)") }
             let name = reader.string(value["name"], path + ".name")
@@ -37,8 +37,13 @@ struct DocumentReader {
                 reader.problems.add(path + ".activities", "must name at least one activity")
             }
             let skills = reader.iris(value["skills"], path + ".skills", required: false)
+            let due = value["due"].flatMap { reader.dueRule($0, path + ".due") }
+            if due != nil, mode == .voluntary { reader.problems.add(path + ".due", "is for mandatory programs only") }
+            let mandatoryFor = reader.texts(value["mandatoryFor"], path + ".mandatoryFor")
+            if !mandatoryFor.isEmpty, mode == .voluntary { reader.problems.add(path + ".mandatoryFor", "is for mandatory programs only") }
             guard let id, let name, let kind, let mode else { return nil }
-            return Catalog.Program(id: id, name: name, kind: kind, mode: mode, activities: activities, skills: skills)
+            return Catalog.Program(
+                id: id, name: name, kind: kind, mode: mode, activities: activities, skills: skills, due: due, mandatoryFor: mandatoryFor)
         }
         if let verbs = optionalIRIs(root["assessmentVerbs"], "catalog.assessmentVerbs") { catalog.assessmentVerbs = verbs }
         if let verbs = optionalIRIs(root["completionVerbs"], "catalog.completionVerbs") { catalog.completionVerbs = verbs }
@@ -64,6 +69,35 @@ struct DocumentReader {
             problems.add("catalog.levels[\(index + 1)].min", "levels must ascend: \(pair.1.min) is not above \(pair.0.min)")
         }
         return catalog
+    }
+
+    /// An optional array of team names (each non-empty text, listed once).
+    mutating func texts(_ value: JSONValue?, _ path: String) -> [String] {
+        guard let value else { return [] }
+        var seen = Set<String>()
+        return array(value, path) { reader, element, elementPath in
+            guard let text = reader.string(element, elementPath) else { return nil }
+            if !seen.insert(text).inserted { reader.problems.add(elementPath, "repeats \"\(text)\"") }
+            return text
+        }
+    }
+
+    /// `{"daysAfterHire": 0-3650, "date": "YYYY-MM-DD"}`, at least one of the two.
+    mutating func dueRule(_ value: JSONValue, _ path: String) -> Catalog.DueRule? {
+        guard object(value, path, known: ["daysAfterHire", "date"]) else { return nil }
+        var rule = Catalog.DueRule()
+        if let days = value["daysAfterHire"] {
+            if let number = number(days, path + ".daysAfterHire") {
+                if number == number.rounded(), (0...3650).contains(number) {
+                    rule.daysAfterHire = Int(number)
+                } else {
+                    problems.add(path + ".daysAfterHire", "must be a whole number of days from 0 to 3650")
+                }
+            }
+        }
+        rule.date = day(value["date"], path + ".date", required: false)
+        if value["daysAfterHire"] == nil && value["date"] == nil { problems.add(path, "must give daysAfterHire, date or both") }
+        return rule.daysAfterHire == nil && rule.date == nil ? nil : rule
     }
 
     // MARK: Values

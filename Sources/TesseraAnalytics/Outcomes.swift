@@ -57,20 +57,33 @@ public struct KnowledgeRetention: Sendable, Equatable {
     public let meanBaseline: Double
     public let meanFollowUp: Double
     public let meanChange: Double
-    /// Share of follow-ups at or above the catalog's mastery score.
+    /// Share of follow-ups at or above the catalog's mastery score (whatever the baseline).
     public let retainedRate: Double
+    /// Pairs whose baseline was at or above the mastery score: the people who reached mastery.
+    public let reachedMastery: Int
+    /// Of `reachedMastery`, those whose follow-up is still at or above it.
+    public let stillAtMastery: Int
 
     /// Follow-ups at or above the mastery score (retainedRate's numerator).
     public var retained: Int { Int((retainedRate * Double(pairs)).rounded()) }
 
+    /// stillAtMastery / reachedMastery: of the people who reached mastery, the share still
+    /// there at the follow-up (nil when nobody reached it).
+    public var stillAtMasteryRate: Double? { ProgramOutcome.rate(stillAtMastery, reachedMastery) }
+
     /// A row from figures already aggregated.
-    public init(skill: String, pairs: Int, meanBaseline: Double, meanFollowUp: Double, meanChange: Double, retainedRate: Double) {
+    public init(
+        skill: String, pairs: Int, meanBaseline: Double, meanFollowUp: Double, meanChange: Double, retainedRate: Double,
+        reachedMastery: Int, stillAtMastery: Int
+    ) {
         self.skill = skill
         self.pairs = pairs
         self.meanBaseline = meanBaseline
         self.meanFollowUp = meanFollowUp
         self.meanChange = meanChange
         self.retainedRate = retainedRate
+        self.reachedMastery = reachedMastery
+        self.stillAtMastery = stillAtMastery
     }
 
     /// The row for `skill` from (baseline, follow-up) pairs — the definition; nil without pairs.
@@ -83,6 +96,9 @@ public struct KnowledgeRetention: Sendable, Equatable {
         meanFollowUp = pairs.map(\.followUp).reduce(0, +) / count
         meanChange = pairs.map { $0.followUp - $0.baseline }.reduce(0, +) / count
         retainedRate = Double(pairs.filter { $0.followUp >= masteryScore }.count) / count
+        let reached = pairs.filter { $0.baseline >= masteryScore }
+        reachedMastery = reached.count
+        stillAtMastery = reached.filter { $0.followUp >= masteryScore }.count
     }
 }
 

@@ -187,19 +187,27 @@ public struct Roster: Sendable, Equatable {
     public func csv() -> [UInt8] {
         var rows = [Self.csvColumns]
         for person in people {
-            var identifier = ["", "", "", "", ""]
-            switch person.agent {
-            case .mbox(let value): identifier[0] = value
-            case .mboxSHA1Sum(let value): identifier[1] = value
-            case .openID(let value): identifier[2] = value
-            case .account(let homePage, let name):
-                identifier[3] = homePage
-                identifier[4] = name
-            }
-            rows.append(identifier + [person.name ?? "", person.team ?? "", person.role ?? "", person.hired.description,
-                                      person.left?.description ?? ""])
+            rows.append(Self.identifierCells(person.agent) + [person.name ?? "", person.team ?? "", person.role ?? "",
+                                                              person.hired.description, person.left?.description ?? ""])
         }
         return CSV.write(rows)
+    }
+
+    /// The CSV columns that name a person: the first five of `csvColumns`.
+    public static let identifierColumns = Array(csvColumns.prefix(5))
+
+    /// `agent` in the cells of `identifierColumns` (one or two filled, the others empty).
+    public static func identifierCells(_ agent: InverseFunctionalIdentifier) -> [String] {
+        var cells = ["", "", "", "", ""]
+        switch agent {
+        case .mbox(let value): cells[0] = value
+        case .mboxSHA1Sum(let value): cells[1] = value
+        case .openID(let value): cells[2] = value
+        case .account(let homePage, let name):
+            cells[3] = homePage
+            cells[4] = name
+        }
+        return cells
     }
 
     /// What is wrong with an identifier read from CSV, by the statement rules.

@@ -109,11 +109,15 @@ public final class PostgresStore: LRSStore, ExportSource {
         }
     }
 
-    public func employeeRetention(program: String?, from: Int64, to: Int64, byTeam: Bool) async throws -> (catalog: Catalog, rows: [EmployeeRetention])? {
+    public func programCompletions(until: Int64) async throws -> (catalog: Catalog, people: [PersonCompletions])? {
         try await analyticsSnapshot { catalog, connection, logger in
-            try await PostgresAnalyticsReads.employeeRetention(
-                programs: catalog.programs.filter { program == nil || $0.id == program }, from: from, to: to, byTeam: byTeam,
-                on: connection, logger: logger)
+            try await PostgresAnalyticsReads.programCompletions(catalog.programs, until: until, on: connection, logger: logger)
+        }
+    }
+
+    public func learnerEvents(_ agent: InverseFunctionalIdentifier) async throws -> (catalog: Catalog, events: LearnerEvents)? {
+        try await analyticsSnapshot { catalog, connection, logger in
+            try await PostgresAnalyticsReads.learnerEvents(agent, catalog: catalog, on: connection, logger: logger)
         }
     }
 

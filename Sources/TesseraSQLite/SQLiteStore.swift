@@ -201,15 +201,19 @@ public final class SQLiteStore: LRSStore {
 
     /// Employee retention over (from, to] of those who completed `program` (any program when
     /// nil) at or before `from` versus everyone else in the roster's population.
-    public func employeeRetention(program: String?, from: Int64, to: Int64, byTeam: Bool) async throws -> (catalog: Catalog, rows: [EmployeeRetention])? {
+    public func programCompletions(until: Int64) async throws -> (catalog: Catalog, people: [PersonCompletions])? {
         try await analyticsSnapshot { catalog, connection in
-            var participants = Set<Int64>()
-            for candidate in catalog.programs where program == nil || candidate.id == program {
-                let completed = try AnalyticsQueries.completions(candidate, from: Int64.min, to: from, on: connection)
-                participants.formUnion(completed.keys)
+            var byProgram: [String: [Int64: Int64]] = [:]
+            for program in catalog.programs {
+                byProgram[program.id] = try AnalyticsQueries.completions(program, from: Int64.min, to: until, on: connection)
             }
-            let members = try CatalogAndRoster.members(participants: participants, on: connection)
-            return EmployeeRetention.report(members: members, from: from, to: to, byTeam: byTeam)
+            return try CatalogAndRoster.people(completions: byProgram, on: connection)
+        }
+    }
+
+    public func learnerEvents(_ agent: InverseFunctionalIdentifier) async throws -> (catalog: Catalog, events: LearnerEvents)? {
+        try await analyticsSnapshot { catalog, connection in
+            try AnalyticsQueries.learnerEvents(agent, catalog: catalog, on: connection)
         }
     }
 

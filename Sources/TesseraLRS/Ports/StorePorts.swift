@@ -57,14 +57,27 @@ public protocol AnalyticsStore: Sendable {
         -> (catalog: Catalog, outcomes: [ProgramOutcome])?
     /// Knowledge retention per skill; nil when no catalog is loaded.
     func knowledgeRetention(skill: String?, minDays: Int, team: String?) async throws -> (catalog: Catalog, rows: [KnowledgeRetention])?
-    /// Employee retention over (from, to] of participants versus everyone else; nil when no
-    /// catalog is loaded.
-    func employeeRetention(program: String?, from: Int64, to: Int64, byTeam: Bool) async throws
-        -> (catalog: Catalog, rows: [EmployeeRetention])?
+    /// Everyone on the roster, with when they completed each of the catalog's programs at or
+    /// before `until`; nil when no catalog is loaded.
+    func programCompletions(until: Int64) async throws -> (catalog: Catalog, people: [PersonCompletions])?
+    /// One learner's statements as the analytics read them: their skill events and their first
+    /// completion of each program activity; nil when no catalog is loaded.
+    func learnerEvents(_ agent: InverseFunctionalIdentifier) async throws -> (catalog: Catalog, events: LearnerEvents)?
     /// The first and last day with a learning statement; nil when there is none.
     func learningDays() async throws -> ClosedRange<Day>?
     /// Learning statements per day from `from` to `to`, of `team` and about `program` when named.
     func statementVolume(from: Day, to: Day, team: String?, program: String?) async throws -> [DailyVolume]
+}
+
+extension AnalyticsStore {
+    /// Employee retention over (from, to] of participants (who completed `program`, or any
+    /// program, at or before `from`) versus everyone else; nil when no catalog is loaded.
+    public func employeeRetention(program: String?, from: Int64, to: Int64, byTeam: Bool) async throws
+        -> (catalog: Catalog, rows: [EmployeeRetention])? {
+        guard let (catalog, people) = try await programCompletions(until: from) else { return nil }
+        let members = people.map { $0.member(program: program, from: from) }
+        return (catalog, EmployeeRetention.report(members: members, from: from, to: to, byTeam: byTeam))
+    }
 }
 
 /// The records auditors rely on: the export, the hash chain, erasure and the audit log.

@@ -223,9 +223,11 @@ enum PostgresAnalyticsReads {
         binds.append(masteryScore)
         // Grouped by the skill's id (grouping by its IRI would compare text row by row).
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT t.iri, x.pairs, x.baselines, x.follow_ups, x.retained FROM (
+            SELECT t.iri, x.pairs, x.baselines, x.follow_ups, x.retained, x.reached, x.still_there FROM (
             SELECT x.skill, COUNT(*)::int AS pairs, SUM(x.baseline) AS baselines, SUM(x.follow_up) AS follow_ups,
-                   (COUNT(*) FILTER (WHERE x.follow_up >= $4))::int AS retained
+                   (COUNT(*) FILTER (WHERE x.follow_up >= $4))::int AS retained,
+                   (COUNT(*) FILTER (WHERE x.baseline >= $4))::int AS reached,
+                   (COUNT(*) FILTER (WHERE x.baseline >= $4 AND x.follow_up >= $4))::int AS still_there
             FROM (SELECT b.skill, b.score AS baseline,
                          CASE WHEN $2 = \(PostgresRollups.followUpGap) THEN b.follow_score ELSE
                          (SELECT e.score FROM skill_events e WHERE e.skill = b.skill AND e.agent_id = b.agent_id
@@ -236,33 +238,56 @@ enum PostgresAnalyticsReads {
             GROUP BY x.skill) x JOIN analytics_terms t ON t.id = x.skill
             """, binds: binds), logger: logger)
         var results: [KnowledgeRetention] = []
-        for try await (skill, pairs, baselines, followUps, retained) in rows.decode((String, Int, Double, Double, Int).self) {
+        for try await (skill, pairs, baselines, followUps, retained, reached, stillThere)
+            in rows.decode((String, Int, Double, Double, Int, Int, Int).self) {
             let count = Double(pairs)
             results.append(KnowledgeRetention(
                 skill: skill, pairs: pairs, meanBaseline: baselines / count, meanFollowUp: followUps / count,
-                meanChange: (followUps - baselines) / count, retainedRate: Double(retained) / count))
+                meanChange: (followUps - baselines) / count, retainedRate: Double(retained) / count,
+                reachedMastery: reached, stillAtMastery: stillThere))
         }
         return results.sorted { $0.skill < $1.skill }
     }
 
-    /// Employee retention over (from, to] of those who completed one of `programs` at or before
-    /// `from` versus everyone else in the roster's population.
-    static func employeeRetention(
-        programs: [Catalog.Program], from: Int64, to: Int64, byTeam: Bool, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [EmployeeRetention] {
-        var participants = Set<Int64>()
-        for completed in try await completions(programs, from: Int64.min, to: from, team: nil, on: connection, logger: logger) {
-            participants.formUnion(completed.keys)
+    /// Everyone on the roster with when they completed each of `programs` at or before `until`.
+    static func programCompletions(
+        _ programs: [Catalog.Program], until: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [PersonCompletions] {
+        let completers = try await completions(programs, from: Int64.min, to: until, team: nil, on: connection, logger: logger)
+        return try await PostgresCatalogAndRoster.peopleWithAgentIDs(on: connection, logger: logger).map { person, id in
+            var completed: [String: Int64] = [:]
+            if let id {
+                for (program, completers) in zip(programs, completers) { completed[program.id] = completers[id] }
+            }
+            return PersonCompletions(person: person, completed: completed)
         }
-        let rows = try await connection.query(
-            "SELECT a.id, r.team, r.hired_day, r.left_day FROM roster r LEFT JOIN agents a ON a.ifi = r.agent", logger: logger)
-        var members: [EmployeeRetention.Member] = []
-        for try await (agent, team, hired, left) in rows.decode((Int64?, String?, Int32, Int32?).self) {
-            members.append(EmployeeRetention.Member(
-                team: team, hired: Day(ordinal: Int64(hired)), left: left.map { Day(ordinal: Int64($0)) },
-                participated: agent.map(participants.contains) ?? false))
+    }
+
+    /// One learner's skill events on the catalog's skills and first completion of each program
+    /// activity: index scans on (skill, agent) and (activity, agent).
+    static func learnerEvents(
+        _ agent: InverseFunctionalIdentifier, catalog: Catalog, on connection: PostgresConnection, logger: Logger
+    ) async throws -> LearnerEvents {
+        let skills = try await ids(catalog.skills.map(\.id), in: "analytics_terms", on: connection, logger: logger)
+        let activities = try await ids(catalog.programs.flatMap(\.activities), in: "activities", on: connection, logger: logger)
+        let events = try await connection.query("""
+            SELECT t.iri, e.at_ms, e.seq, e.kind, e.score, e.success FROM skill_events e JOIN analytics_terms t ON t.id = e.skill
+            WHERE e.skill = ANY(\(Array(skills.values))) AND e.agent_id = (SELECT id FROM agents WHERE ifi = \(agent.storageKey))
+            ORDER BY e.at_ms, e.seq
+            """, logger: logger)
+        var skillEvents: [LearnerEvents.SkillEvent] = []
+        for try await (skill, at, seq, kind, score, success) in events.decode((String, Int64, Int64, Int16, Double?, Bool?).self) {
+            skillEvents.append(LearnerEvents.SkillEvent(
+                skill: skill, at: at, seq: seq, kind: SkillFact.Kind(rawValue: Int64(kind)), score: score, success: success))
         }
-        return EmployeeRetention.report(members: members, from: from, to: to, byTeam: byTeam)
+        let firsts = try await connection.query("""
+            SELECT a.iri, MIN(c.at_ms) FROM completion_events c JOIN activities a ON a.id = c.activity_id
+            WHERE c.activity_id = ANY(\(Array(activities.values))) AND c.agent_id = (SELECT id FROM agents WHERE ifi = \(agent.storageKey))
+            GROUP BY a.iri
+            """, logger: logger)
+        var firstCompletions: [String: Int64] = [:]
+        for try await (activity, at) in firsts.decode((String, Int64).self) { firstCompletions[activity] = at }
+        return LearnerEvents(skillEvents: skillEvents, firstCompletions: firstCompletions)
     }
 
     /// The first and last day with a learning statement; nil when there is none.

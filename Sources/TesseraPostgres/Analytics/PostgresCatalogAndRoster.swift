@@ -25,14 +25,36 @@ enum PostgresCatalogAndRoster {
     /// The roster, people in agent-key order.
     static func roster(on runner: some PostgresQueryRunner, logger: Logger) async throws -> Roster {
         let rows = try await runner.run(
-            "SELECT agent, name, team, role, hired_day, left_day FROM roster ORDER BY agent COLLATE \"C\"", logger: logger)
+            PostgresQuery(unsafeSQL: "SELECT NULL::bigint, \(personColumns) FROM roster r ORDER BY r.agent COLLATE \"C\""), logger: logger)
         var people: [Roster.Person] = []
-        for try await (agent, name, team, role, hired, left) in rows.decode((String, String?, String?, String?, Int32, Int32?).self) {
-            guard let agent = InverseFunctionalIdentifier(storageKey: agent) else { continue }
-            people.append(Roster.Person(
-                agent: agent, name: name, team: team, role: role, hired: Day(ordinal: Int64(hired)), left: left.map { Day(ordinal: Int64($0)) }))
+        for try await row in rows.decode(PersonRow.self) {
+            if let person = person(row) { people.append(person.person) }
         }
         return Roster(people: people)
+    }
+
+    /// The roster's people with their interned agent ids (nil for people with no statement),
+    /// in agent-key order.
+    static func peopleWithAgentIDs(on runner: some PostgresQueryRunner, logger: Logger) async throws -> [(person: Roster.Person, agentID: Int64?)] {
+        let rows = try await runner.run(
+            PostgresQuery(unsafeSQL: "SELECT a.id, \(personColumns) FROM roster r LEFT JOIN agents a ON a.ifi = r.agent ORDER BY r.agent COLLATE \"C\""),
+            logger: logger)
+        var people: [(person: Roster.Person, agentID: Int64?)] = []
+        for try await row in rows.decode(PersonRow.self) {
+            if let person = person(row) { people.append(person) }
+        }
+        return people
+    }
+
+    /// The roster's columns a `PersonRow` decodes after the agent's id.
+    private static let personColumns = "r.agent, r.name, r.team, r.role, r.hired_day, r.left_day"
+    private typealias PersonRow = (Int64?, String, String?, String?, String?, Int32, Int32?)
+
+    private static func person(_ row: PersonRow) -> (person: Roster.Person, agentID: Int64?)? {
+        let (id, agent, name, team, role, hired, left) = row
+        guard let agent = InverseFunctionalIdentifier(storageKey: agent) else { return nil }
+        return (Roster.Person(
+            agent: agent, name: name, team: team, role: role, hired: Day(ordinal: Int64(hired)), left: left.map { Day(ordinal: Int64($0)) }), id)
     }
 
     /// Stores `roster` in place of the current one.

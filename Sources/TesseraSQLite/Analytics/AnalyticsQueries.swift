@@ -205,28 +205,71 @@ extension AnalyticsQueries {
         // Rows come in skill order: sum each skill's pairs as they pass.
         var rows: [KnowledgeRetention] = []
         var current: Int64 = -1
-        var pairs = 0, baselines = 0.0, followUps = 0.0, retained = 0
+        var pairs = 0, baselines = 0.0, followUps = 0.0, retained = 0, reached = 0, stillThere = 0
         func close() {
             guard pairs > 0 else { return }
             let count = Double(pairs)
             rows.append(KnowledgeRetention(
                 skill: terms[current] ?? "", pairs: pairs, meanBaseline: baselines / count, meanFollowUp: followUps / count,
-                meanChange: (followUps - baselines) / count, retainedRate: Double(retained) / count))
+                meanChange: (followUps - baselines) / count, retainedRate: Double(retained) / count,
+                reachedMastery: reached, stillAtMastery: stillThere))
         }
         while try select.step() {
             if select.int64(0) != current {
                 close()
                 current = select.int64(0)
-                (pairs, baselines, followUps, retained) = (0, 0, 0, 0)
+                (pairs, baselines, followUps, retained, reached, stillThere) = (0, 0, 0, 0, 0, 0)
             }
             guard !select.isNull(2), team?.contains(select.int64(3)) ?? true else { continue }
-            let followUp = select.double(2)
+            let (baseline, followUp) = (select.double(1), select.double(2))
             pairs += 1
-            baselines += select.double(1)
+            baselines += baseline
             followUps += followUp
             if followUp >= masteryScore { retained += 1 }
+            if baseline >= masteryScore {
+                reached += 1
+                if followUp >= masteryScore { stillThere += 1 }
+            }
         }
         close()
         return rows.sorted { $0.skill < $1.skill }
+    }
+}
+
+extension AnalyticsQueries {
+    /// One learner's skill events on the catalog's skills and first completion of each program
+    /// activity: index seeks on (skill, agent) and (activity, agent), whatever the store's size.
+    static func learnerEvents(_ agent: InverseFunctionalIdentifier, catalog: Catalog, on connection: SQLiteConnection) throws -> LearnerEvents {
+        let find = try connection.prepared("SELECT id FROM agents WHERE ifi = ?")
+        find.bind(1, agent.storageKey)
+        guard try find.step() else { return LearnerEvents(skillEvents: [], firstCompletions: [:]) }
+        let agentID = find.int64(0)
+        var skillEvents: [LearnerEvents.SkillEvent] = []
+        let events = try connection.prepared(
+            "SELECT at_ms, seq, kind, score, success FROM skill_events WHERE skill = ? AND agent_id = ? ORDER BY at_ms, seq")
+        for skill in Set(catalog.skills.map(\.id)).sorted() {
+            guard let id = try AnalyticsTerms.id(of: skill, on: connection) else { continue }
+            events.reset()
+            events.bind(1, id)
+            events.bind(2, agentID)
+            while try events.step() {
+                skillEvents.append(LearnerEvents.SkillEvent(
+                    skill: skill, at: events.int64(0), seq: events.int64(1), kind: SkillFact.Kind(rawValue: events.int64(2)),
+                    score: events.isNull(3) ? nil : events.double(3), success: events.isNull(4) ? nil : events.int64(4) != 0))
+            }
+        }
+        var firstCompletions: [String: Int64] = [:]
+        let activity = try connection.prepared("SELECT id FROM activities WHERE iri = ?")
+        let first = try connection.prepared("SELECT MIN(at_ms) FROM completion_events WHERE activity_id = ? AND agent_id = ?")
+        for iri in Set(catalog.programs.flatMap(\.activities)) {
+            activity.reset()
+            activity.bind(1, iri)
+            guard try activity.step() else { continue }
+            first.reset()
+            first.bind(1, activity.int64(0))
+            first.bind(2, agentID)
+            if try first.step(), !first.isNull(0) { firstCompletions[iri] = first.int64(0) }
+        }
+        return LearnerEvents(skillEvents: skillEvents, firstCompletions: firstCompletions)
     }
 }

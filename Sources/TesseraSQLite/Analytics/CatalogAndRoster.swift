@@ -22,16 +22,24 @@ enum CatalogAndRoster {
     }
 
     static func roster(on connection: SQLiteConnection) throws -> Roster {
-        let select = try connection.prepared("SELECT agent, name, team, role, hired_day, left_day FROM roster ORDER BY agent")
+        let select = try connection.prepared("SELECT \(personColumns) FROM roster r ORDER BY r.agent")
         var people: [Roster.Person] = []
         while try select.step() {
-            guard let agent = InverseFunctionalIdentifier(storageKey: select.text(0)) else { continue }
-            people.append(Roster.Person(
-                agent: agent, name: select.isNull(1) ? nil : select.text(1), team: select.isNull(2) ? nil : select.text(2),
-                role: select.isNull(3) ? nil : select.text(3), hired: Day(ordinal: select.int64(4)),
-                left: select.isNull(5) ? nil : Day(ordinal: select.int64(5))))
+            if let person = person(select, from: 0) { people.append(person) }
         }
         return Roster(people: people)
+    }
+
+    /// The roster's columns `person(_:from:)` reads, in its order.
+    private static let personColumns = "r.agent, r.name, r.team, r.role, r.hired_day, r.left_day"
+
+    /// The person in `personColumns` starting at column `first` of the current row.
+    private static func person(_ select: SQLiteStatement, from first: Int32) -> Roster.Person? {
+        guard let agent = InverseFunctionalIdentifier(storageKey: select.text(first)) else { return nil }
+        func text(_ offset: Int32) -> String? { select.isNull(first + offset) ? nil : select.text(first + offset) }
+        return Roster.Person(
+            agent: agent, name: text(1), team: text(2), role: text(3), hired: Day(ordinal: select.int64(first + 4)),
+            left: select.isNull(first + 5) ? nil : Day(ordinal: select.int64(first + 5)))
     }
 
     /// The team of each learner the roster places in one (by interned agent id).
@@ -58,18 +66,18 @@ enum CatalogAndRoster {
         return names
     }
 
-    /// The roster's people for employee retention, `participants` (interned agent ids) marked.
-    static func members(participants: Set<Int64>, on connection: SQLiteConnection) throws -> [EmployeeRetention.Member] {
+    /// The roster's people, each with the programs they completed: `completions` maps a
+    /// program id to its completers (interned agent id → completion time).
+    static func people(completions: [String: [Int64: Int64]], on connection: SQLiteConnection) throws -> [PersonCompletions] {
         let select = try connection.prepared(
-            "SELECT a.id, r.team, r.hired_day, r.left_day FROM roster r LEFT JOIN agents a ON a.ifi = r.agent")
-        var members: [EmployeeRetention.Member] = []
+            "SELECT a.id, \(personColumns) FROM roster r LEFT JOIN agents a ON a.ifi = r.agent ORDER BY r.agent")
+        var people: [PersonCompletions] = []
         while try select.step() {
-            members.append(EmployeeRetention.Member(
-                team: select.isNull(1) ? nil : select.text(1), hired: Day(ordinal: select.int64(2)),
-                left: select.isNull(3) ? nil : Day(ordinal: select.int64(3)),
-                participated: !select.isNull(0) && participants.contains(select.int64(0))))
+            guard let person = person(select, from: 1) else { continue }
+            let id = select.isNull(0) ? nil : select.int64(0)
+            people.append(PersonCompletions(person: person, completed: completions.compactMapValues { completers in id.flatMap { completers[$0] } }))
         }
-        return members
+        return people
     }
 
     static func replace(_ roster: Roster, on connection: SQLiteConnection) throws {

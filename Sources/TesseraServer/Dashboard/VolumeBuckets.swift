@@ -21,7 +21,7 @@ struct VolumeBuckets {
             case .day: return day
             // Day 0 (1970-01-01) was a Thursday: Monday is three days before.
             case .week: return Day(ordinal: day.ordinal - ((day.ordinal + 3) % 7 + 7) % 7)
-            case .month: return Day(String(day.description.prefix(7)) + "-01")!
+            case .month: return day.firstOfMonth
             case .year: return Day(String(day.description.prefix(4)) + "-01-01")!
             }
         }
@@ -31,8 +31,7 @@ struct VolumeBuckets {
             switch self {
             case .day: return Day(ordinal: start.ordinal + 1)
             case .week: return Day(ordinal: start.ordinal + 7)
-            // A month is at most 31 days: 32 days on lands in the next one.
-            case .month: return self.start(of: Day(ordinal: start.ordinal + 32))
+            case .month: return start.firstOfNextMonth
             case .year: return self.start(of: Day(ordinal: start.ordinal + 366))
             }
         }

@@ -18,10 +18,15 @@ struct AnalyticsResource: Sendable {
         router.getAndHead("/analytics/outcomes") { request, context in try await outcomes(request, context) }
         router.getAndHead("/analytics/retention/knowledge") { request, context in try await knowledgeRetention(request, context) }
         router.getAndHead("/analytics/retention/employees") { request, context in try await employeeRetention(request, context) }
+        router.getAndHead("/analytics/retention/employees/curve") { request, context in try await retentionCurve(request, context) }
+        router.getAndHead("/analytics/proficiency/trend") { request, context in try await proficiencyTrend(request, context) }
+        router.getAndHead("/analytics/compliance") { request, context in try await compliance(request, context) }
+        router.getAndHead("/analytics/learners") { request, context in try await learners(request, context) }
+        router.getAndHead("/analytics/learner") { request, context in try await learner(request, context) }
     }
 
     /// The request's parameters, checked against `known`, and the output format.
-    private func read(_ request: Request, _ context: XAPIRequestContext, known: Set<String>, path: String) throws -> (QueryParameters, ResultFormat) {
+    func read(_ request: Request, _ context: XAPIRequestContext, known: Set<String>, path: String) throws -> (QueryParameters, ResultFormat) {
         _ = try context.require(anyOf: [.analyticsRead, .admin])
         let parameters = try QueryParameters(request)
         try Parameters.rejectUnknown(parameters, known: known.union(["format"]), resource: path)
@@ -30,7 +35,7 @@ struct AnalyticsResource: Sendable {
 
     /// `team` as given, when it is a team of the roster (or the unassigned one); 400 naming the
     /// teams that exist otherwise, so that a typo is not read as a team with nobody in it.
-    private func team(_ parameters: QueryParameters) async throws -> String? {
+    func team(_ parameters: QueryParameters) async throws -> String? {
         guard let team = parameters["team"] else { return nil }
         let teams = try await store.teamNames() + [Roster.unassignedTeam]
         guard teams.contains(team) else {
@@ -40,18 +45,18 @@ struct AnalyticsResource: Sendable {
     }
 
     /// 400 unless `skill` (when given) is a skill of `catalog`.
-    private static func checkSkill(_ skill: String?, in catalog: Catalog) throws {
+    static func checkSkill(_ skill: String?, in catalog: Catalog) throws {
         guard let skill, !catalog.skills.contains(where: { $0.id == skill }) else { return }
         throw XAPIError.badParameter("skill", "is not a skill of the catalog (skills: \(listed(catalog.skills.map(\.id))))")
     }
 
     /// The first twenty of `names`, comma-separated, and how many more there are.
-    private static func listed(_ names: [String]) -> String {
+    static func listed(_ names: [String]) -> String {
         let shown = names.prefix(20).joined(separator: ", ")
         return names.count > 20 ? shown + " and \(names.count - 20) more" : shown
     }
 
-    private static func noCatalog() -> XAPIError {
+    static func noCatalog() -> XAPIError {
         XAPIError(.notFound, "no catalog has been loaded: analytics need one (PUT /analytics/catalog)")
     }
 
@@ -66,9 +71,7 @@ struct AnalyticsResource: Sendable {
         guard let report = try await store.outcomes(program: program, from: from ?? Int64.min, to: to, windowDays: windowDays, team: team) else {
             throw Self.noCatalog()
         }
-        if let program, !report.catalog.programs.contains(where: { $0.id == program }) {
-            throw XAPIError.badParameter("program", "is not a program of the catalog: \(program)")
-        }
+        try Self.checkProgram(program, in: report.catalog)
         let totals = OutcomeTotals.byKindAndMode(report.outcomes)
         switch format {
         case .csv:
@@ -136,11 +139,14 @@ struct AnalyticsResource: Sendable {
         switch format {
         case .csv:
             var rows = [["skill", "skillName", "pairs", "meanBaseline", "meanFollowUp", "meanChange", "retainedRate", "retained"]
-                        + Self.rateColumns("retainedRate")]
+                        + Self.rateColumns("retainedRate") + ["reachedMastery", "stillAtMastery", "stillAtMasteryRate"]
+                        + Self.rateColumns("stillAtMasteryRate")]
             for row in report.rows {
                 rows.append([row.skill, names[row.skill] ?? "", String(row.pairs), Self.number(row.meanBaseline),
                              Self.number(row.meanFollowUp), Self.number(row.meanChange), Self.number(row.retainedRate), String(row.retained)]
-                             + Self.rateCells(retained(row)))
+                             + Self.rateCells(retained(row))
+                             + [String(row.reachedMastery), String(row.stillAtMastery), Self.optional(row.stillAtMasteryRate)]
+                             + Self.rateCells(stillAtMastery(row)))
             }
             return ResultFormat.csvResponse(CSV.write(rows))
         case .json:
@@ -163,6 +169,10 @@ struct AnalyticsResource: Sendable {
                 writer.key("retainedRate"); writer.number(Self.number(row.retainedRate))
                 writer.key("retained"); writer.number(String(row.retained))
                 Self.rate("retainedRate", retained(row), &writer)
+                writer.key("reachedMastery"); writer.number(String(row.reachedMastery))
+                writer.key("stillAtMastery"); writer.number(String(row.stillAtMastery))
+                writer.key("stillAtMasteryRate"); Self.optional(row.stillAtMasteryRate, &writer)
+                Self.rate("stillAtMasteryRate", stillAtMastery(row), &writer)
                 writer.endObject()
             }
             writer.endArray()
@@ -173,22 +183,17 @@ struct AnalyticsResource: Sendable {
 
     private func employeeRetention(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         let (parameters, format) = try read(request, context, known: ["from", "to", "program", "by"], path: "/analytics/retention/employees")
-        let from = try Self.time(Parameters.required(parameters, "from", for: "(the start of the period)"), "from", endOfDay: true)
-        let to = try parameters["to"].map { try Self.time($0, "to", endOfDay: true) } ?? XAPITimestamp.now().milliseconds
-        guard to > from else { throw XAPIError.badParameter("to", "must be after from") }
+        let (from, to, program) = try retentionPeriod(parameters)
         let byTeam: Bool
         switch parameters["by"] {
         case nil: byTeam = false
         case "team": byTeam = true
         case let other?: throw XAPIError.badParameter("by", "can only be team, got \"\(other)\"")
         }
-        let program = try parameters["program"].map { try Parameters.iri($0, "program") }
         guard let report = try await store.employeeRetention(program: program, from: from, to: to, byTeam: byTeam) else {
             throw Self.noCatalog()
         }
-        if let program, !report.catalog.programs.contains(where: { $0.id == program }) {
-            throw XAPIError.badParameter("program", "is not a program of the catalog: \(program)")
-        }
+        try Self.checkProgram(program, in: report.catalog)
         switch format {
         case .csv:
             var rows = [["team", "participants", "participantsRetained", "participantsRate", "nonParticipants",
@@ -270,8 +275,13 @@ struct AnalyticsResource: Sendable {
         ReportedRate(row.retained, of: row.pairs, minimumGroupSize: minimumGroupSize)
     }
 
+    /// Follow-ups still at mastery, of the people whose baseline reached it.
+    func stillAtMastery(_ row: KnowledgeRetention) -> ReportedRate {
+        ReportedRate(row.stillAtMastery, of: row.reachedMastery, minimumGroupSize: minimumGroupSize)
+    }
+
     /// People still employed, of the group.
-    private func retained(_ group: EmployeeRetention.Group) -> ReportedRate {
+    func retained(_ group: EmployeeRetention.Group) -> ReportedRate {
         ReportedRate(group.retained, of: group.count, minimumGroupSize: minimumGroupSize)
     }
 
@@ -287,32 +297,32 @@ struct AnalyticsResource: Sendable {
     }
 
     /// `nameLow`, `nameHigh` (its 95% interval) and `nameTooFew` beside a rate `name`.
-    private static func rate(_ name: String, _ rate: ReportedRate, _ writer: inout JSONWriter) {
+    static func rate(_ name: String, _ rate: ReportedRate, _ writer: inout JSONWriter) {
         writer.key(name + "Low"); optional(rate.interval?.lowerBound, &writer)
         writer.key(name + "High"); optional(rate.interval?.upperBound, &writer)
         writer.key(name + "TooFew"); writer.bool(rate.tooFew)
     }
 
     /// The CSV columns `rate` writes for a rate `name`.
-    private static func rateColumns(_ name: String) -> [String] { [name + "Low", name + "High", name + "TooFew"] }
+    static func rateColumns(_ name: String) -> [String] { [name + "Low", name + "High", name + "TooFew"] }
 
     /// The CSV cells of `rateColumns`.
-    private static func rateCells(_ rate: ReportedRate) -> [String] {
+    static func rateCells(_ rate: ReportedRate) -> [String] {
         [optional(rate.interval?.lowerBound), optional(rate.interval?.upperBound), String(rate.tooFew)]
     }
 
-    private static func optional(_ value: Double?, _ writer: inout JSONWriter) {
+    static func optional(_ value: Double?, _ writer: inout JSONWriter) {
         if let value { writer.number(number(value)) } else { writer.null() }
     }
 
-    private static func optional(_ value: Double?) -> String { value.map(number) ?? "" }
+    static func optional(_ value: Double?) -> String { value.map(number) ?? "" }
 
-    private static func time(_ milliseconds: Int64?, _ writer: inout JSONWriter) {
+    static func time(_ milliseconds: Int64?, _ writer: inout JSONWriter) {
         if let milliseconds, milliseconds != Int64.min { writer.string(XAPITimestamp(milliseconds: milliseconds).text) } else { writer.null() }
     }
 
     /// A whole number of days, 0 to 3650.
-    private static func days(_ text: String?, _ name: String, default value: Int) throws -> Int {
+    static func days(_ text: String?, _ name: String, default value: Int) throws -> Int {
         guard let text else { return value }
         guard let days = Int(text), (0...3650).contains(days) else {
             throw XAPIError.badParameter(name, "must be a whole number of days from 0 to 3650, got \"\(text)\"")
@@ -366,7 +376,7 @@ struct AnalyticsResource: Sendable {
     }
 
     /// One row of the proficiency report as a JSON object.
-    private func proficiencyRow(_ row: ProficiencyRow, name: String?, _ writer: inout JSONWriter) {
+    func proficiencyRow(_ row: ProficiencyRow, name: String?, _ writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("team"); writer.string(row.team)
         writer.key("skill"); writer.string(row.skill)
