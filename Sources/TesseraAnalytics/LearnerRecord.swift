@@ -87,7 +87,8 @@ public struct LearnerRecord: Sendable, Equatable {
 
     /// The person as the roster lists them (nil when it does not).
     public let person: Roster.Person?
-    /// Skills with at least one assessment or observation, in the catalog's order.
+    /// Skills with at least one assessment or observation: the catalog's, in its order, then
+    /// the assessed skills tagged by category (named by their id), by id.
     public let skills: [SkillRecord]
     /// Every program of the catalog, in its order.
     public let programs: [ProgramRecord]
@@ -97,7 +98,10 @@ public struct LearnerRecord: Sendable, Equatable {
     public init(person: Roster.Person?, events: LearnerEvents, catalog: Catalog, minDays: Int) {
         self.person = person
         let bySkill = Dictionary(grouping: events.skillEvents, by: \.skill)
-        skills = catalog.skills.compactMap { skill in
+        // The catalog's skills in its order, then skills tagged by category (assessed ones).
+        let listed = Set(catalog.skills.map(\.id))
+        let tagged = bySkill.filter { !listed.contains($0.key) && $0.value.contains { $0.kind.contains(.assessment) } }.keys.sorted()
+        skills = (catalog.skills + tagged.map { Catalog.Skill(id: $0, name: $0) }).compactMap { skill in
             let ordered = (bySkill[skill.id] ?? []).sorted { ($0.at, $0.seq) < ($1.at, $1.seq) }
             guard !ordered.isEmpty else { return nil }
             let scored = ordered.filter { $0.kind.contains(.assessment) && $0.score != nil }

@@ -54,6 +54,7 @@ struct LearningFactsContractTests {
                 }
             }
             // Follow-ups for the default gap are kept in the roll-up; others are looked up.
+            var stillAtMastery = 0, fellBelow = 0
             for minDays in [10, KnowledgeRetention.defaultMinDays] {
                 let retention = try #require(try await temporary.store.knowledgeRetention(skill: nil, minDays: minDays)).rows
                 let expectedRetention = AnalyticsReference.referenceRetention(stored, voided: voided, catalog: catalog, minDays: minDays)
@@ -63,13 +64,35 @@ struct LearningFactsContractTests {
                     #expect(row.skill == expected.skill && row.pairs == expected.pairs, "seed \(seed), minDays \(minDays)")
                     #expect(abs(row.meanBaseline - expected.meanBaseline) < 1e-9 && abs(row.meanFollowUp - expected.meanFollowUp) < 1e-9)
                     #expect(abs(row.retainedRate - expected.retainedRate) < 1e-9)
+                    #expect(row.reachedMastery == expected.reachedMastery && row.stillAtMastery == expected.stillAtMastery)
                 }
+                stillAtMastery += expectedRetention.map(\.stillAtMastery).reduce(0, +)
+                fellBelow += expectedRetention.map { $0.reachedMastery - $0.stillAtMastery }.reduce(0, +)
             }
             for (from, to) in [(Int64.min, Int64.max), (start + 15 * 86_400_000, start + 40 * 86_400_000)] {
                 let outcomes = try #require(try await temporary.store.outcomes(program: nil, from: from, to: to, windowDays: 20, team: nil)).outcomes
                 let expected = AnalyticsReference.referenceOutcomes(stored, voided: voided, catalog: catalog, from: from, to: to, windowDays: 20)
                 #expect(outcomes.map { [$0.enrolled, $0.completed, $0.behaviorChanged] } == expected, "seed \(seed), [\(from), \(to)]")
                 if from == Int64.min { #expect(expected.contains { $0[1] > 0 && $0[2] > 0 }, "the data exercises completion and behaviour: \(expected)") }
+            }
+            #expect(stillAtMastery > 0 && fellBelow > 0, "the data exercises the share still at mastery")
+            // Everyone's program completions, and each learner's record, as the definitions give them.
+            for until in [start + 40 * 86_400_000, Int64.max] {
+                let completions = try #require(try await temporary.store.programCompletions(until: until)).people
+                let expected = AnalyticsReference.referenceCompletions(stored, voided: voided, catalog: catalog, until: until)
+                #expect(completions.map(\.person) == roster.people)
+                for entry in completions {
+                    #expect(entry.completed == expected[entry.person.agent.storageKey] ?? [:], "seed \(seed), until \(until)")
+                }
+                if until == Int64.max { #expect(completions.contains { !$0.completed.isEmpty }, "the data exercises completion") }
+            }
+            for learner in AnalyticsReference.learners {
+                let agent = InverseFunctionalIdentifier.mbox("mailto:\(learner)@example.com")
+                let events = try #require(try await temporary.store.learnerEvents(agent)).events
+                let record = LearnerRecord(person: nil, events: events, catalog: catalog, minDays: 10)
+                let expected = AnalyticsReference.referenceLearner(stored, voided: voided, catalog: catalog, agent: agent, minDays: 10)
+                #expect(!expected.isEmpty)
+                #expect(AnalyticsReference.lines(record) == expected, "seed \(seed), \(learner)")
             }
             // Loading the first catalog again gives what the first catalog defines.
             try await temporary.store.replaceCatalog(AnalyticsReference.firstCatalog)

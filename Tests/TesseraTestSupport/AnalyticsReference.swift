@@ -28,6 +28,8 @@ public enum AnalyticsReference {
         catalog.skills = [Catalog.Skill(id: "https://skills.example.com/other", name: "Other", activities: [activities[2]])]
         catalog.assessmentVerbs = ["passed", "scored"].map { "http://adlnet.gov/expapi/verbs/" + $0 }
         catalog.levels = [Catalog.Level(name: "any", min: -1)]
+        // Half the random scores reach it: the data has people who reach mastery and keep it.
+        catalog.masteryScore = 0.5
         catalog.programs = [
             Catalog.Program(id: "https://programs.example.com/p2", name: "P2", kind: .reskilling, mode: .voluntary,
                             activities: [activities[2], activities[3], activities[4]], skills: [skills[2], activities[0]]),
@@ -141,6 +143,81 @@ public enum AnalyticsReference {
             pairs[key.skill, default: []].append((baseline.score, followUp.score))
         }
         return pairs.keys.sorted().compactMap { KnowledgeRetention(skill: $0, pairs: pairs[$0]!, masteryScore: catalog.masteryScore) }
+    }
+
+    /// When each person completed each program of `catalog` (statements with timestamps up to
+    /// `until`), straight from the definition: the latest of their first completion of each of
+    /// the program's activities. Keyed by agent, then by program.
+    public static func referenceCompletions(
+        _ statements: [Statement], voided: Set<XAPIUUID>, catalog: Catalog, until: Int64
+    ) -> [String: [String: Int64]] {
+        let index = CatalogIndex(catalog)
+        var firsts: [String: [String: Int64]] = [:]
+        for statement in statements where !voided.contains(statement.id!) {
+            guard let event = LearningEvent(statement), let at = event.timestamp?.milliseconds, at <= until,
+                  let activity = event.activity, index.completionVerbs.contains(event.verb) else { continue }
+            firsts[event.agent.storageKey, default: [:]][activity] = min(firsts[event.agent.storageKey]?[activity] ?? .max, at)
+        }
+        return firsts.mapValues { completed in
+            var programs: [String: Int64] = [:]
+            for program in catalog.programs {
+                let times = program.activities.map { completed[$0] }
+                if times.allSatisfy({ $0 != nil }) { programs[program.id] = times.map { $0! }.max() }
+            }
+            return programs
+        }.filter { !$0.value.isEmpty }
+    }
+
+    /// One learner's record straight from the definitions, as lines to compare: per skill
+    /// (catalog skills and skills tagged by category that were assessed) each assessment, each
+    /// behaviour observation and the knowledge-retention pair; per program its completion.
+    public static func referenceLearner(
+        _ statements: [Statement], voided: Set<XAPIUUID>, catalog: Catalog, agent: InverseFunctionalIdentifier, minDays: Int
+    ) -> [String] {
+        let index = CatalogIndex(catalog)
+        var assessed: [String: [(at: Int64, seq: Int, score: Double)]] = [:]
+        var passed: [String: [(at: Int64, seq: Int, score: Double)]] = [:]
+        var observed: [String: [(at: Int64, seq: Int, success: Bool?)]] = [:]
+        for (seq, statement) in statements.enumerated() where !voided.contains(statement.id!) {
+            guard let event = LearningEvent(statement), event.agent == agent, let at = event.timestamp?.milliseconds else { continue }
+            let skills = event.skills(in: index)
+            if let score = event.score {
+                for skill in skills where index.assessmentVerbs.contains(event.verb) { assessed[skill, default: []].append((at, seq, score)) }
+                for skill in skills where event.verb == Catalog.passedVerb { passed[skill, default: []].append((at, seq, score)) }
+            }
+            if index.behaviorVerbs.contains(event.verb) {
+                for skill in skills.union([event.activity].compactMap { $0 }) { observed[skill, default: []].append((at, seq, event.success)) }
+            }
+        }
+        let listed = catalog.skills.map(\.id)
+        var lines: [String] = []
+        for skill in listed + assessed.keys.filter({ !listed.contains($0) }).sorted() {
+            let assessments = (assessed[skill] ?? []).sorted { ($0.at, $0.seq) < ($1.at, $1.seq) }
+            let observations = (observed[skill] ?? []).sorted { ($0.at, $0.seq) < ($1.at, $1.seq) }
+            guard !assessments.isEmpty || !observations.isEmpty || passed[skill] != nil else { continue }
+            lines += assessments.map { "\(skill) assessed \($0.at) \($0.score)" }
+            lines += observations.map { "\(skill) observed \($0.at) \(String(describing: $0.success))" }
+            if let baseline = passed[skill]?.min(by: { ($0.at, $0.seq) < ($1.at, $1.seq) }),
+               let followUp = assessments.first(where: { $0.at >= baseline.at + Int64(minDays) * 86_400_000 }) {
+                lines.append("\(skill) retention \(baseline.score) -> \(followUp.score)")
+            }
+        }
+        let completed = referenceCompletions(statements, voided: voided, catalog: catalog, until: .max)[agent.storageKey] ?? [:]
+        lines += catalog.programs.compactMap { program in completed[program.id].map { "\(program.id) completed \($0)" } }
+        return lines
+    }
+
+    /// `record` as the lines `referenceLearner` writes.
+    public static func lines(_ record: LearnerRecord) -> [String] {
+        var lines: [String] = []
+        for skill in record.skills {
+            let id = skill.skill.id
+            lines += skill.assessments.map { "\(id) assessed \($0.at) \($0.score)" }
+            lines += skill.observations.map { "\(id) observed \($0.at) \(String(describing: $0.success))" }
+            if let pair = skill.retention { lines.append("\(id) retention \(pair.baseline) -> \(pair.followUp)") }
+        }
+        lines += record.programs.compactMap { program in program.completedAt.map { "\(program.program.id) completed \($0)" } }
+        return lines
     }
 
     /// A roster placing some of the learners in teams (the others are unassigned).

@@ -263,16 +263,15 @@ enum PostgresAnalyticsReads {
         }
     }
 
-    /// One learner's skill events on the catalog's skills and first completion of each program
-    /// activity: index scans on (skill, agent) and (activity, agent).
+    /// One learner's skill events and first completion of each program activity: index scans
+    /// on (skill, agent) for every term and on (activity, agent).
     static func learnerEvents(
         _ agent: InverseFunctionalIdentifier, catalog: Catalog, on connection: PostgresConnection, logger: Logger
     ) async throws -> LearnerEvents {
-        let skills = try await ids(catalog.skills.map(\.id), in: "analytics_terms", on: connection, logger: logger)
         let activities = try await ids(catalog.programs.flatMap(\.activities), in: "activities", on: connection, logger: logger)
         let events = try await connection.query("""
             SELECT t.iri, e.at_ms, e.seq, e.kind, e.score, e.success FROM skill_events e JOIN analytics_terms t ON t.id = e.skill
-            WHERE e.skill = ANY(\(Array(skills.values))) AND e.agent_id = (SELECT id FROM agents WHERE ifi = \(agent.storageKey))
+            WHERE e.skill IN (SELECT id FROM analytics_terms) AND e.agent_id = (SELECT id FROM agents WHERE ifi = \(agent.storageKey))
             ORDER BY e.at_ms, e.seq
             """, logger: logger)
         var skillEvents: [LearnerEvents.SkillEvent] = []

@@ -237,8 +237,8 @@ extension AnalyticsQueries {
 }
 
 extension AnalyticsQueries {
-    /// One learner's skill events on the catalog's skills and first completion of each program
-    /// activity: index seeks on (skill, agent) and (activity, agent), whatever the store's size.
+    /// One learner's skill events and first completion of each program activity: index seeks
+    /// on (skill, agent) and (activity, agent), whatever the store's size.
     static func learnerEvents(_ agent: InverseFunctionalIdentifier, catalog: Catalog, on connection: SQLiteConnection) throws -> LearnerEvents {
         let find = try connection.prepared("SELECT id FROM agents WHERE ifi = ?")
         find.bind(1, agent.storageKey)
@@ -247,8 +247,9 @@ extension AnalyticsQueries {
         var skillEvents: [LearnerEvents.SkillEvent] = []
         let events = try connection.prepared(
             "SELECT at_ms, seq, kind, score, success FROM skill_events WHERE skill = ? AND agent_id = ? ORDER BY at_ms, seq")
-        for skill in Set(catalog.skills.map(\.id)).sorted() {
-            guard let id = try AnalyticsTerms.id(of: skill, on: connection) else { continue }
+        // Every term that may be a skill: one index seek each, where filtering on the agent alone
+        // would read the whole table.
+        for (id, skill) in try AnalyticsTerms.all(on: connection) {
             events.reset()
             events.bind(1, id)
             events.bind(2, agentID)
