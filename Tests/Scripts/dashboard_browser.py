@@ -29,7 +29,8 @@ from checks import Checks
 BIN = os.environ.get("TESSERA_BIN", ".build/debug/tessera")
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "..", "..", "Fixtures", "analytics", "load_sample.py")
-CHARTS = ["volume", "proficiency", "outcomes", "outcome-totals", "knowledge", "employees"]
+CHARTS = ["compliance", "volume", "proficiency", "trend", "outcomes", "outcome-totals", "knowledge", "mastery", "employees",
+          "employee-curves"]
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--screenshots", default=".build/dashboard-screenshots")
@@ -231,7 +232,49 @@ try:
           and "in favour of" not in reading, reading)
     screenshot("dashboard-intervals.png")
 
+    # Mandatory training: who has not completed, who is overdue, and the list to send reminders from.
+    go(base + "/dashboard", "/dashboard")
+    rows = evaluate("[...document.querySelectorAll('table[data-table=compliance] tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
+    check(f"the mandatory-training table has a row per program and team ({len(rows or [])})",
+          rows is not None and len(rows) == 6 and ["Forklift certification", "Warehouse", "35", "29", "6", "0"] == rows[0][:6], str(rows))
+    overdue = texts("table[data-table=overdue] tbody tr")
+    check(f"the people overdue the longest are listed ({len(overdue)})", 0 < len(overdue) <= 12, str(overdue[:2]))
+    # Downloaded with the browser's session cookie, as the link would (the page's policy lets no script fetch).
+    link = evaluate("document.querySelector('a[data-download=compliance]').href")
+    jar = "; ".join(f"{c['name']}={c['value']}" for c in call("Network.getCookies", urls=[base + "/dashboard"])["cookies"])
+    with urllib.request.urlopen(urllib.request.Request(link, headers={"Cookie": jar})) as response:
+        download = (response.status, response.headers.get("Content-Type", ""), response.headers.get("Content-Disposition", ""), response.read().decode())
+    check("the outstanding list downloads as CSV with addresses", download[0] == 200 and download[1].startswith("text/csv")
+          and download[2].startswith("attachment") and len(download[3].strip().split("\r\n")) == 1 + 6 + 26 and "mailto:" in download[3], str(download[:3]))
+    points = evaluate("document.querySelectorAll('svg[data-chart=trend] circle.mark').length")
+    lines = evaluate("document.querySelectorAll('svg[data-chart=trend] path.line').length")
+    check(f"proficiency over time has a line per skill, a point per month ({lines} lines, {points} points)", lines == 6 and points >= 6 * 10, f"{lines} / {points}")
+    bands = evaluate("document.querySelectorAll('svg[data-chart=employee-curves] polygon.band').length")
+    steps = evaluate("document.querySelectorAll('svg[data-chart=employee-curves] path.line').length")
+    check(f"employee retention over time: two step curves with their 95% bands ({steps} curves, {bands} bands)", steps == 2 and bands == 2)
+    mastery = evaluate("[...document.querySelectorAll('svg[data-chart=mastery] text.value')].map(t => t.textContent)")
+    check(f"still at mastery is a share of those who reached it ({mastery[:2]})", len(mastery) == 6 and all(" of " in label for label in mastery), str(mastery))
+    screenshot("dashboard-compliance.png")
+
+    # The learner view: find a person by name, open their record.
+    submit({"search": "warehouse 1"}, "form.find")
+    loaded("/dashboard/learners")
+    found = texts("table[data-table=learners] tbody tr td:first-child")
+    check(f"a search finds people by name ({len(found)})", found[:1] == ["Warehouse 1"] and len(found) == 13, str(found[:3]))
+    evaluate("document.querySelector('table[data-table=learners] tbody a').click(); true")
+    loaded("/dashboard/learner")
+    skills = texts("table[data-table=skills] tbody tr td:first-child")
+    check(f"the learner's record lists their skills ({', '.join(skills)})", skills == ["Forklift safety", "Data protection (GDPR)", "SQL", "Data visualisation"], str(skills))
+    scores = charts().get("learner-scores", {"marks": 0, "drawn": 0})
+    check(f"their assessment scores are drawn over time ({scores['marks']} points)", scores["marks"] == 7 and scores["drawn"] == 7, str(scores))
+    programs = evaluate("[...document.querySelectorAll('table[data-table=programs] tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
+    forklift = next((row for row in programs or [] if row[0] == "Forklift certification"), None)
+    check("their programs show completion and mandatory training", forklift is not None and forklift[3] == "2024-03-15"
+          and forklift[4].startswith("completed"), str(forklift))
+    screenshot("dashboard-learner.png")
+
     # Filters, through the form.
+    go(base + "/dashboard", "/dashboard")
     submit({"team": "Warehouse", "from": "2024-03-01", "to": "2024-10-31"}, "form.filters")
     location = wait_for(lambda: evaluate("document.readyState === 'complete' && location.search.includes('team=Warehouse') ? location.href : ''"),
                         what="the filtered page")

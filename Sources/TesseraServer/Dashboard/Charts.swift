@@ -190,7 +190,7 @@ enum Charts {
 
     // MARK: Parts
 
-    private static func open(_ name: String, label: String, height: Double, into html: inout HTML) {
+    static func open(_ name: String, label: String, height: Double, into html: inout HTML) {
         html.raw(#"<svg data-chart="\#(name)" role="img" viewBox="0 0 \#(HTML.unit(width)) \#(HTML.unit(height))" width="\#(HTML.unit(width))" height="\#(HTML.unit(height))" aria-label="\#(HTML.escape(label))">"#)
     }
 

@@ -10,6 +10,20 @@ enum DashboardLayout {
         return html.text
     }
 
+    /// A page for someone signed in: `title` in the header with who they are and a sign-out
+    /// button, `body` in the main column.
+    static func signedIn(title: String, credentialName: String, body: (inout HTML) -> Void) -> String {
+        page(title: title + " · Tessera") { html in
+            html.raw(#"<header><h1><a class="home" href="/dashboard">Learning dashboard</a>"#)
+            if title != "Learning dashboard" { html.raw(" · "); html.escaped(title) }
+            html.raw(#"</h1><span>Signed in as "#)
+            html.escaped(credentialName)
+            html.raw(#"</span><form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form></header><main>"#)
+            body(&html)
+            html.raw("</main>")
+        }
+    }
+
     /// The sign-in page, with `message` (why the last attempt failed) when there is one.
     static func signIn(message: String?) -> String {
         page(title: "Sign in · Tessera") { html in
@@ -32,7 +46,7 @@ enum DashboardLayout {
     private static let style = """
         :root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2937;background:#f8fafc}
         body{margin:0}header{display:flex;align-items:center;gap:1rem;padding:.8rem 1.5rem;background:#1e3a8a;color:#fff}
-        header h1{font-size:1.2rem;margin:0;flex:1}header form{margin:0}header button{background:#fff;color:#1e3a8a}
+        header h1{font-size:1.2rem;margin:0;flex:1}header a.home{color:#fff;text-decoration:none}header form{margin:0}header button{background:#fff;color:#1e3a8a}
         main{max-width:1180px;margin:0 auto;padding:1rem 1.5rem}
         .filters{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end;background:#fff;padding:.8rem 1rem;border:1px solid #e5e7eb;border-radius:8px}
         label{display:flex;flex-direction:column;font-size:.8rem;color:#4b5563;gap:.2rem}
@@ -42,11 +56,15 @@ enum DashboardLayout {
         .tile{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.7rem 1rem}
         .tile b{display:block;font-size:1.6rem;color:#1e3a8a}.tile span{font-size:.8rem;color:#4b5563}
         .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:1rem}
-        section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.8rem 1rem;overflow-x:auto}
+        #compliance{grid-column:1/-1}.stack{display:grid;gap:1rem;margin-top:1rem}section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.8rem 1rem;overflow-x:auto}
         section h2{font-size:1.05rem;margin:.2rem 0}.caption{font-size:.82rem;color:#4b5563;margin:.2rem 0 .6rem}
         svg{max-width:100%;height:auto;font-size:12px}svg text{fill:#374151}svg .value{fill:#111827}svg .on-dark{fill:#fff}
         svg .none{fill:#9ca3af;font-style:italic}svg .empty-cell{fill:#f3f4f6}svg .reference{stroke:#dc2626;stroke-dasharray:4 3}
         svg .interval{stroke:#111827;stroke-width:1.5}svg .people{font-size:10px}svg .axis-title{fill:#4b5563;font-weight:600}svg .too-few{fill-opacity:.3;stroke:#6b7280;stroke-dasharray:3 2}svg .too-few-label{fill:#6b7280;font-style:italic}
+        svg .line{fill:none;stroke-width:2}svg .band{fill-opacity:.14;stroke:none}svg .guide{stroke:#e5e7eb}
+        table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e5e7eb}
+        th{color:#4b5563;font-weight:600}td.number,th.number{text-align:right}.overdue{color:#991b1b;font-weight:600}a{color:#1d4ed8}
+        .find{display:flex;gap:.5rem;align-items:end;margin:1rem 0 0}.find input{min-width:18rem}
         svg .baseline{stroke:#9ca3af}.empty{background:#f8fafc;border:1px dashed #cbd5e1;border-radius:6px;padding:.8rem;color:#4b5563;font-size:.9rem}
         .gap{font-size:1.1rem;margin:.4rem 0}.error{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;padding:.6rem .8rem;border-radius:6px}
         .sign-in{max-width:360px;margin:4rem auto;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:1.5rem}

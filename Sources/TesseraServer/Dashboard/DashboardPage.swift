@@ -16,10 +16,7 @@ struct DashboardPage {
         _ report: DashboardReport?, filters: DashboardFilters, credentialName: String, minimumGroupSize: Int, problem: DashboardFilters.Invalid?,
         choices: (teams: [String], programs: [Catalog.Program]) = ([], [])
     ) -> String {
-        DashboardLayout.page(title: "Learning dashboard · Tessera") { html in
-            html.raw(#"<header><h1>Learning dashboard</h1><span>Signed in as "#)
-            html.escaped(credentialName)
-            html.raw(#"</span><form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form></header><main>"#)
+        DashboardLayout.signedIn(title: "Learning dashboard", credentialName: credentialName) { html in
             if let problem {
                 html.raw(#"<p class="error" role="alert" data-field=""#); html.escaped(problem.field); html.raw(#"">"#)
                 html.escaped("\(problem.field) \(problem.reason)")
@@ -30,7 +27,6 @@ struct DashboardPage {
             } else {
                 filterForm(filters, teams: choices.teams, programs: choices.programs, into: &html)
             }
-            html.raw("</main>")
         }
     }
 
@@ -38,10 +34,13 @@ struct DashboardPage {
         var shown = report.filters
         (shown.from, shown.to, shown.cohort) = (report.from, report.to, report.cohort)
         Self.filterForm(shown, teams: report.teams, programs: report.catalog?.programs ?? [], into: &html)
+        Self.learnerSearch("", into: &html)
         tiles(into: &html)
         html.raw(#"<div class="grid">"#)
+        compliance(into: &html)
         volume(into: &html)
         proficiency(into: &html)
+        trend(into: &html)
         outcomes(into: &html)
         knowledge(into: &html)
         employees(into: &html)
@@ -60,6 +59,13 @@ struct DashboardPage {
         select("team", label: "Team", all: "All teams", options: teams.map { ($0, $0) }, chosen: filters.team, into: &html)
         select("program", label: "Program", all: "All programs", options: programs.map { ($0.id, $0.name) }, chosen: filters.program, into: &html)
         html.raw(#"<button type="submit">Apply</button></form>"#)
+    }
+
+    /// The form that finds one learner by name, team or address.
+    static func learnerSearch(_ search: String, into html: inout HTML) {
+        html.raw(#"<form class="find" method="get" action="/dashboard/learners"><label>Find a learner<input type="search" name="search" placeholder="Name, team or e-mail" value=""#)
+        html.escaped(search)
+        html.raw(#""></label><button type="submit">Find</button></form>"#)
     }
 
     private static func select(
@@ -99,25 +105,25 @@ struct DashboardPage {
 
     // MARK: Charts
 
-    private func open(_ id: String, _ title: String, caption: String, into html: inout HTML) {
+    func open(_ id: String, _ title: String, caption: String, into html: inout HTML) {
         html.raw(#"<section id="\#(id)"><h2>\#(HTML.escape(title))</h2><p class="caption">"#)
         html.escaped(caption)
         html.raw("</p>")
     }
 
-    private static func empty(_ chart: String, _ explanation: String, into html: inout HTML) {
+    static func empty(_ chart: String, _ explanation: String, into html: inout HTML) {
         html.raw(#"<p class="empty" data-empty="\#(chart)">"#); html.escaped(explanation); html.raw("</p>")
     }
 
     /// Whose figures these are, for captions.
-    private var scope: String {
+    var scope: String {
         [report.filters.team.map { "team \($0)" }, report.filters.program.map { "program \(programName($0))" }]
             .compactMap { $0 }.joined(separator: ", ")
     }
 
-    private func programName(_ id: String) -> String { report.catalog?.programs.first { $0.id == id }?.name ?? id }
+    func programName(_ id: String) -> String { report.catalog?.programs.first { $0.id == id }?.name ?? id }
 
-    private var noCatalog: String {
+    var noCatalog: String {
         "No catalog yet. The catalog lists your skills and programs and the courses that belong to them; once your Tessera administrator has loaded it (docs/analytics.md), this chart fills in."
     }
 
@@ -217,10 +223,21 @@ struct DashboardPage {
             let name = report.skillName(row.skill)
             return Charts.BarGroup(label: name, values: [row.meanBaseline, row.meanFollowUp], details: [
                 "\(name): mean first pass \(HTML.score(row.meanBaseline)) over \(row.pairs) learners",
-                "\(name): mean re-assessment \(HTML.score(row.meanFollowUp)); \(HTML.percent(row.retainedRate)) still at mastery",
+                "\(name): mean re-assessment \(HTML.score(row.meanFollowUp)); \(row.stillAtMastery) of the \(row.reachedMastery) who reached mastery still there",
             ])
         }, format: HTML.score, reference: (catalog.masteryScore, "mastery \(HTML.score(catalog.masteryScore))"), into: &html)
-        html.raw("</section>")
+        html.raw(#"<p class="caption">Of the people whose first pass reached mastery (\#(HTML.escape(HTML.score(catalog.masteryScore))) or more), the share still at mastery on the re-assessment:</p>"#)
+        let stillThere = Charts.Series(name: "Still at mastery (of those who reached it)", color: Charts.first)
+        Charts.bars("mastery", label: "Still at mastery, of those who reached it", series: [stillThere], groups: report.knowledge.map { row in
+            let name = report.skillName(row.skill)
+            let rate = ReportedRate(row.stillAtMastery, of: row.reachedMastery, minimumGroupSize: minimumGroupSize)
+            return Charts.BarGroup(
+                label: name, values: [rate.rate], details: ["\(name): \(row.stillAtMastery) of the \(row.reachedMastery) who reached mastery still at it"],
+                missing: ["nobody reached mastery"], intervals: [rate.interval], labels: [Self.shareLabel(rate)], tooFew: [rate.tooFew])
+        }, format: HTML.percent, into: &html)
+        html.raw(#"<p class="caption">"#)
+        html.escaped(honesty)
+        html.raw("</p></section>")
     }
 
     private func employees(into html: inout HTML) {
@@ -263,13 +280,15 @@ struct DashboardPage {
         Charts.bars("employees", label: "Employee retention, trained vs not trained", series: [Charts.Series(name: "Still employed (of the group)", color: Charts.first)], groups: groups, format: HTML.percent, into: &html)
         html.raw(#"<p class="caption">"#)
         html.escaped(honesty)
-        html.raw("</p></section>")
+        html.raw("</p>")
+        employeeCurves(into: &html)
+        html.raw("</section>")
     }
 
     // MARK: Reading the figures
 
     /// What the whiskers and faint bars mean, under each chart of rates.
-    private var honesty: String {
+    var honesty: String {
         "Each bar is a share of the group named in its label, with the count beside it; the black whisker is its 95% interval (Wilson). "
             + "Faint bars are groups of fewer than \(minimumGroupSize) people: too few to compare."
     }

@@ -77,8 +77,14 @@ struct DashboardReport {
     let outcomes: [ProgramOutcome]
     let knowledge: [KnowledgeRetention]
     /// Employee retention of the team filtered on, or of everyone (nil when the cohort date is
-    /// not before the end of the period).
+    /// not before the end of the period), and the same people's curves over the period.
     let employees: EmployeeRetention?
+    let employeeCurves: EmployeeSurvival?
+    /// Mandatory programs (the one filtered on, when it is mandatory) as of the period's end.
+    let compliance: [ProgramCompliance]
+    /// Proficiency (the team's, or everyone's per skill) at each month's end of the period's
+    /// last twelve months, the period's end last.
+    let trend: [(day: Day, rows: [ProficiencyRow])]
 
     /// Behaviour change is looked for this long after completion (the outcomes' default).
     static let behaviorWindowDays = 90
@@ -113,10 +119,25 @@ struct DashboardReport {
         let outcomes = try await store.outcomes(
             program: program, from: from.startMilliseconds, to: to.endMilliseconds, windowDays: behaviorWindowDays, team: team)
         let knowledge = try await store.knowledgeRetention(skill: nil, minDays: KnowledgeRetention.defaultMinDays, team: team)
-        var employees: EmployeeRetention?
-        if cohort < to, let report = try await store.employeeRetention(
-            program: program, from: cohort.endMilliseconds, to: to.endMilliseconds, byTeam: team != nil) {
-            employees = team == nil ? report.rows.first : report.rows.first { $0.team == team }
+        var employees: EmployeeRetention?, curves: EmployeeSurvival?
+        if cohort < to, let (_, people) = try await store.programCompletions(until: cohort.endMilliseconds) {
+            let members = people.filter { team == nil || ($0.person.team ?? Roster.unassignedTeam) == team }
+                .map { $0.member(program: program, from: cohort.endMilliseconds) }
+            employees = EmployeeRetention.report(members: members, from: cohort.endMilliseconds, to: to.endMilliseconds, byTeam: false).first
+            curves = EmployeeSurvival(members: members, from: cohort.endMilliseconds, to: to.endMilliseconds)
+        }
+        var compliance: [ProgramCompliance] = []
+        if let catalog, let (_, people) = try await store.programCompletions(until: to.endMilliseconds) {
+            compliance = catalog.programs.filter { $0.mode == .mandatory && (program == nil || $0.id == program) }
+                .map { ProgramCompliance(program: $0, people: people, asOf: to, team: team) }
+        }
+        var trend: [(day: Day, rows: [ProficiencyRow])] = []
+        if catalog != nil {
+            for day in Day.monthEnds(from: max(from, to.firstOfMonth(monthsBefore: 11)), to: to) {
+                let rows = try await store.proficiencyReport(asOf: day.endMilliseconds, skill: nil, team: team)?.rows ?? []
+                let shown = team == nil ? ProficiencyReport.bySkill(rows) : rows
+                trend.append((day, shown.filter { programSkills?.contains($0.skill) ?? true }))
+            }
         }
         return DashboardReport(
             from: from, to: to, cohort: cohort, filters: filters, teams: roster + [Roster.unassignedTeam], catalog: catalog,
@@ -125,7 +146,7 @@ struct DashboardReport {
             proficiency: (proficiency?.rows ?? []).filter { programSkills?.contains($0.skill) ?? true },
             outcomes: outcomes?.outcomes ?? [],
             knowledge: (knowledge?.rows ?? []).filter { programSkills?.contains($0.skill) ?? true },
-            employees: employees)
+            employees: employees, employeeCurves: curves, compliance: compliance, trend: trend)
     }
 
     /// The name the catalog gives `skill`, else its id.

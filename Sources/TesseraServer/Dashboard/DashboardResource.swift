@@ -17,9 +17,14 @@ struct DashboardResource: Sendable {
     let signInCheck: SignInCheck
     /// Groups smaller than this are drawn too few to compare.
     let minimumGroupSize: Int
+    /// The analytics API, whose compliance CSV the dashboard offers for download.
+    var analytics: AnalyticsResource { AnalyticsResource(store: store, minimumGroupSize: minimumGroupSize) }
 
     func register(on router: AreaRoutes) {
         router.getAndHead("/dashboard") { request, context in try await page(request, context) }
+        router.getAndHead("/dashboard/learners") { request, context in try await learners(request, context) }
+        router.getAndHead("/dashboard/learner") { request, context in try await learner(request, context) }
+        router.getAndHead("/dashboard/compliance.csv") { request, context in try await complianceCSV(request, context) }
         router.getAndHead("/dashboard/login") { _, _ in Self.html(.ok, DashboardLayout.signIn(message: nil)) }
         router.post("/dashboard/login") { request, context in try await signIn(request, context) }
         router.post("/dashboard/logout") { request, _ in
@@ -28,13 +33,10 @@ struct DashboardResource: Sendable {
     }
 
     private func page(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        guard let credential = try await signedIn(request) else {
-            let stale = DashboardSession.cookie(in: request.headers[.cookie]) != nil
-            return Self.redirect(to: "/dashboard/login", cookie: stale ? DashboardSession.setCookie(nil, secure: Self.isHTTPS(request)) : nil)
-        }
-        // For the request log, which reads the credential through the context's shared box.
-        var context = context
-        context.credential = credential
+        try await signedInPage(request, context) { credential in try await page(request, credential: credential) }
+    }
+
+    private func page(_ request: Request, credential: Credential) async throws -> Response {
         let (filters, problem) = DashboardFilters.parse(try QueryParameters(request))
         do {
             if let problem { throw problem }
@@ -48,6 +50,59 @@ struct DashboardResource: Sendable {
                 nil, filters: filters.without(invalid), credentialName: credential.name, minimumGroupSize: minimumGroupSize, problem: invalid,
                 choices: choices))
         }
+    }
+
+    /// The people a search finds (`search`), linked to their records.
+    private func learners(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        try await signedInPage(request, context) { credential in
+            let search = String((try QueryParameters(request)["search"] ?? "").prefix(200))
+            let people = LearnerSearch.matches(try await store.roster().people, search: search)
+            return Self.html(.ok, LearnerPages.results(people, search: search, credentialName: credential.name))
+        }
+    }
+
+    /// One learner's record (`agent`, as xAPI JSON; `asOf`, a date, default today).
+    private func learner(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        try await signedInPage(request, context) { credential in
+            let parameters = try QueryParameters(request)
+            let asOf = parameters["asOf"].flatMap(Day.init) ?? Day(containing: XAPITimestamp.now().milliseconds)
+            guard let text = parameters["agent"], let agent = try? Parameters.agent(text, version: .v2_0_0, groups: false) else {
+                return Self.html(.badRequest, LearnerPages.results([], search: "", credentialName: credential.name))
+            }
+            guard let (catalog, events) = try await store.learnerEvents(agent) else {
+                return Self.redirect(to: "/dashboard", cookie: nil)
+            }
+            let person = try await store.roster().people.first { $0.agent == agent }
+            let record = LearnerRecord(person: person, events: events, catalog: catalog, minDays: KnowledgeRetention.defaultMinDays)
+            return Self.html(.ok, LearnerPages.record(record, agent: agent, catalog: catalog, asOf: asOf, credentialName: credential.name))
+        }
+    }
+
+    /// Everyone outstanding on the mandatory programs, as the API's CSV (`asOf`, `team`,
+    /// `program`), for the signed-in browser.
+    private func complianceCSV(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        try await signedInPage(request, context) { credential in
+            var context = context
+            context.credential = credential
+            var response = try await analytics.compliance(request, context, format: .csv)
+            response.headers[.contentDisposition] = #"attachment; filename="mandatory-training-outstanding.csv""#
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
+    }
+
+    /// `body` for a signed-in browser; the sign-in page otherwise.
+    private func signedInPage(
+        _ request: Request, _ context: XAPIRequestContext, _ body: (Credential) async throws -> Response
+    ) async throws -> Response {
+        guard let credential = try await signedIn(request) else {
+            let stale = DashboardSession.cookie(in: request.headers[.cookie]) != nil
+            return Self.redirect(to: "/dashboard/login", cookie: stale ? DashboardSession.setCookie(nil, secure: Self.isHTTPS(request)) : nil)
+        }
+        // For the request log, which reads the credential through the context's shared box.
+        var context = context
+        context.credential = credential
+        return try await body(credential)
     }
 
     /// The credential of a valid session cookie, while it is active and may read analytics.

@@ -6,8 +6,10 @@ import XAPI
 /// GET /analytics/compliance: per mandatory program, who on the roster has completed it, who
 /// has not, and who is overdue (docs/analytics.md "Compliance").
 extension AnalyticsResource {
-    func compliance(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        let (parameters, format) = try read(request, context, known: ["program", "team", "asOf"], path: "/analytics/compliance")
+    /// The report in the format asked for, or in `format` when given.
+    func compliance(_ request: Request, _ context: XAPIRequestContext, format: ResultFormat? = nil) async throws -> Response {
+        let (parameters, asked) = try read(request, context, known: ["program", "team", "asOf"], path: "/analytics/compliance")
+        let format = format ?? asked
         let asOf = try parameters["asOf"].map { Day(containing: try Self.time($0, "asOf", endOfDay: true)) } ?? Day(containing: XAPITimestamp.now().milliseconds)
         let program = try parameters["program"].map { try Parameters.iri($0, "program") }
         let team = try await team(parameters)
