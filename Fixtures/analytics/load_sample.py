@@ -44,8 +44,12 @@ for program in outcomes["programs"]:
 knowledge = json.loads(call("GET", "/analytics/retention/knowledge"))
 for row in knowledge["rows"]:
     print(f'{row["skillName"] or row["skill"]:<26} retention pairs {row["pairs"]:>3}  baseline {row["meanBaseline"]:.2f} '
-          f'-> follow-up {row["meanFollowUp"]:.2f}  retained {row["retainedRate"]:.0%}')
+          f'-> follow-up {row["meanFollowUp"]:.2f}  still at mastery {row["stillAtMastery"]} of {row["reachedMastery"]} who reached it')
 employees = json.loads(call("GET", "/analytics/retention/employees?from=2024-05-31&to=2024-12-31"))["rows"][0]
 print(f'employee retention: participants {employees["participants"]["rate"]:.0%} of {employees["participants"]["count"]}, '
       f'others {employees["nonParticipants"]["rate"]:.0%} of {employees["nonParticipants"]["count"]}: '
       f'{employees["differencePoints"]:+.1f} points')
+compliance = json.loads(call("GET", "/analytics/compliance?asOf=2024-12-20"))
+for program in compliance["programs"]:
+    print(f'{program["name"]:<26} required of {program["people"]:>3}  completed {program["completed"]:>3}  '
+          f'overdue {program["overdue"]:>3} on 2024-12-20')

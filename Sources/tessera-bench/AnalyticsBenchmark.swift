@@ -32,6 +32,12 @@ struct AnalyticsBenchmark: LoadedStoreBenchmark {
             ("knowledge retention", "/analytics/retention/knowledge"),
             ("employee retention", "/analytics/retention/employees?from=2024-03-01&to=2024-10-31"),
             ("employee retention by team", "/analytics/retention/employees?from=2024-03-01&to=2024-10-31&by=team"),
+            ("employee retention curves", "/analytics/retention/employees/curve?from=2024-03-01&to=2024-10-31"),
+            ("compliance (4 mandatory programs)", "/analytics/compliance?asOf=2024-09-30"),
+            ("compliance CSV, one team", "/analytics/compliance?asOf=2024-09-30&team=Team%203&format=csv"),
+            ("proficiency trend (12 month ends)", "/analytics/proficiency/trend?from=2024-01-01&to=2024-12-31"),
+            ("learner search", "/analytics/learners?search=learner42"),
+            ("one learner's record", "/analytics/learner?agent=%7B%22mbox%22%3A%22mailto%3Alearner42%40example.com%22%7D"),
         ]
         output.writeLine("analytics requests: \(options.repeats) each, \(options.connections) connections")
         for (name, path) in requests {
@@ -59,7 +65,9 @@ enum BenchCatalog {
         let skills = ["forklift-safety", "first-aid", "negotiation", "sql", "coaching", "gdpr", "excel"]
         let programs = (0..<10).map { course in
             let base = "https://courses.example.com/course-\(course)"
-            return #"{"id":"\#(base)","name":"Course \#(course)","kind":"\#(course % 2 == 0 ? "upskilling" : "reskilling")","mode":"\#(course % 3 == 0 ? "mandatory" : "voluntary")","activities":["\#(base)/lesson-0/question-0","\#(base)/lesson-0/question-1"],"skills":["https://skills.example.com/skill/\#(skills[course % skills.count])"]}"#
+            // Every third course is mandatory, due by mid-2024 or 90 days after joining.
+            let mode = course % 3 == 0 ? #""mode":"mandatory","due":{"daysAfterHire":90,"date":"2024-06-30"}"# : #""mode":"voluntary""#
+            return #"{"id":"\#(base)","name":"Course \#(course)","kind":"\#(course % 2 == 0 ? "upskilling" : "reskilling")",\#(mode),"activities":["\#(base)/lesson-0/question-0","\#(base)/lesson-0/question-1"],"skills":["https://skills.example.com/skill/\#(skills[course % skills.count])"]}"#
         }
         let skillList = skills.map { #"{"id":"https://skills.example.com/skill/\#($0)","name":"\#($0)"}"# }
         return Array(#"{"skills":[\#(skillList.joined(separator: ","))],"skillCategoryPrefixes":["https://skills.example.com/skill/"],"programs":[\#(programs.joined(separator: ","))],"behaviorVerbs":["http://adlnet.gov/expapi/verbs/experienced"],"levels":[{"name":"foundation","min":0},{"name":"practitioner","min":0.6},{"name":"expert","min":0.85}]}"#.utf8)

@@ -95,6 +95,13 @@ def questions(port):
     paths += [f"/analytics/outcomes?program={quote(p)}&from=2024-01-01&to=2024-06-30&windowDays=30" for p in programs]
     paths += [f"/analytics/retention/knowledge?minDays={n}" for n in (7, 30, 90)]
     paths += [f"/analytics/retention/knowledge?skill={quote(s)}" for s in skills]
+    paths += ["/analytics/compliance?asOf=2024-08-01", "/analytics/compliance?asOf=2024-12-20",
+              "/analytics/retention/employees/curve?from=2024-03-01&to=2024-12-31",
+              "/analytics/proficiency/trend?from=2024-01-01&to=2024-12-31"]
+    paths += [f"/analytics/proficiency/trend?from=2024-01-01&to=2024-12-31&team={quote(t)}" for t in teams]
+    roster = json.loads(get(port, "/analytics/learners?search="))["people"]
+    paths += ["/analytics/learner?asOf=2024-12-20&agent=" + quote(json.dumps(person["agent"], separators=(",", ":")))
+              for person in roster[:10]]
     return paths + [p + ("&" if "?" in p else "?") + "format=csv" for p in paths]
 
 
