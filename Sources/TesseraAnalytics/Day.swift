@@ -60,8 +60,13 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.ordinal < rhs.ordinal }
 
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, by calendar arithmetic (reports write tens of thousands of dates).
     public var description: String {
-        String(XAPITimestamp(milliseconds: startMilliseconds).text.prefix(10))
+        let (year, month, day) = civilFromDays(Int(ordinal))
+        func digits(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(width - text.count, 0)) + text
+        }
+        return "\(digits(year, 4))-\(digits(month, 2))-\(digits(day, 2))"
     }
 }

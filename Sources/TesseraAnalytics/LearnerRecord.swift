@@ -1,4 +1,5 @@
-/// One learner's statements as the analytics read them, straight from the stored facts.
+/// What the store holds about one learner: the roster's entry and their statements as the
+/// analytics read them, straight from the stored facts.
 public struct LearnerEvents: Sendable, Equatable {
     /// One statement's contribution to one skill.
     public struct SkillEvent: Sendable, Equatable {
@@ -21,14 +22,20 @@ public struct LearnerEvents: Sendable, Equatable {
         }
     }
 
+    /// The roster's entry (nil when the roster does not list them).
+    public let person: Roster.Person?
     public let skillEvents: [SkillEvent]
     /// Activity IRI → the learner's first completion of it (milliseconds).
     public let firstCompletions: [String: Int64]
 
-    public init(skillEvents: [SkillEvent], firstCompletions: [String: Int64]) {
+    public init(person: Roster.Person?, skillEvents: [SkillEvent], firstCompletions: [String: Int64]) {
+        self.person = person
         self.skillEvents = skillEvents
         self.firstCompletions = firstCompletions
     }
+
+    /// True when neither the roster nor any stored fact knows them.
+    public var isEmpty: Bool { person == nil && skillEvents.isEmpty && firstCompletions.isEmpty }
 }
 
 /// One person's record across the measures (docs/analytics.md "Learner view"), by the same
@@ -95,8 +102,8 @@ public struct LearnerRecord: Sendable, Equatable {
 
     /// The record of `events` under `catalog`, with knowledge-retention follow-ups at least
     /// `minDays` after the baseline.
-    public init(person: Roster.Person?, events: LearnerEvents, catalog: Catalog, minDays: Int) {
-        self.person = person
+    public init(_ events: LearnerEvents, catalog: Catalog, minDays: Int) {
+        person = events.person
         let bySkill = Dictionary(grouping: events.skillEvents, by: \.skill)
         // The catalog's skills in its order, then skills tagged by category (assessed ones).
         let listed = Set(catalog.skills.map(\.id))

@@ -92,6 +92,12 @@ public final class PostgresStore: LRSStore, ExportSource {
         }
     }
 
+    public func proficiencyTrend(days: [Day], skill: String?, team: String?) async throws -> (catalog: Catalog, reports: [[ProficiencyRow]])? {
+        try await analyticsSnapshot { catalog, connection, logger in
+            try await PostgresProficiencyDays.trend(days: days.map(\.ordinal), skill: skill, team: team, catalog: catalog, on: connection, logger: logger)
+        }
+    }
+
     public func outcomes(
         program: String?, from: Int64, to: Int64, windowDays: Int, team: String?
     ) async throws -> (catalog: Catalog, outcomes: [ProgramOutcome])? {

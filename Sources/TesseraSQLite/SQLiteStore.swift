@@ -163,6 +163,14 @@ public final class SQLiteStore: LRSStore {
         }
     }
 
+    /// The proficiency report as of the end of each of `days` (ascending), in one pass over
+    /// the per-day roll-up.
+    public func proficiencyTrend(days: [Day], skill: String?, team: String?) async throws -> (catalog: Catalog, reports: [[ProficiencyRow]])? {
+        try await analyticsSnapshot { catalog, connection in
+            try ProficiencyDays.trend(days: days.map(\.ordinal), skill: skill, team: team, catalog: catalog, on: connection)
+        }
+    }
+
     /// Completion and behaviour change per program in [from, to] (all programs, or the one
     /// named; the learners of `team`, or everyone), with the catalog; nil when no catalog is
     /// loaded. Behaviour counts in (completedAt, completedAt + windowDays], inside [from, to].

@@ -91,3 +91,18 @@ struct ComplianceTests {
         #expect(Day("2024-03-31")!.firstOfMonth(monthsBefore: 13) == Day("2023-02-01"))
     }
 }
+
+/// Days are written from their ordinal by calendar arithmetic: the same text the timestamp
+/// formatter gives, for every day from 1900 to 2200.
+struct DayTextTests {
+    @Test func everyDayReadsBackAsItself() {
+        for ordinal in Int64(-25_567)...Int64(84_000) {
+            let day = Day(ordinal: ordinal)
+            let text = day.description
+            #expect(Day(text) == day, "\(ordinal) → \(text)")
+            if ordinal % 997 == 0 { #expect(text == String(XAPITimestamp(milliseconds: day.startMilliseconds).text.prefix(10))) }
+        }
+        #expect(Day(ordinal: 0).description == "1970-01-01" && Day(ordinal: 19_783).description == "2024-03-01")
+        #expect(Day(ordinal: 19_782).description == "2024-02-29")
+    }
+}

@@ -75,14 +75,16 @@ struct CredentialContractTests {
 @Suite(.enabled(if: PostgresTestServer.url != nil, "TESSERA_TEST_POSTGRES names no server"))
 struct PostgresMigrationTests {
     @Test func aDatabaseThatDoesNotAnswerIsReportedUnavailableInsteadOfAwaited() async throws {
+        // The work would take an hour: finishing at all shows it was given up at the deadline
+        // (the bound is loose on purpose, so that a loaded machine cannot fail it).
         let started = ContinuousClock.now
         await #expect(throws: StoreError.unavailable) {
             try await withDeadline(seconds: 1) {
-                try await Task.sleep(for: .seconds(30))
+                try await Task.sleep(for: .seconds(3600))
                 return 1
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(10), "given up at the deadline, the waiting work cancelled")
+        #expect(ContinuousClock.now - started < .seconds(600), "given up at the deadline, the waiting work cancelled")
         #expect(try await withDeadline(seconds: 5) { 7 } == 7)
     }
 

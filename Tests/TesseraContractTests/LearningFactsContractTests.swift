@@ -53,6 +53,17 @@ struct LearningFactsContractTests {
                     #expect(report.rows == expected, "seed \(seed), asOf \(asOf), team \(team ?? "all")")
                 }
             }
+            // A trend is the report as of each day's end, read in one pass.
+            let days = stride(from: 0, through: 160, by: 20).map { Day(containing: start + Int64($0) * 86_400_000) }
+            for (skill, team) in [(nil, nil), (nil, "Red"), ("https://skills.example.com/s1", nil), ("https://skills.example.com/unknown", nil)] as [(String?, String?)] {
+                let trend = try #require(try await temporary.store.proficiencyTrend(days: days, skill: skill, team: team)).reports
+                #expect(trend.count == days.count)
+                for (day, rows) in zip(days, trend) {
+                    let report = try #require(try await temporary.store.proficiencyReport(asOf: day.endMilliseconds, skill: skill, team: team))
+                    #expect(rows == report.rows, "seed \(seed), \(day), skill \(skill ?? "all"), team \(team ?? "all")")
+                }
+                if skill == nil && team == nil { #expect(trend.last?.isEmpty == false && trend.first != trend.last, "the trend moves") }
+            }
             // Follow-ups for the default gap are kept in the roll-up; others are looked up.
             var stillAtMastery = 0, fellBelow = 0
             for minDays in [10, KnowledgeRetention.defaultMinDays] {
@@ -89,7 +100,8 @@ struct LearningFactsContractTests {
             for learner in AnalyticsReference.learners {
                 let agent = InverseFunctionalIdentifier.mbox("mailto:\(learner)@example.com")
                 let events = try #require(try await temporary.store.learnerEvents(agent)).events
-                let record = LearnerRecord(person: nil, events: events, catalog: catalog, minDays: 10)
+                let record = LearnerRecord(events, catalog: catalog, minDays: 10)
+                #expect(events.person == roster.people.first { $0.agent == agent }, "the roster's entry, or none")
                 let expected = AnalyticsReference.referenceLearner(stored, voided: voided, catalog: catalog, agent: agent, minDays: 10)
                 #expect(!expected.isEmpty)
                 #expect(AnalyticsReference.lines(record) == expected, "seed \(seed), \(learner)")

@@ -52,6 +52,9 @@ public protocol AnalyticsStore: Sendable {
     /// The proficiency report as of `asOf` (milliseconds; nil for everything stored), for one
     /// skill and team or all, with its catalog; nil when no catalog is loaded.
     func proficiencyReport(asOf: Int64?, skill: String?, team: String?) async throws -> (catalog: Catalog, rows: [ProficiencyRow])?
+    /// The proficiency report as of the end of each of `days` (ascending), for one skill and
+    /// team or all; nil when no catalog is loaded.
+    func proficiencyTrend(days: [Day], skill: String?, team: String?) async throws -> (catalog: Catalog, reports: [[ProficiencyRow]])?
     /// Completion and behaviour change per program in [from, to]; nil when no catalog is loaded.
     func outcomes(program: String?, from: Int64, to: Int64, windowDays: Int, team: String?) async throws
         -> (catalog: Catalog, outcomes: [ProgramOutcome])?
@@ -60,7 +63,7 @@ public protocol AnalyticsStore: Sendable {
     /// Everyone on the roster, with when they completed each of the catalog's programs at or
     /// before `until`; nil when no catalog is loaded.
     func programCompletions(until: Int64) async throws -> (catalog: Catalog, people: [PersonCompletions])?
-    /// One learner's statements as the analytics read them: their skill events and their first
+    /// One learner as the analytics read them: their roster entry, skill events and first
     /// completion of each program activity; nil when no catalog is loaded.
     func learnerEvents(_ agent: InverseFunctionalIdentifier) async throws -> (catalog: Catalog, events: LearnerEvents)?
     /// The first and last day with a learning statement; nil when there is none.

@@ -263,7 +263,7 @@ enum PostgresAnalyticsReads {
         }
     }
 
-    /// One learner's skill events and first completion of each program activity: index scans
+    /// One learner's roster entry, skill events and first completion of each program activity: index scans
     /// on (skill, agent) for every term and on (activity, agent).
     static func learnerEvents(
         _ agent: InverseFunctionalIdentifier, catalog: Catalog, on connection: PostgresConnection, logger: Logger
@@ -286,7 +286,8 @@ enum PostgresAnalyticsReads {
             """, logger: logger)
         var firstCompletions: [String: Int64] = [:]
         for try await (activity, at) in firsts.decode((String, Int64).self) { firstCompletions[activity] = at }
-        return LearnerEvents(skillEvents: skillEvents, firstCompletions: firstCompletions)
+        let person = try await PostgresCatalogAndRoster.person(agent, on: connection, logger: logger)
+        return LearnerEvents(person: person, skillEvents: skillEvents, firstCompletions: firstCompletions)
     }
 
     /// The first and last day with a learning statement; nil when there is none.

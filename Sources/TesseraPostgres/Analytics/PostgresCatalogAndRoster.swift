@@ -46,6 +46,17 @@ enum PostgresCatalogAndRoster {
         return people
     }
 
+    /// The roster's entry for `agent`, if any.
+    static func person(_ agent: InverseFunctionalIdentifier, on runner: some PostgresQueryRunner, logger: Logger) async throws -> Roster.Person? {
+        var binds = PostgresBindings()
+        binds.append(agent.storageKey)
+        let rows = try await runner.run(
+            PostgresQuery(unsafeSQL: "SELECT NULL::bigint, \(personColumns) FROM roster r WHERE r.agent = $1", binds: binds), logger: logger)
+        var found: Roster.Person?
+        for try await row in rows.decode(PersonRow.self) { found = person(row)?.person }
+        return found
+    }
+
     /// The roster's columns a `PersonRow` decodes after the agent's id.
     private static let personColumns = "r.agent, r.name, r.team, r.role, r.hired_day, r.left_day"
     private typealias PersonRow = (Int64?, String, String?, String?, String?, Int32, Int32?)

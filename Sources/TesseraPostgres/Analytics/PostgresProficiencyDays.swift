@@ -108,3 +108,26 @@ enum PostgresProficiencyDays {
             """
     }
 }
+
+extension PostgresProficiencyDays {
+    /// The report as of the end of each of `days` (ascending), for one skill and team or all:
+    /// one pass over `proficiency_days` in its key order (`ProficiencyTrendBuilder`).
+    static func trend(
+        days: [Int64], skill: String?, team: String?, catalog: Catalog, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [[ProficiencyRow]] {
+        var builder = ProficiencyTrendBuilder(days: days, catalog: catalog)
+        let rows = try await connection.query("""
+            SELECT t.iri, p.team, p.level, p.day, p.learners, p.score_sum, p.gain_learners, p.gain_sum
+            FROM proficiency_days p JOIN analytics_terms t ON t.id = p.skill
+            WHERE p.day <= \(days.last ?? Int64.min) AND (\(skill)::text IS NULL OR t.iri = \(skill)) AND (\(team)::text IS NULL OR p.team = \(team))
+            ORDER BY p.skill, p.team, p.level, p.day
+            """, logger: logger)
+        for try await (skill, team, level, day, learners, scoreSum, gainLearners, gainSum)
+            in rows.decode((String, String, Int32, Int64, Int64, Double, Int64, Double).self) {
+            builder.add(
+                skill: skill, team: team, level: Int(level), day: day, learners: Int(learners), scoreSum: scoreSum,
+                gainLearners: Int(gainLearners), gainSum: gainSum)
+        }
+        return builder.finish()
+    }
+}

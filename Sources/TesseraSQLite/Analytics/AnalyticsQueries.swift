@@ -237,12 +237,13 @@ extension AnalyticsQueries {
 }
 
 extension AnalyticsQueries {
-    /// One learner's skill events and first completion of each program activity: index seeks
+    /// One learner's roster entry, skill events and first completion of each program activity: index seeks
     /// on (skill, agent) and (activity, agent), whatever the store's size.
     static func learnerEvents(_ agent: InverseFunctionalIdentifier, catalog: Catalog, on connection: SQLiteConnection) throws -> LearnerEvents {
+        let person = try CatalogAndRoster.person(agent, on: connection)
         let find = try connection.prepared("SELECT id FROM agents WHERE ifi = ?")
         find.bind(1, agent.storageKey)
-        guard try find.step() else { return LearnerEvents(skillEvents: [], firstCompletions: [:]) }
+        guard try find.step() else { return LearnerEvents(person: person, skillEvents: [], firstCompletions: [:]) }
         let agentID = find.int64(0)
         var skillEvents: [LearnerEvents.SkillEvent] = []
         let events = try connection.prepared(
@@ -271,6 +272,6 @@ extension AnalyticsQueries {
             first.bind(2, agentID)
             if try first.step(), !first.isNull(0) { firstCompletions[iri] = first.int64(0) }
         }
-        return LearnerEvents(skillEvents: skillEvents, firstCompletions: firstCompletions)
+        return LearnerEvents(person: person, skillEvents: skillEvents, firstCompletions: firstCompletions)
     }
 }

@@ -30,6 +30,14 @@ enum CatalogAndRoster {
         return Roster(people: people)
     }
 
+    /// The roster's entry for `agent`, if any.
+    static func person(_ agent: InverseFunctionalIdentifier, on connection: SQLiteConnection) throws -> Roster.Person? {
+        let select = try connection.prepared("SELECT \(personColumns) FROM roster r WHERE r.agent = ?")
+        select.bind(1, agent.storageKey)
+        defer { select.reset() }
+        return try select.step() ? person(select, from: 0) : nil
+    }
+
     /// The roster's columns `person(_:from:)` reads, in its order.
     private static let personColumns = "r.agent, r.name, r.team, r.role, r.hired_day, r.left_day"
 

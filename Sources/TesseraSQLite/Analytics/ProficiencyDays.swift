@@ -284,3 +284,32 @@ struct ProficiencyTotals {
             levels: zip(catalog.levels, levels).map { ($0.name, $1) })
     }
 }
+
+extension ProficiencyDays {
+    /// The report as of the end of each of `days` (ascending), for one skill (its IRI) and team
+    /// or all: one pass over `proficiency_days` in its key order (`ProficiencyTrendBuilder`).
+    static func trend(
+        days: [Int64], skill: String?, team: String?, catalog: Catalog, on connection: SQLiteConnection
+    ) throws -> [[ProficiencyRow]] {
+        var skillID: Int64?
+        if let skill {
+            guard let known = try AnalyticsTerms.id(of: skill, on: connection) else { return days.map { _ in [] } }
+            skillID = known
+        }
+        let terms = try AnalyticsTerms.all(on: connection)
+        var builder = ProficiencyTrendBuilder(days: days, catalog: catalog)
+        let select = try connection.prepared("""
+            SELECT skill, team, level, day, learners, score_sum, gain_learners, gain_sum FROM proficiency_days
+            WHERE day <= ?1 AND (?2 IS NULL OR skill = ?2) AND (?3 IS NULL OR team = ?3) ORDER BY skill, team, level, day
+            """)
+        select.bind(1, days.last ?? Int64.min)
+        select.bind(2, skillID)
+        select.bind(3, team)
+        while try select.step() {
+            builder.add(
+                skill: terms[select.int64(0)] ?? "", team: select.text(1), level: Int(select.int64(2)), day: select.int64(3),
+                learners: Int(select.int64(4)), scoreSum: select.double(5), gainLearners: Int(select.int64(6)), gainSum: select.double(7))
+        }
+        return builder.finish()
+    }
+}

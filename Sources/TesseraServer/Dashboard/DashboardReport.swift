@@ -132,11 +132,10 @@ struct DashboardReport {
                 .map { ProgramCompliance(program: $0, people: people, asOf: to, team: team) }
         }
         var trend: [(day: Day, rows: [ProficiencyRow])] = []
-        if catalog != nil {
-            for day in Day.monthEnds(from: max(from, to.firstOfMonth(monthsBefore: 11)), to: to) {
-                let rows = try await store.proficiencyReport(asOf: day.endMilliseconds, skill: nil, team: team)?.rows ?? []
-                let shown = team == nil ? ProficiencyReport.bySkill(rows) : rows
-                trend.append((day, shown.filter { programSkills?.contains($0.skill) ?? true }))
+        let trendDays = Day.monthEnds(from: max(from, to.firstOfMonth(monthsBefore: 11)), to: to)
+        if catalog != nil, let (_, reports) = try await store.proficiencyTrend(days: trendDays, skill: nil, team: team) {
+            trend = zip(trendDays, reports).map { day, rows in
+                (day, (team == nil ? ProficiencyReport.bySkill(rows) : rows).filter { programSkills?.contains($0.skill) ?? true })
             }
         }
         return DashboardReport(

@@ -72,8 +72,7 @@ struct DashboardResource: Sendable {
             guard let (catalog, events) = try await store.learnerEvents(agent) else {
                 return Self.redirect(to: "/dashboard", cookie: nil)
             }
-            let person = try await store.roster().people.first { $0.agent == agent }
-            let record = LearnerRecord(person: person, events: events, catalog: catalog, minDays: KnowledgeRetention.defaultMinDays)
+            let record = LearnerRecord(events, catalog: catalog, minDays: KnowledgeRetention.defaultMinDays)
             return Self.html(.ok, LearnerPages.record(record, agent: agent, catalog: catalog, asOf: asOf, credentialName: credential.name))
         }
     }

@@ -200,7 +200,7 @@ func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
 }
 
 /// The proleptic Gregorian date of a day count since 1970-01-01.
-func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+public func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
     let z = days + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
     let dayOfEra = z - era * 146_097

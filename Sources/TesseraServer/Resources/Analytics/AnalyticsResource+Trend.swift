@@ -22,15 +22,10 @@ extension AnalyticsResource {
         }
         let skill = try parameters["skill"].map { try Parameters.iri($0, "skill") }
         let team = try await team(parameters)
-        var points: [(day: Day, rows: [ProficiencyRow])] = []
-        var catalog: Catalog?
-        for day in days {
-            guard let report = try await store.proficiencyReport(asOf: day.endMilliseconds, skill: skill, team: team) else { throw Self.noCatalog() }
-            catalog = report.catalog
-            points.append((day, team == nil ? ProficiencyReport.bySkill(report.rows) : report.rows.filter { $0.team == team }))
-        }
-        if let catalog { try Self.checkSkill(skill, in: catalog) }
-        let names = Dictionary((catalog?.skills ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        guard let (catalog, reports) = try await store.proficiencyTrend(days: days, skill: skill, team: team) else { throw Self.noCatalog() }
+        try Self.checkSkill(skill, in: catalog)
+        let points = zip(days, reports).map { day, rows in (day: day, rows: team == nil ? ProficiencyReport.bySkill(rows) : rows) }
+        let names = Dictionary(catalog.skills.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         switch format {
         case .csv:
             var rows = [["date", "team", "skill", "skillName", "assessed", "meanProficiency", "tooFewToCompare"]]
