@@ -1,5 +1,6 @@
 import TesseraAnalytics
 import Testing
+import TesseraSamples
 import XAPI
 
 /// Who has completed a mandatory program and who is overdue, worked out by hand.
@@ -104,5 +105,54 @@ struct DayTextTests {
         }
         #expect(Day(ordinal: 0).description == "1970-01-01" && Day(ordinal: 19_783).description == "2024-03-01")
         #expect(Day(ordinal: 19_782).description == "2024-02-29")
+    }
+}
+
+/// Compliance over random rosters against a recomputation written from the definition alone.
+struct CompliancePropertyTests {
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func countsAndListsFollowTheDefinition(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        func pick(_ count: UInt64) -> Int64 { Int64(random.next() % count) }
+        let teams = ["Floor", "Yard", "Office", nil]
+        let program = Catalog.Program(
+            id: "https://p.example/safety", name: "Safety", kind: .upskilling, mode: .mandatory, activities: ["https://a.example/1"],
+            due: Catalog.DueRule(daysAfterHire: 45, date: Day(ordinal: 19_900)), mandatoryFor: ["Floor", "Yard"])
+        let people = (0..<300).map { index -> PersonCompletions in
+            let hired = Day(ordinal: 19_500 + pick(700))
+            let left = pick(4) == 0 ? Day(ordinal: hired.ordinal + pick(400)) : nil
+            let completed = pick(3) == 0 ? nil : hired.startMilliseconds + pick(500) * 86_400_000 + pick(86_400_000)
+            return PersonCompletions(
+                person: Roster.Person(agent: .mbox("mailto:p\(index)@example.com"), name: "P\(index)", team: teams[Int(pick(4))], hired: hired, left: left),
+                completed: completed.map { [program.id: $0] } ?? [:])
+        }
+        for asOf in [Day(ordinal: 19_850), Day(ordinal: 19_950), Day(ordinal: 20_200)] {
+            for team in [nil, "Yard", "Office"] as [String?] {
+                let report = ProgramCompliance(program: program, people: people, asOf: asOf, team: team)
+                // The definition, written out: who is required, who completed by the end of asOf,
+                // and who is past max(hired + 45 days, the date).
+                let population = people.filter { record in
+                    let person = record.person
+                    return ["Floor", "Yard"].contains(person.team ?? "") && (team == nil || person.team == team)
+                        && person.hired <= asOf && (person.left == nil || person.left! >= asOf)
+                }
+                let done = population.filter { ($0.completed[program.id] ?? .max) <= asOf.endMilliseconds }
+                let dueDay = { (person: Roster.Person) in max(person.hired.ordinal + 45, 19_900) }
+                let overdue = population.filter { record in
+                    !done.contains { $0.person == record.person } && dueDay(record.person) < asOf.ordinal
+                }
+                let late = done.filter { Day(containing: $0.completed[program.id]!).ordinal > dueDay($0.person) }
+                #expect(report.counts.people == population.count && report.counts.completed == done.count, "seed \(seed), \(asOf)")
+                #expect(report.counts.overdue == overdue.count && report.counts.completedLate == late.count)
+                #expect(report.counts.notYetDue == population.count - done.count - overdue.count && report.counts.notCompleted == 0)
+                #expect(report.outstanding.count == population.count - done.count)
+                #expect(report.teams.map(\.counts.people).reduce(0, +) == report.counts.people, "teams add up")
+                #expect(zip(report.outstanding, report.outstanding.dropFirst()).allSatisfy { ($0.dueDay?.ordinal ?? 0) <= ($1.dueDay?.ordinal ?? 0) },
+                        "the longest overdue first")
+                for entry in report.outstanding where entry.status == .overdue {
+                    #expect(entry.daysOverdue(asOf: asOf) == Int(asOf.ordinal - dueDay(entry.person)))
+                }
+            }
+        }
     }
 }

@@ -211,7 +211,7 @@ struct DashboardPage {
 
     private func knowledge(into html: inout HTML) {
         let minDays = KnowledgeRetention.defaultMinDays
-        open("knowledge", "Knowledge retention", caption: "Per skill: mean score when first passed, and on the first re-assessment at least \(minDays) days later; the line is the mastery score. All dates" + (scope.isEmpty ? "." : " (\(scope))."), into: &html)
+        open("knowledge", "Knowledge retention", caption: "Per skill: mean score when first passed, and on the first re-assessment at least \(minDays) days later, over the people with both (the count beside the first bar); the line is the mastery score; faint bars are fewer than \(minimumGroupSize) people. All dates" + (scope.isEmpty ? "." : " (\(scope))."), into: &html)
         guard let catalog = report.catalog else { Self.empty("knowledge", noCatalog, into: &html); return html.raw("</section>") }
         guard !report.knowledge.isEmpty else {
             Self.empty("knowledge", "No learner has been re-assessed yet" + (scope.isEmpty ? "" : " for \(scope)")
@@ -224,7 +224,8 @@ struct DashboardPage {
             return Charts.BarGroup(label: name, values: [row.meanBaseline, row.meanFollowUp], details: [
                 "\(name): mean first pass \(HTML.score(row.meanBaseline)) over \(row.pairs) learners",
                 "\(name): mean re-assessment \(HTML.score(row.meanFollowUp)); \(row.stillAtMastery) of the \(row.reachedMastery) who reached mastery still there",
-            ])
+            ], labels: [HTML.score(row.meanBaseline) + " · \(row.pairs) people", HTML.score(row.meanFollowUp)],
+               tooFew: [row.pairs < minimumGroupSize, row.pairs < minimumGroupSize])
         }, format: HTML.score, reference: (catalog.masteryScore, "mastery \(HTML.score(catalog.masteryScore))"), into: &html)
         html.raw(#"<p class="caption">Of the people whose first pass reached mastery (\#(HTML.escape(HTML.score(catalog.masteryScore))) or more), the share still at mastery on the re-assessment:</p>"#)
         let stillThere = Charts.Series(name: "Still at mastery (of those who reached it)", color: Charts.first)

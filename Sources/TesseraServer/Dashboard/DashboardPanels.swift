@@ -75,7 +75,7 @@ extension DashboardPage {
     }
 
     func trend(into html: inout HTML) {
-        open("trend", "Proficiency over time", caption: "Mean of each learner's latest assessment score in the skill at the end of each month, \(report.trend.first?.day.description ?? "") to \(report.to)" + (report.filters.team.map { ", team \($0)" } ?? ", all teams") + ". A learner counts once assessed; hollow points are fewer than \(minimumGroupSize) people: too few to compare.", into: &html)
+        open("trend", "Proficiency over time", caption: "Mean of each learner's latest assessment score in the skill at the end of each month, \(report.trend.first?.day.description ?? "") to \(report.to)" + (report.filters.team.map { ", team \($0)" } ?? ", all teams") + ". A learner counts once assessed; faint points are fewer than \(minimumGroupSize) people: too few to compare.", into: &html)
         guard report.catalog != nil else { Self.empty("trend", noCatalog, into: &html); return html.raw("</section>") }
         let skills = Array(Set(report.trend.flatMap { $0.rows.map(\.skill) })).sorted { report.skillName($0) < report.skillName($1) }
         guard !skills.isEmpty, let first = report.trend.first else {

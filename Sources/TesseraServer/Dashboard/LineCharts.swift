@@ -15,7 +15,7 @@ extension Charts {
         let detail: String
         /// A band around the value (a 95% interval), drawn faint.
         var band: ClosedRange<Double>? = nil
-        /// Too few people behind the value: drawn hollow, marked too few to compare.
+        /// Too few people behind the value: drawn faint, marked too few to compare.
         var tooFew = false
     }
 
