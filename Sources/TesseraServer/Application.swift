@@ -65,6 +65,7 @@ public func buildApplication(
 
     let operations = AreaRoutes(router, prefix: "")
     OperationsResource(store: store, metrics: metrics).register(on: operations)
+    LandingPage().register(on: operations)
     operations.close()
 
     // Browser content (course packages served from elsewhere) calls the LRS cross-origin.

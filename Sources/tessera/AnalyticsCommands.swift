@@ -21,7 +21,7 @@ struct CatalogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let catalog = try AnalyticsFile.accepted(Catalog.read(try AnalyticsFile.bytes(file)), file)
-            try await database.target.withStore { try await $0.replaceCatalog(catalog) }
+            try await database.target().withStore { try await $0.replaceCatalog(catalog) }
             var output = StandardOutput()
             output.writeLine("catalog loaded: \(catalog.skills.count) skills, \(catalog.programs.count) programs, \(catalog.levels.count) levels")
             output.flush()
@@ -34,8 +34,9 @@ struct CatalogCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let catalog = try await database.target.withReadingStore { try await $0.catalog() }
-            guard let catalog else { throw ValidationError("no catalog has been loaded into \(database.target.name)") }
+            let target = try await database.target()
+            let catalog = try await target.withReadingStore { try await $0.catalog() }
+            guard let catalog else { throw ValidationError("no catalog has been loaded into \(target.name)") }
             var output = StandardOutput()
             output.writeLine(catalog.json())
             output.flush()
@@ -63,7 +64,7 @@ struct RosterCommand: AsyncParsableCommand {
             let bytes = try AnalyticsFile.bytes(file)
             let roster = try AnalyticsFile.accepted(
                 file.lowercased().hasSuffix(".csv") ? Roster.read(csv: bytes) : Roster.read(json: bytes), file)
-            try await database.target.withStore { try await $0.replaceRoster(roster) }
+            try await database.target().withStore { try await $0.replaceRoster(roster) }
             var output = StandardOutput()
             output.writeLine("roster loaded: \(roster.people.count) people")
             output.flush()
@@ -79,7 +80,7 @@ struct RosterCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let roster = try await database.target.withReadingStore { try await $0.roster() }
+            let roster = try await database.target().withReadingStore { try await $0.roster() }
             var output = StandardOutput()
             output.writeLine(csv ? Array(roster.csv().dropLast(2)) : roster.json())
             output.flush()

@@ -18,7 +18,7 @@ struct AuditLogCommand: AsyncParsableCommand {
     func run() async throws {
         let subject = try agent.map { Array(#""subject":"\#(ErasureReport.subject(try AgentOption.identifier($0)))""#.utf8) }
         var output = StandardOutput()
-        for entry in try await database.target.withReadingStore({ try await $0.auditLog() }) {
+        for entry in try await database.target().withReadingStore({ try await $0.auditLog() }) {
             if let subject, !entry.entry.contains(subject) { continue }
             output.writeLine(Array(entry.line.dropLast()))
         }

@@ -23,7 +23,7 @@ struct CredentialsCommand: ParsableCommand {
         func run() async throws {
             let scopes = try Scope.parseList(self.scopes).mapError { ValidationError($0.description) }.get()
             guard !scopes.isEmpty else { throw ValidationError("--scopes names no scope") }
-            let issued = try await database.target.withCredentials { try await $0.create(name: name, scopes: scopes) }
+            let issued = try await database.target().withCredentials { try await $0.create(name: name, scopes: scopes) }
             var output = StandardOutput()
             output.writeLine("key:    \(issued.credential.key)")
             output.writeLine("secret: \(issued.secret)")
@@ -39,7 +39,7 @@ struct CredentialsCommand: ParsableCommand {
 
         func run() async throws {
             var output = StandardOutput()
-            for credential in try await database.target.withCredentials({ try await $0.list() }) {
+            for credential in try await database.target().withCredentials({ try await $0.list() }) {
                 let state = credential.revoked.map { "revoked \($0.text)" } ?? "active"
                 let scopes = credential.scopes.map(\.rawValue).sorted().joined(separator: ",")
                 output.writeLine("\(credential.key)  \(credential.name)  \(scopes)  created \(credential.created.text)  \(state)")
@@ -57,7 +57,7 @@ struct CredentialsCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            guard try await database.target.withCredentials({ try await $0.revoke(key: key) }) else {
+            guard try await database.target().withCredentials({ try await $0.revoke(key: key) }) else {
                 throw ValidationError("no active credential with key \(key)")
             }
         }

@@ -14,13 +14,24 @@ struct DatabaseOption: ParsableArguments {
     @Option(
         name: .customLong("db"),
         help: "Database: an SQLite file, or postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=disable|prefer|require] (TESSERA_DB; default tessera.sqlite).")
-    var path: String = Environment.database
+    var path: String?
 
-    @Option(help: "PostgreSQL only: connections this process keeps open to the database (TESSERA_DB_CONNECTIONS).")
-    var connections: Int = Environment.value("TESSERA_DB_CONNECTIONS").flatMap(Int.init) ?? 8
+    @Option(help: "PostgreSQL only: connections this process keeps open to the database (TESSERA_DB_CONNECTIONS; default 8).")
+    var connections: Int?
 
-    /// The database the options name.
-    var target: Database { Database(path: path, connections: connections) }
+    @Option(name: .customLong("config"), help: "Settings file (YAML, keys named as the flags); flags and TESSERA_* variables override it (TESSERA_CONFIG).")
+    var configFile: String?
+
+    /// The settings: these flags, the environment, the configuration file, the defaults.
+    func settings() async throws -> Settings { try await Settings.load(file: configFile) }
+
+    /// The database the options name, under `settings`.
+    func target(_ settings: Settings) throws -> Database {
+        Database(path: settings.text(path, "db", default: "tessera.sqlite"), connections: try settings.number(connections, "connections", default: 8))
+    }
+
+    /// The database the options name, reading the settings for it.
+    func target() async throws -> Database { try target(try await settings()) }
 }
 
 /// A database a command works on: an SQLite file or a PostgreSQL database.

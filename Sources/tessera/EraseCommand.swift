@@ -22,7 +22,7 @@ struct EraseCommand: AsyncParsableCommand {
     func run() async throws {
         let person = try AgentOption.identifier(agent)
         let who = requestedBy ?? "operator " + Self.userName
-        let report = try await database.target.withStore { try await $0.erase(person, requestedBy: who) }
+        let report = try await database.target().withStore { try await $0.erase(person, requestedBy: who) }
         var output = StandardOutput()
         output.writeLine(
             "erased: \(report.statements) statements (now tombstones), \(report.documents) documents, \(report.attachments) attachments, "

@@ -61,8 +61,10 @@ struct ExportCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--\(error.path) \(error.message)")
         }
-        let key = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: database.target))
-        try await database.target.withReadingStore { store in try await write(from: store, format: format, filter: filter, given: given, key: key) }
+        let settings = try await database.settings()
+        let target = try database.target(settings)
+        let key = try SigningKeyFile.loadOrCreate(at: settings.text(signingKey, "signing-key", default: target.defaultSigningKeyPath))
+        try await target.withReadingStore { store in try await write(from: store, format: format, filter: filter, given: given, key: key) }
     }
 
     /// Writes the export of `store` and its signed manifest.

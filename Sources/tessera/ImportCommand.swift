@@ -41,7 +41,7 @@ struct ImportCommand: AsyncParsableCommand {
             try ImportProgress.fingerprint(of: file, before: progress.offset) == progress.fingerprint ? progress : nil
         }
         if let done { FileHandle.standardError.write(Data("resuming at byte \(done.offset) after \(done.statements) statements\n".utf8)) }
-        let opened = try await database.target.open(logger: Logger(label: "tessera"))
+        let opened = try await database.target().open(logger: Logger(label: "tessera"))
         do {
             try await importStatements(into: opened.store, from: done, version: version)
             await opened.close()

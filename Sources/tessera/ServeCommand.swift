@@ -16,70 +16,82 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
-    @Option(help: "Address to listen on (TESSERA_HOST).")
-    var host: String = Environment.value("TESSERA_HOST") ?? "127.0.0.1"
+    @Option(help: "Address to listen on (TESSERA_HOST; default 127.0.0.1).")
+    var host: String?
 
-    @Option(help: "Port to listen on (TESSERA_PORT).")
-    var port: Int = Environment.value("TESSERA_PORT").flatMap(Int.init) ?? 8080
+    @Option(help: "Port to listen on (TESSERA_PORT; default 8080).")
+    var port: Int?
 
-    @Option(help: "SQLite: full fsyncs every commit (survives power loss); normal survives a killed process (TESSERA_DURABILITY).")
-    var durability: String = Environment.value("TESSERA_DURABILITY") ?? "full"
+    @Option(help: "SQLite: full fsyncs every commit (survives power loss); normal survives a killed process (TESSERA_DURABILITY; default full).")
+    var durability: String?
 
-    @Option(help: "SQLite: read-only connections for queries (TESSERA_READERS).")
-    var readers: Int = Environment.value("TESSERA_READERS").flatMap(Int.init) ?? 4
+    @Option(help: "SQLite: read-only connections for queries (TESSERA_READERS; default 4).")
+    var readers: Int?
 
-    @Option(help: "SQLite: on records learning facts for the analytics; off runs the LRS alone (TESSERA_ANALYTICS).")
-    var analytics: String = Environment.value("TESSERA_ANALYTICS") ?? "on"
+    @Option(help: "SQLite: on records learning facts for the analytics; off runs the LRS alone (TESSERA_ANALYTICS; default on).")
+    var analytics: String?
 
     @Option(help: "Ed25519 key that signs export manifests, created (0600) on first run (TESSERA_SIGNING_KEY; default: the SQLite path + .signing-key.pem, or tessera.signing-key.pem for PostgreSQL: give every node the same key).")
     var signingKey: String?
 
-    @Option(help: "Least severe log level written: trace, debug, info (one line per request), notice, warning, error or critical (TESSERA_LOG_LEVEL).")
-    var logLevel: String = Environment.value("TESSERA_LOG_LEVEL") ?? "info"
+    @Option(help: "Least severe log level written: trace, debug, info (one line per request), notice, warning, error or critical (TESSERA_LOG_LEVEL; default info).")
+    var logLevel: String?
 
-    @Option(help: "Requests per second each credential may make, up to that many at once; 0: no limit (TESSERA_RATE_LIMIT).")
-    var rateLimit: Double = Environment.value("TESSERA_RATE_LIMIT").flatMap(Double.init) ?? 0
+    @Option(help: "Requests per second each credential may make, up to that many at once; 0: no limit (TESSERA_RATE_LIMIT; default 0).")
+    var rateLimit: Double?
 
-    @Option(help: "Analytics groups smaller than this are flagged too few to compare (TESSERA_MIN_GROUP_SIZE).")
-    var minGroupSize: Int = Environment.value("TESSERA_MIN_GROUP_SIZE").flatMap(Int.init) ?? Intervals.defaultMinimumGroupSize
+    @Option(help: "Analytics groups smaller than this are flagged too few to compare (TESSERA_MIN_GROUP_SIZE; default 10).")
+    var minGroupSize: Int?
 
-    @Option(help: "Seconds a connection may wait for a complete request part before it is closed (TESSERA_IDLE_TIMEOUT).")
-    var idleTimeout: Int = Environment.value("TESSERA_IDLE_TIMEOUT").flatMap(Int.init) ?? 30
+    @Option(help: "Seconds a connection may wait for a complete request part before it is closed (TESSERA_IDLE_TIMEOUT; default 30).")
+    var idleTimeout: Int?
 
-    @Option(help: "on: check the database in the background after starting (SQLite: every page; PostgreSQL: the hash chain), and report not ready if it is damaged; off: skip (TESSERA_INTEGRITY_CHECK).")
-    var integrityCheck: String = Environment.value("TESSERA_INTEGRITY_CHECK") ?? "on"
+    @Option(help: "on: check the database in the background after starting (SQLite: every page; PostgreSQL: the hash chain), and report not ready if it is damaged; off: skip (TESSERA_INTEGRITY_CHECK; default on).")
+    var integrityCheck: String?
 
-    @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE).")
-    var authorityHomePage: String = Environment.value("TESSERA_AUTHORITY_HOMEPAGE") ?? "urn:tessera:credentials"
+    @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE; default urn:tessera:credentials).")
+    var authorityHomePage: String?
 
-    @Option(help: "xAPI versions served, comma-separated; the newest labels responses to requests that name none (TESSERA_XAPI_VERSIONS).")
-    var xapiVersions: String = Environment.value("TESSERA_XAPI_VERSIONS") ?? ServedXAPIVersions.all.description
+    @Option(help: "xAPI versions served, comma-separated; the newest labels responses to requests that name none (TESSERA_XAPI_VERSIONS; default 1.0.3,2.0.0).")
+    var xapiVersions: String?
 
     func run() async throws {
-        let target = database.target
-        guard let durability = SQLiteStore.Durability(rawValue: durability) else {
-            throw ValidationError("--durability must be full or normal")
+        // Each setting: its flag, else its TESSERA_* variable, else the configuration file, else the default.
+        let settings = try await database.settings()
+        let target = try database.target(settings)
+        let host = settings.text(host, "host", default: "127.0.0.1")
+        let port = try settings.number(port, "port", default: 8080)
+        let readers = try settings.number(readers, "readers", default: 4)
+        let analytics = settings.text(analytics, "analytics", default: "on")
+        let integrityCheck = settings.text(integrityCheck, "integrity-check", default: "on")
+        let rateLimit = try settings.number(rateLimit, "rate-limit", default: 0.0)
+        let minGroupSize = try settings.number(minGroupSize, "min-group-size", default: Intervals.defaultMinimumGroupSize)
+        let idleTimeout = try settings.number(idleTimeout, "idle-timeout", default: 30)
+        let authorityHomePage = settings.text(authorityHomePage, "authority-home-page", default: "urn:tessera:credentials")
+        guard let durability = SQLiteStore.Durability(rawValue: settings.text(durability, "durability", default: "full")) else {
+            throw settings.problem("durability", "must be full or normal")
         }
-        guard analytics == "on" || analytics == "off" else { throw ValidationError("--analytics must be on or off") }
-        guard integrityCheck == "on" || integrityCheck == "off" else { throw ValidationError("--integrity-check must be on or off") }
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("--log-level must be one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+        guard analytics == "on" || analytics == "off" else { throw settings.problem("analytics", "must be on or off") }
+        guard integrityCheck == "on" || integrityCheck == "off" else { throw settings.problem("integrity-check", "must be on or off") }
+        guard let level = Logger.Level(rawValue: settings.text(logLevel, "log-level", default: "info")) else {
+            throw settings.problem("log-level", "must be one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        guard rateLimit >= 0, rateLimit.isFinite else { throw ValidationError("--rate-limit must be 0 (no limit) or a positive number") }
-        guard minGroupSize >= 1 else { throw ValidationError("--min-group-size must be at least 1") }
-        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be a positive number of seconds") }
-        guard let versions = ServedXAPIVersions(parsing: xapiVersions) else {
-            throw ValidationError("--xapi-versions must list one or more of " + ServedXAPIVersions.all.description)
+        guard rateLimit >= 0, rateLimit.isFinite else { throw settings.problem("rate-limit", "must be 0 (no limit) or a positive number") }
+        guard minGroupSize >= 1 else { throw settings.problem("min-group-size", "must be at least 1") }
+        guard idleTimeout > 0 else { throw settings.problem("idle-timeout", "must be a positive number of seconds") }
+        guard let versions = ServedXAPIVersions(parsing: settings.text(xapiVersions, "xapi-versions", default: ServedXAPIVersions.all.description)) else {
+            throw settings.problem("xapi-versions", "must list one or more of " + ServedXAPIVersions.all.description)
         }
         var logger = Logger(label: "tessera")
         logger.logLevel = level
+        if let file = settings.file { logger.info("settings read", metadata: ["file": "\(file)"]) }
         // Before anything is written or printed: a server that cannot listen changes nothing.
         try await ListeningAddress.ensureFree(host: host, port: port)
         let metrics = ServerMetrics()
         if target.isPostgres && analytics == "off" {
             throw ValidationError("--analytics off applies to SQLite only: on PostgreSQL the learning facts are always recorded")
         }
-        let signingKey = try SigningKeyFile.loadOrCreate(at: Environment.signingKeyPath(signingKey, database: target))
+        let signingKey = try SigningKeyFile.loadOrCreate(at: settings.text(signingKey, "signing-key", default: target.defaultSigningKeyPath))
         let opened = try await target.open(
             StoreSettings(readers: readers, durability: durability, analytics: analytics == "on"), observer: metrics, logger: logger)
         let store = opened.store
@@ -95,10 +107,11 @@ struct ServeCommand: AsyncParsableCommand {
             signingKey: signingKey,
             idleTimeout: .seconds(idleTimeout), requestsPerSecond: rateLimit > 0 ? rateLimit : nil, xapiVersions: versions)
         configuration.minimumGroupSize = minGroupSize
-        let (host, path, log) = (host, target.name, logger)
+        let (path, log) = (target.name, logger)
         configuration.onListening = { port in
             log.info(
-                "Tessera LRS listening", metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(path)", "xapi-versions": "\(versions)"])
+                "Tessera LRS listening",
+                metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(path)", "xapi-versions": "\(versions)", "version": "\(TesseraVersion.current)"])
         }
         let application = buildApplication(
             configuration: configuration, store: store, credentials: credentials, metrics: metrics, logger: logger)

@@ -37,7 +37,7 @@ struct VerifyCommand: AsyncParsableCommand {
         defer { output.flush() }
         var intact = true
         if export == nil || db != nil {
-            intact = try await verifyDatabase(Database(path: db ?? Environment.database), &output) && intact
+            intact = try await verifyDatabase(Database(path: Settings.withoutFile.text(db, "db", default: "tessera.sqlite")), &output) && intact
         }
         if let export {
             intact = try await verifyExport(export, &output) && intact

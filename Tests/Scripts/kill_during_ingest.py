@@ -50,8 +50,8 @@ port = random.randint(20000, 40000)
 base = f"http://127.0.0.1:{port}/xapi"
 
 
-def start():
-    return tessera_server.start(database, port, KEY, SECRET, "--durability", "normal")
+def start(log=None):
+    return tessera_server.start(database, port, KEY, SECRET, "--durability", "normal", log=log)
 
 
 def request(method, path, body=None, root=base):
@@ -123,7 +123,8 @@ def worker(number):
 check = Checks()
 
 
-server = start()
+server_log = open(os.path.join(directory, "server.log"), "w+")
+server = start(server_log)
 threads = [threading.Thread(target=worker, args=(n,)) for n in range(WORKERS)]
 if arguments.during == "catalog":
     threads.append(threading.Thread(target=reload_catalogs))
@@ -141,6 +142,10 @@ except subprocess.TimeoutExpired:
     check("the server stopped by itself within 20 s of SIGTERM", False)
 if SIGNAL == signal.SIGTERM:
     check(f"the server exited with status 0 after SIGTERM (got {status})", status == 0)
+    server_log.seek(0)
+    logged = server_log.read()
+    check("its last log line says it stopped", "Tessera stopped: every acknowledged statement is committed" in logged.strip().splitlines()[-1] if logged.strip() else False,
+          logged[-300:])
 stop.set()
 for thread in threads:
     thread.join()

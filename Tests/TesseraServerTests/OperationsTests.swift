@@ -23,6 +23,26 @@ struct OperationsTests {
         }
     }
 
+    /// `/`: a page for people, open, with no Basic challenge, the version and the ways in.
+    @Test(arguments: [TestingSetup.router, .live])
+    func theLandingPageNeedsNoCredential(setup: TestingSetup) async throws {
+        let lrs = try await TestLRS()
+        try await lrs.test(setup) { client in
+            let page = try await client.execute(uri: "/", method: .get, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.headers[.wwwAuthenticate] == nil, "no Basic challenge, no pop-up")
+            #expect(page.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'none'") == true)
+            let html = String(buffer: page.body)
+            #expect(html.contains("version \(TesseraVersion.current)"))
+            for link in [#"href="/dashboard""#, #"href="/xapi/about""#, #"href="/health""#] { #expect(html.contains(link), "\(link)") }
+            #expect(html.contains("/xapi/ with a key and secret"), "the endpoint courses use")
+            #expect(!html.contains("<script"))
+            let head = try await client.execute(uri: "/", method: .head)
+            #expect(head.status == .ok && head.body.readableBytes == 0)
+            #expect(try await client.execute(uri: "/", method: .post).status == .methodNotAllowed)
+        }
+    }
+
     @Test func notReadyOnceTheStoreIsClosed() async throws {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in

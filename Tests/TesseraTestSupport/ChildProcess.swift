@@ -27,8 +27,9 @@ public enum ChildProcess {
         init(_ call: String, _ code: Int32) { description = "\(call) failed: \(String(cString: strerror(code)))" }
     }
 
-    /// Runs `executable` with `arguments` and the caller's environment, feeding it `input`.
-    public static func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> Result {
+    /// Runs `executable` with `arguments` and the caller's environment (with `environment`'s
+    /// variables set over it), feeding it `input`.
+    public static func run(_ executable: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:]) throws -> Result {
         // A child that exits without reading all its input must not end the caller with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         // Pipes are made close-on-exec in two steps; no other spawn may fall between them.
@@ -40,7 +41,7 @@ public enum ChildProcess {
             let childEnds = [pipes[0].read, pipes[1].write, pipes[2].write]
             defer { childEnds.forEach { close($0) } }
             do {
-                pid = try spawn(executable, arguments, standardStreams: childEnds)
+                pid = try spawn(executable, arguments, standardStreams: childEnds, environment: environment)
             } catch {
                 [pipes[0].write, pipes[1].read, pipes[2].read].forEach { close($0) }
                 throw error
@@ -53,7 +54,7 @@ public enum ChildProcess {
     private static let spawning = NSLock()
 
     /// Starts the child with `standardStreams` as its descriptors 0, 1 and 2 and default signal handling.
-    private static func spawn(_ executable: String, _ arguments: [String], standardStreams: [Int32]) throws -> pid_t {
+    private static func spawn(_ executable: String, _ arguments: [String], standardStreams: [Int32], environment: [String: String]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -73,8 +74,11 @@ public enum ChildProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard spawned == 0 else { throw Failure("posix_spawn \(executable)", spawned) }
         return pid
     }

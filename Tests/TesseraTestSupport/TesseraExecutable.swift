@@ -28,10 +28,11 @@ public enum TesseraExecutable {
         public let standardError: String
     }
 
-    /// Runs `tessera` with `arguments`, feeding `input` on standard input.
-    public static func run(_ arguments: [String], input: String? = nil) throws -> Output {
+    /// Runs `tessera` with `arguments`, feeding `input` on standard input, with `environment`'s
+    /// variables set.
+    public static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Output {
         guard let url else { throw NotBuilt() }
-        let result = try ChildProcess.run(url.path, arguments, input: Array((input ?? "").utf8))
+        let result = try ChildProcess.run(url.path, arguments, input: Array((input ?? "").utf8), environment: environment)
         return Output(
             status: result.status, standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
             standardError: String(decoding: result.standardError, as: UTF8.self))

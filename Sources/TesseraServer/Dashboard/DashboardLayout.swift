@@ -67,6 +67,8 @@ enum DashboardLayout {
         .find{display:flex;gap:.5rem;align-items:end;margin:1rem 0 0}.find input{min-width:18rem}
         svg .baseline{stroke:#9ca3af}.empty{background:#f8fafc;border:1px dashed #cbd5e1;border-radius:6px;padding:.8rem;color:#4b5563;font-size:.9rem}
         .gap{font-size:1.1rem;margin:.4rem 0}.error{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;padding:.6rem .8rem;border-radius:6px}
+        .landing{max-width:900px}.landing h1{font-size:2rem;margin:1.5rem 0 .3rem}.lead{font-size:1.05rem;color:#374151}
+        a.tile.link{text-decoration:none;color:inherit}a.tile.link b{font-size:1.15rem}a.tile.link:hover{border-color:#1d4ed8}
         .sign-in{max-width:360px;margin:4rem auto;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:1.5rem}
         .sign-in form{display:flex;flex-direction:column;gap:.8rem}.hint{font-size:.8rem;color:#4b5563}code{font-size:.85em}
         """
