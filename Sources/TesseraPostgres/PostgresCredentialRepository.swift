@@ -4,29 +4,38 @@ import PostgresNIO
 import TesseraLRS
 import XAPI
 
-/// Credentials in a PostgreSQL database (`credentials`, Schemas/postgres/0001). Every node
-/// reads the same rows, so a revocation on one takes effect on all at once (the `Credentials`
-/// service reads the stored credential on every request).
+/// API credentials (`credentials`, Schemas/postgres/0001) or people's accounts (`accounts`,
+/// 0008) in a PostgreSQL database. Every node reads the same rows, so a revocation on one takes
+/// effect on all at once (the `Credentials` service reads the stored credential on every request).
 public struct PostgresCredentialRepository: CredentialRepository {
     let database: PostgresStorage
+    /// The table: a case of a closed enum, never text from outside.
+    private let table: String
 
-    /// The credentials of `database`.
-    public init(database: PostgresStorage) {
+    /// The credentials of `holders` in `database`.
+    public init(database: PostgresStorage, holders: CredentialHolders = .machines) {
         self.database = database
+        table = holders.rawValue
     }
 
     public func insert(_ stored: StoredCredential) async throws {
         let credential = stored.credential
-        try await database.client.query("""
-            INSERT INTO credentials (key, name, scopes, salt, iterations, secret_hash, created_ms)
-            VALUES (\(credential.key), \(credential.name), \(Scope.storedText(credential.scopes)), \(ByteBuffer(bytes: stored.salt)),
-                    \(stored.iterations), \(ByteBuffer(bytes: stored.secretHash)), \(credential.created.milliseconds))
-            """, logger: database.logger)
+        var binds = PostgresBindings()
+        binds.append(credential.key)
+        binds.append(credential.name)
+        binds.append(Scope.storedText(credential.scopes))
+        binds.append(ByteBuffer(bytes: stored.salt))
+        binds.append(stored.iterations)
+        binds.append(ByteBuffer(bytes: stored.secretHash))
+        binds.append(credential.created.milliseconds)
+        try await database.client.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(table) (key, name, scopes, salt, iterations, secret_hash, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """, binds: binds), logger: database.logger)
     }
 
     public func list() async throws -> [Credential] {
         let rows = try await database.client.query(
-            "SELECT key, name, scopes, created_ms, revoked_ms FROM credentials ORDER BY id", logger: database.logger)
+            PostgresQuery(unsafeSQL: "SELECT key, name, scopes, created_ms, revoked_ms FROM \(table) ORDER BY id"), logger: database.logger)
         var credentials: [Credential] = []
         for try await (key, name, scopes, created, revoked) in rows.decode((String, String, String, Int64, Int64?).self) {
             credentials.append(Self.credential(key, name, scopes, created, revoked))
@@ -35,8 +44,11 @@ public struct PostgresCredentialRepository: CredentialRepository {
     }
 
     public func revoke(key: String, at time: XAPITimestamp) async throws -> Bool {
+        var binds = PostgresBindings()
+        binds.append(time.milliseconds)
+        binds.append(key)
         let rows = try await database.client.query(
-            "UPDATE credentials SET revoked_ms = \(time.milliseconds) WHERE key = \(key) AND revoked_ms IS NULL RETURNING key",
+            PostgresQuery(unsafeSQL: "UPDATE \(table) SET revoked_ms = $1 WHERE key = $2 AND revoked_ms IS NULL RETURNING key", binds: binds),
             logger: database.logger)
         var revoked = false
         for try await _ in rows.decode(String.self) { revoked = true }
@@ -50,9 +62,11 @@ public struct PostgresCredentialRepository: CredentialRepository {
     }
 
     private func read(key: String) async throws -> StoredCredential? {
-        let rows = try await database.client.query("""
-            SELECT key, name, scopes, created_ms, revoked_ms, salt, iterations, secret_hash FROM credentials WHERE key = \(key)
-            """, logger: database.logger)
+        var binds = PostgresBindings()
+        binds.append(key)
+        let rows = try await database.client.query(PostgresQuery(unsafeSQL: """
+            SELECT key, name, scopes, created_ms, revoked_ms, salt, iterations, secret_hash FROM \(table) WHERE key = $1
+            """, binds: binds), logger: database.logger)
         var found: StoredCredential?
         for try await (key, name, scopes, created, revoked, salt, iterations, hash)
             in rows.decode((String, String, String, Int64, Int64?, ByteBuffer, Int, ByteBuffer).self)

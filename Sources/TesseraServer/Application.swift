@@ -54,7 +54,8 @@ public struct ServerConfiguration: Sendable {
 /// request syntax), `/analytics`, `/export` and `/admin` (Basic authentication; no CORS, no
 /// alternate syntax) and `/dashboard` (its own sign-in and session cookie).
 public func buildApplication(
-    configuration: ServerConfiguration, store: any LRSStore, credentials: Credentials, metrics: ServerMetrics, logger: Logger
+    configuration: ServerConfiguration, store: any LRSStore, credentials: Credentials, accounts: Credentials, metrics: ServerMetrics,
+    logger: Logger
 ) -> some ApplicationProtocol {
     let router = Router(context: XAPIRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
@@ -98,8 +99,8 @@ public func buildApplication(
 
     let dashboard = AreaRoutes(router, prefix: "/dashboard")
     DashboardResource(
-        store: store, credentials: credentials, session: DashboardSession(signingKey: configuration.signingKey), signInCheck: signInCheck,
-        minimumGroupSize: configuration.minimumGroupSize
+        store: store, accounts: accounts, session: DashboardSession(signingKey: configuration.signingKey),
+        signInCheck: SignInCheck(credentials: accounts), minimumGroupSize: configuration.minimumGroupSize
     ).register(on: dashboard)
     dashboard.close()
 

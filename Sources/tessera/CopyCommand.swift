@@ -63,11 +63,15 @@ struct CopyCommand: AsyncParsableCommand {
                 }
             }
         }
+        // People's accounts, beside the API credentials the copier brought over.
+        let newAccounts = try await source.withCredentialRepository(of: .people) { accounts in
+            try await target.withCredentialRepository(of: .people) { try await accounts.copy(to: $0) }
+        }
         if report.resumedAfter > 0 { output.writeLine("resumed after seq \(report.resumedAfter)") }
         output.writeLine("""
             copied \(report.statements) statements and \(report.tombstones) tombstones, \(report.auditEntries) audit log entries, \
             \(report.attachments) attachments, \(report.documents) documents, \(report.definitions) activity definitions, \
-            \(report.newCredentials) new credentials, \(report.rosterPeople) roster entries, \(report.catalog ? "the catalog" : "no catalog")
+            \(report.newCredentials) new credentials, \(newAccounts) new accounts, \(report.rosterPeople) roster entries, \(report.catalog ? "the catalog" : "no catalog")
             """)
         // Read back as any reader would: the chain verifies and ends where the source's does.
         let (verification, sourceHead) = try await target.withReadingStore { copied in

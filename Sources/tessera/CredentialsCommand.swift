@@ -38,13 +38,7 @@ struct CredentialsCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            var output = StandardOutput()
-            for credential in try await database.target().withCredentials({ try await $0.list() }) {
-                let state = credential.revoked.map { "revoked \($0.text)" } ?? "active"
-                let scopes = credential.scopes.map(\.rawValue).sorted().joined(separator: ",")
-                output.writeLine("\(credential.key)  \(credential.name)  \(scopes)  created \(credential.created.text)  \(state)")
-            }
-            output.flush()
+            try await database.target().printList(of: .machines, detail: { $0.scopes.map(\.rawValue).sorted().joined(separator: ",") }, ended: "revoked")
         }
     }
 
@@ -57,9 +51,7 @@ struct CredentialsCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            guard try await database.target().withCredentials({ try await $0.revoke(key: key) }) else {
-                throw ValidationError("no active credential with key \(key)")
-            }
+            try await database.target().revoke(key, of: .machines, missing: "no active credential with key \(key)")
         }
     }
 }

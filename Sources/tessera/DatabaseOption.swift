@@ -6,6 +6,7 @@ import TesseraLRS
 import TesseraPostgres
 import TesseraSQLite
 import TesseraServer
+import TesseraConsole
 
 /// `--db`, the database every command works on, declared once for all of them: an SQLite file
 /// path, or a PostgreSQL URL (`postgres://USER:PASSWORD@HOST:PORT/DB`, also `postgresql://`).
@@ -53,18 +54,19 @@ struct Database {
         isPostgres ? "tessera.signing-key.pem" : SigningKeyFile.defaultPath(forDatabase: path)
     }
 
-    /// Runs `body` with the credentials of the database, closing what it opened afterwards.
-    func withCredentials<T>(_ body: (Credentials) async throws -> T) async throws -> T {
-        try await withCredentialRepository { try await body(Credentials(repository: $0)) }
+    /// Runs `body` with the API credentials (or people's accounts) of the database, closing
+    /// what it opened afterwards.
+    func withCredentials<T>(of holders: CredentialHolders = .machines, _ body: (Credentials) async throws -> T) async throws -> T {
+        try await withCredentialRepository(of: holders) { try await body(Credentials(repository: $0)) }
     }
 
-    /// Runs `body` with the credentials of the database as stored, closing what it opened
+    /// Runs `body` with the credentials of `holders` as stored, closing what it opened
     /// afterwards.
-    func withCredentialRepository<T>(_ body: (any CredentialRepository) async throws -> T) async throws -> T {
-        guard isPostgres else { return try await body(try SQLiteCredentialRepository(path: path)) }
+    func withCredentialRepository<T>(of holders: CredentialHolders = .machines, _ body: (any CredentialRepository) async throws -> T) async throws -> T {
+        guard isPostgres else { return try await body(try SQLiteCredentialRepository(path: path, holders: holders)) }
         let storage = try await postgres(connections: 2, logger: Logger(label: "tessera"))
         defer { storage.close() }
-        return try await body(PostgresCredentialRepository(database: storage))
+        return try await body(PostgresCredentialRepository(database: storage, holders: holders))
     }
 
     /// Opens the store to write; `close` finishes queued writes. An SQLite file takes one
@@ -74,7 +76,10 @@ struct Database {
         if isPostgres {
             let storage = try await postgres(connections: connections, logger: logger)
             let store = PostgresStore(database: storage, observer: observer)
-            return OpenedStore(store: store, copyTarget: store, repository: PostgresCredentialRepository(database: storage)) {
+            return OpenedStore(
+                store: store, copyTarget: store, repository: PostgresCredentialRepository(database: storage),
+                accounts: PostgresCredentialRepository(database: storage, holders: .people)
+            ) {
                 await store.close()
                 storage.close()
             }
@@ -83,7 +88,10 @@ struct Database {
             path: path, readers: settings.readers, durability: settings.durability, analytics: settings.analytics, observer: observer,
             logger: logger)
         // Closing drains the writer and the checkpointer: off the cooperative threads.
-        return OpenedStore(store: store, copyTarget: store, repository: try SQLiteCredentialRepository(path: path)) {
+        return OpenedStore(
+            store: store, copyTarget: store, repository: try SQLiteCredentialRepository(path: path),
+            accounts: try SQLiteCredentialRepository(path: path, holders: .people)
+        ) {
             _ = try? await NIOThreadPool.singleton.runIfActive { store.close() }
         }
     }
@@ -137,7 +145,10 @@ struct OpenedStore: Sendable {
     let store: any LRSStore
     /// The same store, as `tessera copy` writes it.
     let copyTarget: any StoreCopyTarget
+    /// API credentials.
     let repository: any CredentialRepository
+    /// People's accounts.
+    let accounts: any CredentialRepository
     let close: @Sendable () async -> Void
 }
 
@@ -148,3 +159,21 @@ protocol ReadingStore: StoreCopySource {
 
 extension ReadOnlyStore: ReadingStore {}
 extension PostgresStore: ReadingStore {}
+
+extension Database {
+    /// Prints one line per credential of `holders`, oldest first: key, name, `detail`, when it
+    /// was created and whether it is active or, since when, `ended` (revoked, disabled).
+    func printList(of holders: CredentialHolders, detail: (Credential) -> String, ended: String) async throws {
+        var output = StandardOutput()
+        for credential in try await withCredentials(of: holders, { try await $0.list() }) {
+            let state = credential.revoked.map { "\(ended) \($0.text)" } ?? "active"
+            output.writeLine("\(credential.key)  \(credential.name)  \(detail(credential))  created \(credential.created.text)  \(state)")
+        }
+        output.flush()
+    }
+
+    /// Revokes the credential of `holders` with `key`; `missing` is the error when none is active.
+    func revoke(_ key: String, of holders: CredentialHolders, missing: String) async throws {
+        guard try await withCredentials(of: holders, { try await $0.revoke(key: key) }) else { throw ValidationError(missing) }
+    }
+}

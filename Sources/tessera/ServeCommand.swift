@@ -96,8 +96,10 @@ struct ServeCommand: AsyncParsableCommand {
             StoreSettings(readers: readers, durability: durability, analytics: analytics == "on"), observer: metrics, logger: logger)
         let store = opened.store
         let credentials = Credentials(repository: opened.repository)
+        let accounts = Credentials(repository: opened.accounts)
         do {
             try await Self.ensureAdminCredential(credentials, logger: logger)
+            try await Self.ensureAdminAccount(accounts, logger: logger)
         } catch {
             await opened.close()
             throw error
@@ -114,7 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: ["url": "http://\(host):\(port)/xapi", "database": "\(path)", "xapi-versions": "\(versions)", "version": "\(TesseraVersion.current)"])
         }
         let application = buildApplication(
-            configuration: configuration, store: store, credentials: credentials, metrics: metrics, logger: logger)
+            configuration: configuration, store: store, credentials: credentials, accounts: accounts, metrics: metrics, logger: logger)
         // Started in this order and shut down in the reverse: the HTTP server stops accepting
         // and finishes its requests, the integrity check stops, then the store drains.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -127,26 +129,50 @@ struct ServeCommand: AsyncParsableCommand {
         try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }
 
+    /// On first start there is no account: create `admin` (its password from
+    /// TESSERA_ADMIN_PASSWORD when set, else a new one printed once), for the dashboard and the
+    /// console.
+    static func ensureAdminAccount(_ accounts: Credentials, logger: Logger) async throws {
+        let password = Environment.value("TESSERA_ADMIN_PASSWORD")
+        try await ensureFirst(
+            accounts, name: "Administrator", scopes: AccountRole.admin.scopes, key: "admin", secret: password, logger: logger,
+            announce: [
+                "First start: created the account admin, to sign in to the dashboard and the console. Keep the password; it is not shown again.",
+                "  name:     admin",
+            ], secretLabel: "  password: ")
+    }
+
     /// On first start there is no credential: create an admin one (from TESSERA_ADMIN_KEY and
-    /// TESSERA_ADMIN_SECRET when set) and print it once, on standard output, never to the log.
+    /// TESSERA_ADMIN_SECRET when set), its secret printed once.
     static func ensureAdminCredential(_ credentials: Credentials, logger: Logger) async throws {
-        guard try await credentials.list().isEmpty else { return }
         let key = Environment.value("TESSERA_ADMIN_KEY")
-        let secret = Environment.value("TESSERA_ADMIN_SECRET")
+        try await ensureFirst(
+            credentials, name: "admin", scopes: [.admin], key: key, secret: Environment.value("TESSERA_ADMIN_SECRET"), logger: logger,
+            announce: ["First start: created an admin credential. Keep the secret; it is not shown again."], secretLabel: "  secret: ",
+            keyLabel: "  key:    ")
+    }
+
+    /// Creates the first of `credentials` when there is none. A secret not given is printed once,
+    /// after `announce`, on standard output, never to the log.
+    private static func ensureFirst(
+        _ credentials: Credentials, name: String, scopes: Set<Scope>, key: String?, secret: String?, logger: Logger,
+        announce: [String], secretLabel: String, keyLabel: String? = nil
+    ) async throws {
+        guard try await credentials.list().isEmpty else { return }
         let issued: IssuedCredential
         do {
-            issued = try await credentials.create(name: "admin", scopes: [.admin], key: key, secret: secret)
+            issued = try await credentials.create(name: name, scopes: scopes, key: key, secret: secret)
         } catch {
             // Nodes starting together on a new PostgreSQL database: another one created it.
             if try await !credentials.list().isEmpty { return }
             throw error
         }
-        logger.notice("created the first credential (admin)", metadata: ["key": "\(issued.credential.key)"])
+        logger.notice("created the first \(keyLabel == nil ? "account" : "credential") (admin)", metadata: ["key": "\(issued.credential.key)"])
         guard secret == nil else { return }
         var output = StandardOutput()
-        output.writeLine("First start: created an admin credential. Keep the secret; it is not shown again.")
-        output.writeLine("  key:    \(issued.credential.key)")
-        output.writeLine("  secret: \(issued.secret)")
+        for line in announce { output.writeLine(line) }
+        if let keyLabel { output.writeLine(keyLabel + issued.credential.key) }
+        output.writeLine(secretLabel + issued.secret)
         output.flush()
     }
 }

@@ -9,7 +9,7 @@ struct Tessera: AsyncParsableCommand {
         abstract: "Tessera, an xAPI Learning Record Store with learning analytics.",
         version: TesseraVersion.current,
         subcommands: [
-            ServeCommand.self, CredentialsCommand.self, CatalogCommand.self, RosterCommand.self, ValidateCommand.self,
+            ServeCommand.self, CredentialsCommand.self, AccountsCommand.self, CatalogCommand.self, RosterCommand.self, ValidateCommand.self,
             ImportCommand.self, ExportCommand.self, VerifyCommand.self, EraseCommand.self, AuditLogCommand.self, CopyCommand.self,
         ]
     )

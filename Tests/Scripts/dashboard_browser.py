@@ -85,10 +85,10 @@ wait_for(server_up, what="the server")
 subprocess.run([sys.executable, SAMPLE, "--url", base, "--key", "admin", "--secret", "admin-secret"],
                check=True, stdout=subprocess.DEVNULL)
 created = subprocess.run(
-    [BIN, "credentials", "create", "--db", os.path.join(directory, "dashboard.sqlite"), "--name", "L&D team",
-     "--scopes", "analytics/read"], check=True, capture_output=True, text=True).stdout
-reader = dict(line.split(":", 1) for line in created.splitlines() if ":" in line)
-key, secret = reader["key"].strip(), reader["secret"].strip()
+    [BIN, "accounts", "create", "--db", os.path.join(directory, "dashboard.sqlite"), "--name", "ld-team", "--full-name", "L&D team",
+     "--role", "viewer"], check=True, capture_output=True, text=True).stdout
+account = dict(line.split(":", 1) for line in created.splitlines() if ":" in line)
+name, password = account["account"].strip(), account["password"].strip()
 
 # The browser.
 profile = os.path.join(directory, "profile")
@@ -184,13 +184,13 @@ try:
     # Signing in.
     location = go(base + "/dashboard", "/dashboard/login")
     check("an unsigned visit to /dashboard lands on the sign-in form", location.endswith("/dashboard/login"), location)
-    submit({"key": key, "secret": "not-the-secret"})
+    submit({"name": name, "password": "not-the-password"})
     wait_for(lambda: texts(".error"), what="the sign-in error")
-    check("a wrong secret is refused with a message", "wrong" in " ".join(texts(".error")), str(texts(".error")))
+    check("a wrong password is refused with a message", "wrong" in " ".join(texts(".error")), str(texts(".error")))
     screenshot("dashboard-sign-in-refused.png")
-    submit({"key": key, "secret": secret})
+    submit({"name": name, "password": password})
     location = loaded("/dashboard")
-    check("the right secret opens the dashboard", location.endswith("/dashboard"), location)
+    check("the account's name and password open the dashboard", location.endswith("/dashboard"), location)
     check("the session cookie is out of scripts' reach (HttpOnly)", evaluate("document.cookie") == "")
     cookies = call("Network.getCookies", urls=[base + "/dashboard"])["cookies"] if call("Network.enable") == {} else []
     session = next((cookie for cookie in cookies if cookie["name"] == "tessera_session"), None)
@@ -214,7 +214,7 @@ try:
     screenshot("dashboard.png")
     go(base + "/dashboard?cohort=2024-05-31&to=2024-12-31", "/dashboard")
     request = urllib.request.Request(base + "/analytics/retention/employees?from=2024-05-31&to=2024-12-31", headers={
-        "Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()})
+        "Authorization": "Basic " + base64.b64encode(b"admin:admin-secret").decode()})
     expected = json.load(urllib.request.urlopen(request))["rows"][0]["differencePoints"]
     check(f"the gap for a chosen cohort date is the API's ({evaluate(gap_script)} and {expected:.1f} points)",
           abs(evaluate(gap_script) - expected) < 0.05)

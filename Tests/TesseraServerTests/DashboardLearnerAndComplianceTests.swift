@@ -12,7 +12,7 @@ struct DashboardLearnerAndComplianceTests {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             try await DashboardTests.loadSample(lrs, client)
-            let cookie = try await DashboardTests.sessionCookie(client, lrs.reader)
+            let cookie = try await DashboardTests.sessionCookie(client, lrs.viewer)
             let html = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
             for chart in ["compliance", "trend", "mastery", "employee-curves"] {
                 let svg = try #require(DashboardTests.chart(chart, in: html), "chart \(chart) is on the page")
@@ -37,7 +37,7 @@ struct DashboardLearnerAndComplianceTests {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .seeOther && response.headers[.location] == "/dashboard/login", "\(uri)")
             }
-            let cookie = try await DashboardTests.sessionCookie(client, lrs.reader)
+            let cookie = try await DashboardTests.sessionCookie(client, lrs.viewer)
             let found = String(buffer: try await client.execute(uri: "/dashboard/learners?search=warehouse+1", method: .get, headers: [.cookie: cookie]).body)
             #expect(found.contains("13 people match &quot;warehouse 1&quot;"))
             #expect(found.contains(#"<a href="/dashboard/learner?agent=\#(agent)">Warehouse 1</a>"#))

@@ -27,45 +27,45 @@ struct DashboardTests {
             #expect(form.headers[.contentType] == "text/html; charset=utf-8")
             #expect(String(buffer: form.body).contains(#"<form method="post" action="/dashboard/login">"#))
 
-            let wrong = try await Self.signIn(client, key: lrs.reader.credential.key, secret: "wrong")
+            let wrong = try await Self.signIn(client, key: lrs.viewer.credential.key, secret: "wrong")
             #expect(wrong.status == .unauthorized)
-            #expect(String(buffer: wrong.body).contains("The key or secret is wrong"))
+            #expect(String(buffer: wrong.body).contains("The name or password is wrong"))
             #expect(wrong.headers[.setCookie] == nil)
 
-            let writer = try await Self.signIn(client, key: lrs.writer.credential.key, secret: lrs.writer.secret)
-            #expect(writer.status == .forbidden, "statements/write does not open the dashboard")
-            #expect(String(buffer: writer.body).contains("lacks the scope analytics/read"))
+            // An API key and secret, even one allowed to read analytics, is not a person's account.
+            let machine = try await Self.signIn(client, key: lrs.reader.credential.key, secret: lrs.reader.secret)
+            #expect(machine.status == .unauthorized, "API credentials do not sign in to the dashboard")
 
-            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let cookie = try await Self.sessionCookie(client, lrs.viewer)
             let page = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie])
             #expect(page.status == .ok)
             let html = String(buffer: page.body)
-            #expect(html.contains("Signed in as dashboard"))
+            #expect(html.contains("Signed in as Lena Lindqvist"))
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true, "no script, no outside resource")
             #expect(page.headers[.cacheControl] == "no-store")
 
             let signedOut = try await client.execute(uri: "/dashboard/logout", method: .post, headers: [.cookie: cookie])
             #expect(signedOut.status == .seeOther)
-            #expect(signedOut.headers[.setCookie]?.hasPrefix("tessera_session=; Path=/dashboard; Max-Age=0") == true)
+            #expect(signedOut.headers[.setCookie]?.hasPrefix("tessera_session=; Path=/; Max-Age=0") == true)
         }
     }
 
     @Test func theSessionCookieIsHttpOnlyStrictAndHoldsNoSecret() async throws {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
-            let response = try await Self.signIn(client, key: lrs.reader.credential.key, secret: lrs.reader.secret)
+            let response = try await Self.signIn(client, key: lrs.viewer.credential.key, secret: lrs.viewer.secret)
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/dashboard")
             let header = try #require(response.headers[.setCookie])
             let attributes = Set(header.split(separator: ";").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) })
-            #expect(attributes == ["Path=/dashboard", "Max-Age=28800", "HttpOnly", "SameSite=Strict"])
-            #expect(!header.contains(lrs.reader.secret))
+            #expect(attributes == ["Path=/", "Max-Age=28800", "HttpOnly", "SameSite=Strict"])
+            #expect(!header.contains(lrs.viewer.secret))
 
             var proxied = Self.formHeaders
             proxied[HTTPField.Name("X-Forwarded-Proto")!] = "https"
             let overHTTPS = try await client.execute(
                 uri: "/dashboard/login", method: .post, headers: proxied,
-                body: Self.form(key: lrs.reader.credential.key, secret: lrs.reader.secret))
+                body: Self.form(key: lrs.viewer.credential.key, secret: lrs.viewer.secret))
             #expect(overHTTPS.headers[.setCookie]?.hasSuffix("; Secure") == true, "behind an HTTPS proxy the cookie is Secure")
         }
     }
@@ -73,7 +73,7 @@ struct DashboardTests {
     @Test func aTamperedForeignOrRevokedSessionIsRefused() async throws {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
-            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let cookie = try await Self.sessionCookie(client, lrs.viewer)
             // The last hex digit of the signature, changed.
             let last = cookie.last == "0" ? "1" : "0"
             let tampered = String(cookie.dropLast()) + last
@@ -82,39 +82,39 @@ struct DashboardTests {
             #expect(refused.headers[.setCookie]?.contains("Max-Age=0") == true, "a bad cookie is cleared")
 
             // Another server's key (as after a restart) signs a cookie this one does not accept.
-            let foreign = DashboardSession(signingKey: nil).value(credentialKey: lrs.reader.credential.key, now: Int64(Date().timeIntervalSince1970))
+            let foreign = DashboardSession(signingKey: nil).value(account: lrs.viewer.credential.key, now: Int64(Date().timeIntervalSince1970))
             let other = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: "tessera_session=\(foreign)"])
             #expect(other.status == .seeOther)
 
-            // A cookie naming another credential's key, with this cookie's signature.
+            // A cookie naming another account, with this cookie's signature.
             let parts = cookie.dropFirst("tessera_session=".count).split(separator: ".")
-            let swapped = "tessera_session=" + Array(lrs.writer.credential.key.utf8).map { String(format: "%02x", $0) }.joined()
+            let swapped = "tessera_session=" + Array(lrs.administrator.credential.key.utf8).map { String(format: "%02x", $0) }.joined()
                 + "." + parts[1] + "." + parts[2]
             #expect(try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: swapped]).status == .seeOther)
 
             #expect(try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).status == .ok)
-            _ = try await lrs.credentials.revoke(key: lrs.reader.credential.key)
+            _ = try await lrs.accounts.revoke(key: lrs.viewer.credential.key)
             let revoked = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie])
-            #expect(revoked.status == .seeOther, "revoking the credential ends its sessions")
+            #expect(revoked.status == .seeOther, "disabling the account ends its sessions")
         }
     }
 
     @Test func sessionsExpireAfterTheirLifetime() throws {
         let session = DashboardSession(key: Array(repeating: 7, count: 32))
-        let value = session.value(credentialKey: "reader", now: 1_000)
-        #expect(session.credentialKey(from: value, now: 1_000) == "reader")
-        #expect(session.credentialKey(from: value, now: 1_000 + DashboardSession.lifetimeSeconds - 1) == "reader")
-        #expect(session.credentialKey(from: value, now: 1_000 + DashboardSession.lifetimeSeconds) == nil)
-        #expect(session.credentialKey(from: "garbage", now: 1_000) == nil)
-        #expect(session.credentialKey(from: value + "0", now: 1_000) == nil)
+        let value = session.value(account: "reader", now: 1_000)
+        #expect(session.account(from: value, now: 1_000) == "reader")
+        #expect(session.account(from: value, now: 1_000 + DashboardSession.lifetimeSeconds - 1) == "reader")
+        #expect(session.account(from: value, now: 1_000 + DashboardSession.lifetimeSeconds) == nil)
+        #expect(session.account(from: "garbage", now: 1_000) == nil)
+        #expect(session.account(from: value + "0", now: 1_000) == nil)
         #expect(DashboardSession.cookie(in: "theme=dark; tessera_session=abc.1.ff; other=1") == "abc.1.ff")
     }
 
     @Test func nodesSharingASigningKeyAcceptEachOthersSessions() throws {
         let key = try Ed25519Key.generate()
-        let value = DashboardSession(signingKey: key).value(credentialKey: "reader", now: 1_000)
-        #expect(DashboardSession(signingKey: key).credentialKey(from: value, now: 1_001) == "reader", "another node, the same key")
-        #expect(DashboardSession(signingKey: try Ed25519Key.generate()).credentialKey(from: value, now: 1_001) == nil)
+        let value = DashboardSession(signingKey: key).value(account: "reader", now: 1_000)
+        #expect(DashboardSession(signingKey: key).account(from: value, now: 1_001) == "reader", "another node, the same key")
+        #expect(DashboardSession(signingKey: try Ed25519Key.generate()).account(from: value, now: 1_001) == nil)
     }
 
     @Test func aCrossSiteOrMalformedSignInIsRefused() async throws {
@@ -123,7 +123,7 @@ struct DashboardTests {
             var crossSite = Self.formHeaders
             crossSite[.origin] = "https://attacker.example"
             let forged = try await client.execute(
-                uri: "/dashboard/login", method: .post, headers: crossSite, body: Self.form(key: lrs.reader.credential.key, secret: lrs.reader.secret))
+                uri: "/dashboard/login", method: .post, headers: crossSite, body: Self.form(key: lrs.viewer.credential.key, secret: lrs.viewer.secret))
             #expect(forged.status == .forbidden)
             #expect(forged.headers[.setCookie] == nil)
 
@@ -131,9 +131,9 @@ struct DashboardTests {
                 uri: "/dashboard/login", method: .post, headers: [.contentType: "application/json"], body: buffer(#"{"key":"a","secret":"b"}"#))
             #expect(json.status == .unsupportedMediaType)
 
-            let missing = try await client.execute(uri: "/dashboard/login", method: .post, headers: Self.formHeaders, body: buffer("key=&secret="))
+            let missing = try await client.execute(uri: "/dashboard/login", method: .post, headers: Self.formHeaders, body: buffer("name=&password="))
             #expect(missing.status == .badRequest)
-            let broken = try await client.execute(uri: "/dashboard/login", method: .post, headers: Self.formHeaders, body: buffer("key=%ZZ&secret=x"))
+            let broken = try await client.execute(uri: "/dashboard/login", method: .post, headers: Self.formHeaders, body: buffer("name=%ZZ&password=x"))
             #expect(broken.status == .badRequest)
         }
     }
@@ -144,7 +144,7 @@ struct DashboardTests {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             try await Self.loadSample(lrs, client)
-            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let cookie = try await Self.sessionCookie(client, lrs.viewer)
             let html = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
             for chart in ["volume", "proficiency", "outcomes", "outcome-totals", "knowledge", "employees"] {
                 let svg = try #require(Self.chart(chart, in: html), "chart \(chart) is on the page")
@@ -176,7 +176,7 @@ struct DashboardTests {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             try await Self.loadSample(lrs, client)
-            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let cookie = try await Self.sessionCookie(client, lrs.viewer)
             let html = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
             let outcomes = try #require(Self.chart("outcomes", in: html))
             // GDPR: 89 of 113, Wilson 0.703-0.853.
@@ -235,7 +235,7 @@ struct DashboardTests {
             #expect(pairsSummed == (try await pairs("")))
 
             let warehouse = try await programs("?team=Warehouse")
-            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let cookie = try await Self.sessionCookie(client, lrs.viewer)
             let html = String(buffer: try await client.execute(uri: "/dashboard?team=Warehouse", method: .get, headers: [.cookie: cookie]).body)
             let forklift = try #require(warehouse.first)
             #expect(html.contains("Forklift certification: \(forklift[1]) of \(forklift[0]) enrolled completed"))
@@ -248,7 +248,7 @@ struct DashboardTests {
     @Test func emptyStatesSayWhatIsMissing() async throws {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
-            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let cookie = try await Self.sessionCookie(client, lrs.viewer)
             let bare = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).body)
             for chart in ["volume", "proficiency", "outcomes", "knowledge", "employees"] {
                 #expect(bare.contains(#"data-empty="\#(chart)""#), "chart \(chart) explains itself")
@@ -273,7 +273,7 @@ struct DashboardTests {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             try await Self.loadSample(lrs, client)
-            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let cookie = try await Self.sessionCookie(client, lrs.viewer)
             for (query, field) in [
                 ("from=2024-13-01", "from"), ("to=yesterday", "to"), ("from=2024-06-01&to=2024-05-01", "to"), ("cohort=2024-02-30", "cohort"),
                 ("program=https%3A%2F%2Fnowhere.example%2Fprogram", "program"),
@@ -299,7 +299,7 @@ struct DashboardTests {
         let lrs = try await TestLRS()
         try await lrs.test(.router) { client in
             try await Self.loadSample(lrs, client)
-            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let cookie = try await Self.sessionCookie(client, lrs.viewer)
             let refused = try await client.execute(
                 uri: "/dashboard?from=2024-13-01&to=2024-10-31&team=Warehouse&program=https%3A%2F%2Flearn.northwind.example%2Fprograms%2Fgdpr",
                 method: .get, headers: [.cookie: cookie])
@@ -339,7 +339,7 @@ struct DashboardTests {
         #expect(!HTML.escape(combining).unicodeScalars.contains("\""), "escaped by scalar, not by grapheme")
         let lrs = try await TestLRS()
         try await lrs.test(.live) { client in
-            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let cookie = try await Self.sessionCookie(client, lrs.viewer)
             let encoded = combining.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             let response = try await client.execute(uri: "/dashboard?team=\(encoded)", method: .get, headers: [.cookie: cookie])
             let html = String(buffer: response.body)
@@ -383,7 +383,7 @@ struct DashboardTests {
             let posted = try await client.execute(
                 uri: "/xapi/statements", method: .post, headers: lrs.headers(json: true), body: buffer(statementJSON(extra: #""timestamp":"2024-03-01T09:00:00Z""#)))
             #expect(posted.status == .ok)
-            let cookie = try await Self.sessionCookie(client, lrs.reader)
+            let cookie = try await Self.sessionCookie(client, lrs.viewer)
             let refused = try await client.execute(uri: "/dashboard?from=0001-01-01&to=9999-12-31", method: .get, headers: [.cookie: cookie])
             #expect(refused.status == .badRequest)
             #expect(String(buffer: refused.body).contains(#"data-field="from""#))
@@ -423,14 +423,15 @@ struct DashboardTests {
 
     static func form(key: String, secret: String) -> ByteBuffer {
         let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
-        return buffer("key=\(encode(key))&secret=\(encode(secret))")
+        return buffer("name=\(encode(key))&password=\(encode(secret))")
     }
 
     static func signIn(_ client: any TestClientProtocol, key: String, secret: String) async throws -> TestResponse {
         try await client.execute(uri: "/dashboard/login", method: .post, headers: formHeaders, body: form(key: key, secret: secret))
     }
 
-    /// Signs in as `credential` and returns the `Cookie` header value the browser would send.
+    /// Signs in with the account `credential` (its name and password) and returns the `Cookie`
+    /// header value the browser would send.
     static func sessionCookie(_ client: any TestClientProtocol, _ credential: IssuedCredential) async throws -> String {
         let response = try await signIn(client, key: credential.credential.key, secret: credential.secret)
         #expect(response.status == .seeOther)

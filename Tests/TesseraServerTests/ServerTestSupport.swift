@@ -32,6 +32,10 @@ final class TestLRS: @unchecked Sendable {
     let credentials: Credentials
     let writer: IssuedCredential
     let reader: IssuedCredential
+    /// People's accounts, and two of them: a viewer and an admin (their passwords as `secret`).
+    let accounts: Credentials
+    let viewer: IssuedCredential
+    let administrator: IssuedCredential
     /// The server's export signing key, created in the test's directory.
     let signingKey: Ed25519Key
     /// The server's metrics, which the store reports to.
@@ -52,16 +56,20 @@ final class TestLRS: @unchecked Sendable {
         case .sqlite:
             store = try SQLiteStore(path: path, readers: 2, durability: .normal, observer: metrics, logger: Logger(label: "test"))
             repository = try SQLiteCredentialRepository(path: path)
+            accounts = Credentials(repository: try SQLiteCredentialRepository(path: path, holders: .people))
             database = .sqlite(path: path)
         case .postgres:
             let (storage, drop) = try await PostgresTestServer.freshDatabase()
             store = PostgresStore(database: storage, observer: metrics)
             repository = PostgresCredentialRepository(database: storage)
+            accounts = Credentials(repository: PostgresCredentialRepository(database: storage, holders: .people))
             database = .postgres(storage, drop: drop)
         }
         credentials = Credentials(repository: repository)
         writer = try await credentials.create(name: "course", scopes: [.statementsWrite, .statementsRead])
         reader = try await credentials.create(name: "dashboard", scopes: [.analyticsRead])
+        viewer = try await accounts.create(name: "Lena Lindqvist", scopes: AccountRole.viewer.scopes, key: "lena")
+        administrator = try await accounts.create(name: "Ada Admin", scopes: AccountRole.admin.scopes, key: "ada")
     }
 
     /// The SQLite file, when the test runs on SQLite.
@@ -145,7 +153,7 @@ final class TestLRS: @unchecked Sendable {
             configuration: ServerConfiguration(
                 host: "127.0.0.1", port: 0, signingKey: signingKey, idleTimeout: idleTimeout, requestsPerSecond: requestsPerSecond,
                 xapiVersions: xapiVersions),
-            store: store, credentials: credentials,
+            store: store, credentials: credentials, accounts: accounts,
             metrics: metrics, logger: logger ?? self.logger)
         return try await application.test(setup, test)
     }

@@ -66,3 +66,29 @@ public struct StoredCredential: Sendable {
         self.secretHash = secretHash
     }
 }
+
+/// Who holds the credentials a repository keeps: machines (API keys and secrets, for Basic
+/// authentication) or people (accounts: a sign-in name and password, for the dashboard and the
+/// console). Each is a table of its own, so that neither can sign in where the other does.
+public enum CredentialHolders: String, Sendable {
+    /// API credentials, in table `credentials`.
+    case machines = "credentials"
+    /// People's accounts, in table `accounts`.
+    case people = "accounts"
+}
+
+/// What a person's account may see (docs/console.md): the role is kept as the scope it grants.
+public enum AccountRole: String, Sendable, CaseIterable {
+    /// The dashboard and learner views (`analytics/read`).
+    case viewer
+    /// Everything, the console included (`admin`).
+    case admin
+
+    /// The scopes an account with this role holds.
+    public var scopes: Set<Scope> { self == .admin ? [.admin] : [.analyticsRead] }
+
+    /// The role of an account holding `scopes`.
+    public init(scopes: Set<Scope>) {
+        self = scopes.contains(.admin) ? .admin : .viewer
+    }
+}

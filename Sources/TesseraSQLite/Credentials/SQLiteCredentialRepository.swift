@@ -3,26 +3,29 @@ import NIOPosix
 import TesseraLRS
 import XAPI
 
-/// Credentials in the `credentials` table, on a connection of their own. Each call is a point
-/// query or one-row write, run on a thread of the blocking pool, never on Swift's cooperative
-/// threads.
+/// API credentials (the `credentials` table) or people's accounts (`accounts`), on a
+/// connection of their own. Each call is a point query or one-row write, run on a thread of the
+/// blocking pool, never on Swift's cooperative threads.
 public final class SQLiteCredentialRepository: CredentialRepository, @unchecked Sendable {
     private let connection: SQLiteConnection
     private let lock = NSLock()
     private let threads: NIOThreadPool
+    /// The table: a case of a closed enum, never text from outside.
+    private let table: String
 
-    /// Opens the credentials of the database at `path` (migrating it if needed).
-    public init(path: String, threads: NIOThreadPool = .singleton) throws {
+    /// Opens the credentials of `holders` in the database at `path` (migrating it if needed).
+    public init(path: String, holders: CredentialHolders = .machines, threads: NIOThreadPool = .singleton) throws {
         connection = try SQLiteConnection(path: path, mode: .readWrite)
         try Migrator.migrate(connection)
         connection.finishStatements()
         self.threads = threads
+        table = holders.rawValue
     }
 
     public func insert(_ stored: StoredCredential) async throws {
-        try await locked { connection in
+        try await locked { [table] connection in
             let insert = try connection.prepared("""
-                INSERT INTO credentials (key, name, scopes, salt, iterations, secret_hash, created_ms)
+                INSERT INTO \(table) (key, name, scopes, salt, iterations, secret_hash, created_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             let credential = stored.credential
@@ -38,9 +41,9 @@ public final class SQLiteCredentialRepository: CredentialRepository, @unchecked 
     }
 
     public func list() async throws -> [Credential] {
-        try await locked { connection in
+        try await locked { [table] connection in
             let select = try connection.prepared(
-                "SELECT key, name, scopes, created_ms, revoked_ms FROM credentials ORDER BY id")
+                "SELECT key, name, scopes, created_ms, revoked_ms FROM \(table) ORDER BY id")
             var credentials: [Credential] = []
             while try select.step() { credentials.append(Self.credential(select)) }
             return credentials
@@ -48,9 +51,9 @@ public final class SQLiteCredentialRepository: CredentialRepository, @unchecked 
     }
 
     public func revoke(key: String, at time: XAPITimestamp) async throws -> Bool {
-        try await locked { connection in
+        try await locked { [table] connection in
             let update = try connection.prepared(
-                "UPDATE credentials SET revoked_ms = ? WHERE key = ? AND revoked_ms IS NULL")
+                "UPDATE \(table) SET revoked_ms = ? WHERE key = ? AND revoked_ms IS NULL")
             update.bind(1, time.milliseconds)
             update.bind(2, key)
             try update.step()
@@ -59,10 +62,10 @@ public final class SQLiteCredentialRepository: CredentialRepository, @unchecked 
     }
 
     public func stored(key: String) async throws -> StoredCredential? {
-        try await locked { connection in
+        try await locked { [table] connection in
             let select = try connection.prepared("""
                 SELECT key, name, scopes, created_ms, revoked_ms, salt, iterations, secret_hash
-                FROM credentials WHERE key = ?
+                FROM \(table) WHERE key = ?
                 """)
             select.bind(1, key)
             guard try select.step() else { return nil }

@@ -27,17 +27,17 @@ enum DashboardLayout {
     /// The sign-in page, with `message` (why the last attempt failed) when there is one.
     static func signIn(message: String?) -> String {
         page(title: "Sign in · Tessera") { html in
-            html.raw(#"<main class="sign-in"><h1>Tessera</h1><p>Sign in with a credential that has the scope <code>analytics/read</code>.</p>"#)
+            html.raw(#"<main class="sign-in"><h1>Tessera</h1><p>Sign in with your account.</p>"#)
             if let message {
                 html.raw(#"<p class="error" role="alert">"#); html.escaped(message); html.raw("</p>")
             }
             html.raw(#"""
                 <form method="post" action="/dashboard/login">
-                <label>Key <input name="key" autocomplete="username" required autofocus></label>
-                <label>Secret <input name="secret" type="password" autocomplete="current-password" required></label>
+                <label>Name <input name="name" autocomplete="username" required autofocus></label>
+                <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
                 <button type="submit">Sign in</button>
                 </form>
-                <p class="hint">An administrator creates one with <code>tessera credentials create --name "L&amp;D team" --scopes analytics/read</code>.</p>
+                <p class="hint">An administrator creates accounts with <code>tessera accounts create --name NAME --role viewer</code>; the first start prints the admin account's password.</p>
                 </main>
                 """#)
         }

@@ -6,14 +6,16 @@ import TesseraLRS
 import XAPI
 
 /// The L&D dashboard (docs/dashboard.md): `GET /dashboard` (the page; filters `from`, `to`,
-/// `team`, `program`, `cohort`), `GET`/`POST /dashboard/login` (a form, then a signed session
-/// cookie) and `POST /dashboard/logout`. The credential must allow `analytics/read`; these
-/// paths form an area without Basic authentication or CORS, and answer HTML.
+/// `team`, `program`, `cohort`), `GET`/`POST /dashboard/login` (a person's account name and
+/// password, then a signed session cookie) and `POST /dashboard/logout`. Every account may see
+/// it (viewers and admins); these paths form an area without Basic authentication or CORS, and
+/// answer HTML.
 struct DashboardResource: Sendable {
     let store: any LRSStore
-    let credentials: Credentials
+    /// People's accounts (not API credentials).
+    let accounts: Credentials
     let session: DashboardSession
-    /// Shared with Basic authentication, so that both count the same failures.
+    /// Failed sign-ins to accounts, counted per name and client address.
     let signInCheck: SignInCheck
     /// Groups smaller than this are drawn too few to compare.
     let minimumGroupSize: Int
@@ -104,13 +106,13 @@ struct DashboardResource: Sendable {
         return try await body(credential)
     }
 
-    /// The credential of a valid session cookie, while it is active and may read analytics.
+    /// The account of a valid session cookie, while it is active.
     private func signedIn(_ request: Request) async throws -> Credential? {
         guard let value = DashboardSession.cookie(in: request.headers[.cookie]),
-            let key = session.credentialKey(from: value, now: XAPITimestamp.now().seconds),
-            let credential = try await credentials.active(key: key), Self.mayRead(credential)
+            let name = session.account(from: value, now: XAPITimestamp.now().seconds),
+            let account = try await accounts.active(key: name), Self.mayRead(account)
         else { return nil }
-        return credential
+        return account
     }
 
     private func signIn(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
@@ -124,20 +126,20 @@ struct DashboardResource: Sendable {
         }
         let body = try await request.body.collect(upTo: 8192)
         guard let text = body.getString(at: body.readerIndex, length: body.readableBytes),
-            let form = try? QueryParameters(query: text), let key = form["key"], let secret = form["secret"], !key.isEmpty
+            let form = try? QueryParameters(query: text), let name = form["name"], let password = form["password"], !name.isEmpty
         else {
-            return Self.html(.badRequest, DashboardLayout.signIn(message: "Enter a key and a secret."))
+            return Self.html(.badRequest, DashboardLayout.signIn(message: "Enter your name and password."))
         }
         let credential: Credential
-        switch try await signInCheck.check(key: key, secret: secret, client: context.clientAddress) {
+        switch try await signInCheck.check(key: name, secret: password, client: context.clientAddress) {
         case .accepted(let accepted):
             credential = accepted
         case .refused:
-            return Self.html(.unauthorized, DashboardLayout.signIn(message: "The key or secret is wrong, or the credential was revoked."))
+            return Self.html(.unauthorized, DashboardLayout.signIn(message: "The name or password is wrong, or the account was disabled."))
         case .locked(let wait):
             let seconds = XAPIError.retryAfterSeconds(wait)
             var response = Self.html(.tooManyRequests, DashboardLayout.signIn(
-                message: "Too many failed sign-ins with this key. Try again in \(seconds) seconds."))
+                message: "Too many failed sign-ins with this name. Try again in \(seconds) seconds."))
             response.headers[.retryAfter] = String(seconds)
             return response
         }
@@ -145,14 +147,13 @@ struct DashboardResource: Sendable {
         var context = context
         context.credential = credential
         guard Self.mayRead(credential) else {
-            return Self.html(.forbidden, DashboardLayout.signIn(
-                message: "The credential \"\(credential.name)\" lacks the scope analytics/read, which the dashboard needs."))
+            return Self.html(.forbidden, DashboardLayout.signIn(message: "The account \"\(credential.key)\" may not see the dashboard."))
         }
-        let value = session.value(credentialKey: credential.key, now: XAPITimestamp.now().seconds)
+        let value = session.value(account: credential.key, now: XAPITimestamp.now().seconds)
         return Self.redirect(to: "/dashboard", cookie: DashboardSession.setCookie(value, secure: Self.isHTTPS(request)))
     }
 
-    /// `analytics/read`, which `admin` grants too.
+    /// `analytics/read`, which both roles hold (`admin` grants it).
     private static func mayRead(_ credential: Credential) -> Bool {
         credential.allows(.analyticsRead)
     }

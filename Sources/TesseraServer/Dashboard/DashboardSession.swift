@@ -1,10 +1,9 @@
 import TesseraCrypto
 
-/// The dashboard's session cookie: the credential's key and an expiry, signed with
-/// HMAC-SHA256 under a key derived from the server's signing key, so that every node sharing
-/// that key accepts it (`init(signingKey:)`). It holds no secret; each page load checks the
-/// signature, the expiry, and that the credential is still active and still allowed to read
-/// analytics.
+/// The session cookie of the dashboard and the console: a person's account name and an expiry,
+/// signed with HMAC-SHA256 under a key derived from the server's signing key, so that every node
+/// sharing that key accepts it (`init(signingKey:)`). It holds no password; each page load checks
+/// the signature, the expiry, and that the account is still active, and reads its role then.
 struct DashboardSession: Sendable {
     /// The cookie's name.
     static let cookieName = "tessera_session"
@@ -26,18 +25,18 @@ struct DashboardSession: Sendable {
             self.init(key: Secrets.randomBytes(32))
             return
         }
-        self.init(key: Digest.sha256(Array("tessera dashboard session\n".utf8) + pem))
+        self.init(key: Digest.sha256(Array("tessera account session\n".utf8) + pem))
     }
 
-    /// The cookie value for `credentialKey`, valid until `now` + the lifetime:
-    /// `hex(key).expiry.hex(mac)`.
-    func value(credentialKey: String, now: Int64) -> String {
-        let payload = Digest.hex(Array(credentialKey.utf8)) + "." + String(now + Self.lifetimeSeconds)
+    /// The cookie value for the account `account`, valid until `now` + the lifetime:
+    /// `hex(name).expiry.hex(mac)`.
+    func value(account: String, now: Int64) -> String {
+        let payload = Digest.hex(Array(account.utf8)) + "." + String(now + Self.lifetimeSeconds)
         return payload + "." + Digest.hex(mac(payload))
     }
 
-    /// The credential key a cookie value names, when its signature holds and it has not expired.
-    func credentialKey(from value: String, now: Int64) -> String? {
+    /// The account a cookie value names, when its signature holds and it has not expired.
+    func account(from value: String, now: Int64) -> String? {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let expiry = Int64(parts[1]), let signature = Digest.bytes(hex: String(parts[2])),
             let keyBytes = Digest.bytes(hex: String(parts[0]))
@@ -47,10 +46,11 @@ struct DashboardSession: Sendable {
     }
 
     /// The `Set-Cookie` value that stores `value` (`Secure` when the browser reached the server
-    /// over HTTPS through a proxy), or that clears the cookie when `value` is nil.
+    /// over HTTPS through a proxy), or that clears the cookie when `value` is nil. Its path is
+    /// the whole site: the dashboard and the console share one sign-in.
     static func setCookie(_ value: String?, secure: Bool) -> String {
         let lifetime = value == nil ? 0 : lifetimeSeconds
-        return "\(cookieName)=\(value ?? ""); Path=/dashboard; Max-Age=\(lifetime); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+        return "\(cookieName)=\(value ?? ""); Path=/; Max-Age=\(lifetime); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
     }
 
     /// The session cookie's value in a `Cookie` header, if present.
