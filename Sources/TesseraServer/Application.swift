@@ -95,14 +95,19 @@ public func buildApplication(
 
     let admin = AreaRoutes(router, prefix: "/admin").add(middleware: basicAuth)
     ErasureResource(store: store).register(on: admin)
+    CredentialsAdminResource(credentials: credentials).register(on: admin)
     admin.close()
 
     let dashboard = AreaRoutes(router, prefix: "/dashboard")
+    let sessions = AccountSessions(accounts: accounts, session: DashboardSession(signingKey: configuration.signingKey))
     DashboardResource(
-        store: store, accounts: accounts, session: DashboardSession(signingKey: configuration.signingKey),
-        signInCheck: SignInCheck(credentials: accounts), minimumGroupSize: configuration.minimumGroupSize
+        store: store, sessions: sessions, signInCheck: SignInCheck(credentials: accounts), minimumGroupSize: configuration.minimumGroupSize
     ).register(on: dashboard)
     dashboard.close()
+
+    let console = AreaRoutes(router, prefix: "/console")
+    ConsoleResource(store: store, credentials: credentials, sessions: sessions).register(on: console)
+    console.close()
 
     return Application(
         responder: AlternateRequestSyntaxResponder(wrapped: router.buildResponder(), versions: configuration.xapiVersions),

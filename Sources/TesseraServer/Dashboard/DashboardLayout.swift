@@ -1,3 +1,5 @@
+import TesseraLRS
+
 /// The dashboard's page frame, style sheet and sign-in form (no script, no external resource).
 enum DashboardLayout {
     /// `body` inside the page frame, titled `title`.
@@ -10,18 +12,30 @@ enum DashboardLayout {
         return html.text
     }
 
-    /// A page for someone signed in: `title` in the header with who they are and a sign-out
-    /// button, `body` in the main column.
-    static func signedIn(title: String, credentialName: String, body: (inout HTML) -> Void) -> String {
+    /// A page for someone signed in: `title` in the header with who they are (and, for an admin,
+    /// the console), a sign-out button, `body` in the main column.
+    static func signedIn(title: String, account: Credential, body: (inout HTML) -> Void) -> String {
         page(title: title + " · Tessera") { html in
             html.raw(#"<header><h1><a class="home" href="/dashboard">Learning dashboard</a>"#)
             if title != "Learning dashboard" { html.raw(" · "); html.escaped(title) }
-            html.raw(#"</h1><span>Signed in as "#)
-            html.escaped(credentialName)
+            html.raw("</h1>")
+            if account.allows(.admin) { html.raw(#"<a class="nav" href="/console">Console</a>"#) }
+            html.raw(#"<span>Signed in as "#)
+            html.escaped(account.name)
             html.raw(#"</span><form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form></header><main>"#)
             body(&html)
             html.raw("</main>")
         }
+    }
+
+    /// Tiles that each link somewhere: a title and a line saying what is there.
+    static func linkTiles(_ tiles: [(title: String, href: String, text: String)], into html: inout HTML) {
+        html.raw(#"<div class="tiles">"#)
+        for tile in tiles {
+            html.raw(#"<a class="tile link" href="\#(tile.href)"><b>"#); html.escaped(tile.title)
+            html.raw("</b><span>"); html.escaped(tile.text); html.raw("</span></a>")
+        }
+        html.raw("</div>")
     }
 
     /// The sign-in page, with `message` (why the last attempt failed) when there is one.
@@ -46,7 +60,7 @@ enum DashboardLayout {
     private static let style = """
         :root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2937;background:#f8fafc}
         body{margin:0}header{display:flex;align-items:center;gap:1rem;padding:.8rem 1.5rem;background:#1e3a8a;color:#fff}
-        header h1{font-size:1.2rem;margin:0;flex:1}header a.home{color:#fff;text-decoration:none}header form{margin:0}header button{background:#fff;color:#1e3a8a}
+        header h1{font-size:1.2rem;margin:0;flex:1}header a.home,header a.nav{color:#fff;text-decoration:none}header a.nav{font-weight:600}header form{margin:0}header button{background:#fff;color:#1e3a8a}
         main{max-width:1180px;margin:0 auto;padding:1rem 1.5rem}
         .filters{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end;background:#fff;padding:.8rem 1rem;border:1px solid #e5e7eb;border-radius:8px}
         label{display:flex;flex-direction:column;font-size:.8rem;color:#4b5563;gap:.2rem}
@@ -69,6 +83,9 @@ enum DashboardLayout {
         .gap{font-size:1.1rem;margin:.4rem 0}.error{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;padding:.6rem .8rem;border-radius:6px}
         .landing{max-width:900px}.landing h1{font-size:2rem;margin:1.5rem 0 .3rem}.lead{font-size:1.05rem;color:#374151}
         a.tile.link{text-decoration:none;color:inherit}a.tile.link b{font-size:1.15rem}a.tile.link:hover{border-color:#1d4ed8}
+        .create{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end}fieldset{border:1px solid #e5e7eb;border-radius:6px;display:flex;flex-wrap:wrap;gap:.3rem .9rem}
+        label.check{flex-direction:row;align-items:center;gap:.3rem;font-size:.85rem}button.danger{background:#b91c1c}.notice{background:#ecfdf5;border:1px solid #a7f3d0;color:#065f46;padding:.6rem .8rem;border-radius:6px}
+        .issued{border-color:#1d4ed8}.issued code{font-size:1rem;user-select:all}
         .sign-in{max-width:360px;margin:4rem auto;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:1.5rem}
         .sign-in form{display:flex;flex-direction:column;gap:.8rem}.hint{font-size:.8rem;color:#4b5563}code{font-size:.85em}
         """

@@ -6,24 +6,24 @@ import TesseraLRS
 struct DashboardPage {
     let report: DashboardReport
     /// Who is signed in.
-    let credentialName: String
+    let account: Credential
     /// Groups smaller than this are drawn too few to compare.
     let minimumGroupSize: Int
 
     /// The page, with `problem` (a filter that could not be used) above the charts when set.
     /// Without a report, the form offers `choices` of teams and programs.
     static func render(
-        _ report: DashboardReport?, filters: DashboardFilters, credentialName: String, minimumGroupSize: Int, problem: DashboardFilters.Invalid?,
+        _ report: DashboardReport?, filters: DashboardFilters, account: Credential, minimumGroupSize: Int, problem: DashboardFilters.Invalid?,
         choices: (teams: [String], programs: [Catalog.Program]) = ([], [])
     ) -> String {
-        DashboardLayout.signedIn(title: "Learning dashboard", credentialName: credentialName) { html in
+        DashboardLayout.signedIn(title: "Learning dashboard", account: account) { html in
             if let problem {
                 html.raw(#"<p class="error" role="alert" data-field=""#); html.escaped(problem.field); html.raw(#"">"#)
                 html.escaped("\(problem.field) \(problem.reason)")
                 html.raw("</p>")
             }
             if let report {
-                DashboardPage(report: report, credentialName: credentialName, minimumGroupSize: minimumGroupSize).body(into: &html)
+                DashboardPage(report: report, account: account, minimumGroupSize: minimumGroupSize).body(into: &html)
             } else {
                 filterForm(filters, teams: choices.teams, programs: choices.programs, into: &html)
             }

@@ -12,9 +12,8 @@ import XAPI
 /// answer HTML.
 struct DashboardResource: Sendable {
     let store: any LRSStore
-    /// People's accounts (not API credentials).
-    let accounts: Credentials
-    let session: DashboardSession
+    /// People's sessions (accounts, not API credentials).
+    let sessions: AccountSessions
     /// Failed sign-ins to accounts, counted per name and client address.
     let signInCheck: SignInCheck
     /// Groups smaller than this are drawn too few to compare.
@@ -27,15 +26,15 @@ struct DashboardResource: Sendable {
         router.getAndHead("/dashboard/learners") { request, context in try await learners(request, context) }
         router.getAndHead("/dashboard/learner") { request, context in try await learner(request, context) }
         router.getAndHead("/dashboard/compliance.csv") { request, context in try await complianceCSV(request, context) }
-        router.getAndHead("/dashboard/login") { _, _ in Self.html(.ok, DashboardLayout.signIn(message: nil)) }
+        router.getAndHead("/dashboard/login") { _, _ in HTMLPage.html(.ok, DashboardLayout.signIn(message: nil)) }
         router.post("/dashboard/login") { request, context in try await signIn(request, context) }
         router.post("/dashboard/logout") { request, _ in
-            Self.redirect(to: "/dashboard/login", cookie: DashboardSession.setCookie(nil, secure: Self.isHTTPS(request)))
+            HTMLPage.redirect(to: "/dashboard/login", cookie: DashboardSession.setCookie(nil, secure: HTMLPage.isHTTPS(request)))
         }
     }
 
     private func page(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        try await signedInPage(request, context) { credential in try await page(request, credential: credential) }
+        try await sessions.page(request, context, needs: .analyticsRead) { credential in try await page(request, credential: credential) }
     }
 
     private func page(_ request: Request, credential: Credential) async throws -> Response {
@@ -43,46 +42,46 @@ struct DashboardResource: Sendable {
         do {
             if let problem { throw problem }
             let report = try await DashboardReport.load(filters, from: store, today: Day(containing: XAPITimestamp.now().milliseconds))
-            return Self.html(.ok, DashboardPage.render(
-                report, filters: filters, credentialName: credential.name, minimumGroupSize: minimumGroupSize, problem: nil))
+            return HTMLPage.html(.ok, DashboardPage.render(
+                report, filters: filters, account: credential, minimumGroupSize: minimumGroupSize, problem: nil))
         } catch let invalid as DashboardFilters.Invalid {
             // The form comes back as it was sent, but for the filter that cannot be used.
             let choices = (teams: try await store.teamNames() + [Roster.unassignedTeam], programs: try await store.catalog()?.programs ?? [])
-            return Self.html(.badRequest, DashboardPage.render(
-                nil, filters: filters.without(invalid), credentialName: credential.name, minimumGroupSize: minimumGroupSize, problem: invalid,
+            return HTMLPage.html(.badRequest, DashboardPage.render(
+                nil, filters: filters.without(invalid), account: credential, minimumGroupSize: minimumGroupSize, problem: invalid,
                 choices: choices))
         }
     }
 
     /// The people a search finds (`search`), linked to their records.
     private func learners(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        try await signedInPage(request, context) { credential in
+        try await sessions.page(request, context, needs: .analyticsRead) { credential in
             let search = String((try QueryParameters(request)["search"] ?? "").prefix(200))
             let people = LearnerSearch.matches(try await store.roster().people, search: search)
-            return Self.html(.ok, LearnerPages.results(people, search: search, credentialName: credential.name))
+            return HTMLPage.html(.ok, LearnerPages.results(people, search: search, account: credential))
         }
     }
 
     /// One learner's record (`agent`, as xAPI JSON; `asOf`, a date, default today).
     private func learner(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        try await signedInPage(request, context) { credential in
+        try await sessions.page(request, context, needs: .analyticsRead) { credential in
             let parameters = try QueryParameters(request)
             let asOf = parameters["asOf"].flatMap(Day.init) ?? Day(containing: XAPITimestamp.now().milliseconds)
             guard let text = parameters["agent"], let agent = try? Parameters.agent(text, version: .v2_0_0, groups: false) else {
-                return Self.html(.badRequest, LearnerPages.results([], search: "", credentialName: credential.name))
+                return HTMLPage.html(.badRequest, LearnerPages.results([], search: "", account: credential))
             }
             guard let (catalog, events) = try await store.learnerEvents(agent) else {
-                return Self.redirect(to: "/dashboard", cookie: nil)
+                return HTMLPage.redirect(to: "/dashboard", cookie: nil)
             }
             let record = LearnerRecord(events, catalog: catalog, minDays: KnowledgeRetention.defaultMinDays)
-            return Self.html(.ok, LearnerPages.record(record, agent: agent, catalog: catalog, asOf: asOf, credentialName: credential.name))
+            return HTMLPage.html(.ok, LearnerPages.record(record, agent: agent, catalog: catalog, asOf: asOf, account: credential))
         }
     }
 
     /// Everyone outstanding on the mandatory programs, as the API's CSV (`asOf`, `team`,
     /// `program`), for the signed-in browser.
     private func complianceCSV(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        try await signedInPage(request, context) { credential in
+        try await sessions.page(request, context, needs: .analyticsRead) { credential in
             var context = context
             context.credential = credential
             var response = try await analytics.compliance(request, context, format: .csv)
@@ -92,53 +91,29 @@ struct DashboardResource: Sendable {
         }
     }
 
-    /// `body` for a signed-in browser; the sign-in page otherwise.
-    private func signedInPage(
-        _ request: Request, _ context: XAPIRequestContext, _ body: (Credential) async throws -> Response
-    ) async throws -> Response {
-        guard let credential = try await signedIn(request) else {
-            let stale = DashboardSession.cookie(in: request.headers[.cookie]) != nil
-            return Self.redirect(to: "/dashboard/login", cookie: stale ? DashboardSession.setCookie(nil, secure: Self.isHTTPS(request)) : nil)
-        }
-        // For the request log, which reads the credential through the context's shared box.
-        var context = context
-        context.credential = credential
-        return try await body(credential)
-    }
-
-    /// The account of a valid session cookie, while it is active.
-    private func signedIn(_ request: Request) async throws -> Credential? {
-        guard let value = DashboardSession.cookie(in: request.headers[.cookie]),
-            let name = session.account(from: value, now: XAPITimestamp.now().seconds),
-            let account = try await accounts.active(key: name), Self.mayRead(account)
-        else { return nil }
-        return account
-    }
-
     private func signIn(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
         // A sign-in posted by another site's page is refused (login cross-site request forgery).
-        if let origin = request.headers[.origin], let authority = request.head.authority,
-            origin != "http://\(authority)" && origin != "https://\(authority)" {
-            return Self.html(.forbidden, DashboardLayout.signIn(message: "This sign-in came from another site (\(origin)) and was refused."))
+        guard AccountSessions.isSameOrigin(request) else {
+            return HTMLPage.html(.forbidden, DashboardLayout.signIn(message: "This sign-in came from another site and was refused."))
         }
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
-            return Self.html(.unsupportedMediaType, DashboardLayout.signIn(message: "Sign in with the form on this page."))
+            return HTMLPage.html(.unsupportedMediaType, DashboardLayout.signIn(message: "Sign in with the form on this page."))
         }
         let body = try await request.body.collect(upTo: 8192)
         guard let text = body.getString(at: body.readerIndex, length: body.readableBytes),
             let form = try? QueryParameters(query: text), let name = form["name"], let password = form["password"], !name.isEmpty
         else {
-            return Self.html(.badRequest, DashboardLayout.signIn(message: "Enter your name and password."))
+            return HTMLPage.html(.badRequest, DashboardLayout.signIn(message: "Enter your name and password."))
         }
         let credential: Credential
         switch try await signInCheck.check(key: name, secret: password, client: context.clientAddress) {
         case .accepted(let accepted):
             credential = accepted
         case .refused:
-            return Self.html(.unauthorized, DashboardLayout.signIn(message: "The name or password is wrong, or the account was disabled."))
+            return HTMLPage.html(.unauthorized, DashboardLayout.signIn(message: "The name or password is wrong, or the account was disabled."))
         case .locked(let wait):
             let seconds = XAPIError.retryAfterSeconds(wait)
-            var response = Self.html(.tooManyRequests, DashboardLayout.signIn(
+            var response = HTMLPage.html(.tooManyRequests, DashboardLayout.signIn(
                 message: "Too many failed sign-ins with this name. Try again in \(seconds) seconds."))
             response.headers[.retryAfter] = String(seconds)
             return response
@@ -147,41 +122,14 @@ struct DashboardResource: Sendable {
         var context = context
         context.credential = credential
         guard Self.mayRead(credential) else {
-            return Self.html(.forbidden, DashboardLayout.signIn(message: "The account \"\(credential.key)\" may not see the dashboard."))
+            return HTMLPage.html(.forbidden, DashboardLayout.signIn(message: "The account \"\(credential.key)\" may not see the dashboard."))
         }
-        let value = session.value(account: credential.key, now: XAPITimestamp.now().seconds)
-        return Self.redirect(to: "/dashboard", cookie: DashboardSession.setCookie(value, secure: Self.isHTTPS(request)))
+        let value = sessions.session.value(account: credential.key, now: XAPITimestamp.now().seconds)
+        return HTMLPage.redirect(to: "/dashboard", cookie: DashboardSession.setCookie(value, secure: HTMLPage.isHTTPS(request)))
     }
 
     /// `analytics/read`, which both roles hold (`admin` grants it).
     private static func mayRead(_ credential: Credential) -> Bool {
         credential.allows(.analyticsRead)
-    }
-
-    /// True when a proxy in front says the browser used HTTPS (the cookie is then `Secure`).
-    private static func isHTTPS(_ request: Request) -> Bool {
-        request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
-    }
-
-    /// Headers every dashboard answer carries: nothing is cached, nothing may frame or script it.
-    private static func headers() -> HTTPFields {
-        var headers = HTTPFields()
-        headers[.cacheControl] = "no-store"
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        return headers
-    }
-
-    private static func html(_ status: HTTPResponse.Status, _ page: String) -> Response {
-        var headers = headers()
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
-    }
-
-    private static func redirect(to location: String, cookie: String?) -> Response {
-        var headers = headers()
-        headers[.location] = location
-        if let cookie { headers[.setCookie] = cookie }
-        return Response(status: .seeOther, headers: headers)
     }
 }

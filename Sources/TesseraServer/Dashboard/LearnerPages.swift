@@ -6,8 +6,8 @@ import XAPI
 /// measures (docs/dashboard.md "Learner view").
 enum LearnerPages {
     /// The people matching `search`, each linked to their record.
-    static func results(_ people: [Roster.Person], search: String, credentialName: String) -> String {
-        DashboardLayout.signedIn(title: "Find a learner", credentialName: credentialName) { html in
+    static func results(_ people: [Roster.Person], search: String, account: Credential) -> String {
+        DashboardLayout.signedIn(title: "Find a learner", account: account) { html in
             DashboardPage.learnerSearch(search, into: &html)
             html.raw(#"<section id="learners"><h2>"#)
             html.escaped(people.isEmpty ? "Nobody matches \"\(search)\"" : "\(HTML.count(people.count)) \(people.count == 1 ? "person matches" : "people match") \"\(search)\"")
@@ -35,9 +35,9 @@ enum LearnerPages {
     }
 
     /// One person's record as of `asOf`.
-    static func record(_ record: LearnerRecord, agent: InverseFunctionalIdentifier, catalog: Catalog, asOf: Day, credentialName: String) -> String {
+    static func record(_ record: LearnerRecord, agent: InverseFunctionalIdentifier, catalog: Catalog, asOf: Day, account: Credential) -> String {
         let name = record.person?.name ?? agentText(agent)
-        return DashboardLayout.signedIn(title: name, credentialName: credentialName) { html in
+        return DashboardLayout.signedIn(title: name, account: account) { html in
             DashboardPage.learnerSearch("", into: &html)
             html.raw(#"<section id="learner"><h2>"#); html.escaped(name); html.raw(#"</h2><p class="caption">"#)
             if let person = record.person {

@@ -23,15 +23,12 @@ struct LandingPage {
             html.raw(#"<main class="landing"><h1>Tessera</h1><p class="lead">An xAPI Learning Record Store, version "#)
             html.escaped(TesseraVersion.current)
             html.raw(". It stores the learning records your courses send (xAPI 1.0.3 and 2.0) and turns them into measures for learning and development teams.</p>")
-            html.raw(#"<div class="tiles">"#)
-            for (title, href, text) in [
+            DashboardLayout.linkTiles([
                 ("Learning dashboard", "/dashboard", "Skill proficiency, mandatory training, completion and behaviour change, retention; one learner's record. Sign in with a credential that may read analytics."),
                 ("xAPI endpoint", "/xapi/about", "Courses send statements to \(endpoint) with a key and secret from your administrator. About lists the xAPI versions served."),
+                ("Console", "/console", "For administrators: API credentials for courses and tools, the audit log, erasure."),
                 ("Health", "/health", "For monitoring: /health (the process answers), /ready (the database can be read and written), /metrics (Prometheus)."),
-            ] {
-                html.raw(#"<a class="tile link" href="\#(href)"><b>"#); html.escaped(title); html.raw("</b><span>"); html.escaped(text); html.raw("</span></a>")
-            }
-            html.raw("</div>")
+            ], into: &html)
             html.raw(#"<p class="hint">Documentation comes with Tessera's source, in <code>docs/</code>: <code>quickstart.md</code> (the first minutes), <code>api.md</code> (every request), <code>analytics.md</code> (what each figure means), <code>operations.md</code> and <code>configuration.md</code> (running it), <code>security.md</code>.</p></main>"#)
         }
     }

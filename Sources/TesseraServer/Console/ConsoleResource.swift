@@ -1,0 +1,88 @@
+import HTTPTypes
+import Hummingbird
+import TesseraLRS
+import XAPI
+
+/// The admin console (docs/console.md): `/console` for accounts with the admin role, signed in
+/// as on the dashboard. API credentials (create with scopes, the secret shown once; revoke, at
+/// once), the audit log, and erasure of a person with the reason recorded in the audit log.
+/// Forms post to the same site only (SameSite=Strict cookie, `Origin` checked).
+struct ConsoleResource: Sendable {
+    let store: any LRSStore
+    let credentials: Credentials
+    let sessions: AccountSessions
+
+    func register(on router: AreaRoutes) {
+        router.getAndHead("/console") { request, context in
+            try await sessions.page(request, context, needs: .admin) { account in HTMLPage.html(.ok, ConsolePages.home(account: account)) }
+        }
+        router.getAndHead("/console/credentials") { request, context in
+            try await sessions.page(request, context, needs: .admin) { account in
+                HTMLPage.html(.ok, ConsolePages.credentials(try await credentials.list(), account: account, notice: nil))
+            }
+        }
+        router.post("/console/credentials") { request, context in try await create(request, context) }
+        router.post("/console/credentials/revoke") { request, context in try await revoke(request, context) }
+        router.getAndHead("/console/audit") { request, context in
+            try await sessions.page(request, context, needs: .admin) { account in
+                HTMLPage.html(.ok, ConsolePages.auditLog(try await store.auditLog(), account: account))
+            }
+        }
+        router.getAndHead("/console/erase") { request, context in
+            try await sessions.page(request, context, needs: .admin) { account in HTMLPage.html(.ok, ConsolePages.erase(account: account, problem: nil)) }
+        }
+        router.post("/console/erase") { request, context in try await erase(request, context) }
+    }
+
+    /// A posted form of this site, for an admin: `body` with its fields.
+    private func posted(
+        _ request: Request, _ context: XAPIRequestContext, _ body: @escaping (Credential, QueryParameters) async throws -> Response
+    ) async throws -> Response {
+        try await sessions.page(request, context, needs: .admin) { account in
+            guard AccountSessions.isSameOrigin(request) else { throw XAPIError(.forbidden, "this form was posted from another site") }
+            guard let form = try await HTMLPage.form(request) else { throw XAPIError(.badRequest, "expected the page's form") }
+            return try await body(account, form)
+        }
+    }
+
+    private func create(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        try await posted(request, context) { account, form in
+            let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+            let scopes = Set(Scope.allCases.filter { form["scope." + $0.rawValue] != nil })
+            let listed = { try await credentials.list() }
+            guard !name.isEmpty, name.count <= 200 else {
+                return HTMLPage.html(.badRequest, ConsolePages.credentials(try await listed(), account: account, notice: .problem("Give the credential a name (up to 200 characters).")))
+            }
+            guard !scopes.isEmpty else {
+                return HTMLPage.html(.badRequest, ConsolePages.credentials(try await listed(), account: account, notice: .problem("Choose at least one scope.")))
+            }
+            let issued = try await credentials.create(name: name, scopes: scopes)
+            return HTMLPage.html(.created, ConsolePages.credentials(try await listed(), account: account, notice: .issued(issued)))
+        }
+    }
+
+    private func revoke(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        try await posted(request, context) { account, form in
+            let key = form["key"] ?? ""
+            let revoked = try await credentials.revoke(key: key)
+            let notice: ConsolePages.Notice = revoked ? .done("Revoked \(key): it is refused from now on.") : .problem("No active credential with key \(key).")
+            return HTMLPage.html(revoked ? .ok : .notFound, ConsolePages.credentials(try await credentials.list(), account: account, notice: notice))
+        }
+    }
+
+    private func erase(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        try await posted(request, context) { account, form in
+            let person = (form["person"] ?? "").trimmingCharacters(in: .whitespaces)
+            let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !reason.isEmpty, reason.count <= 500 else {
+                return HTMLPage.html(.badRequest, ConsolePages.erase(account: account, problem: "Record why (a request or ticket reference), up to 500 characters."))
+            }
+            guard let agent = ConsolePages.agent(person) else {
+                return HTMLPage.html(.badRequest, ConsolePages.erase(
+                    account: account, problem: "Name the person by e-mail address (ann@example.com) or as an xAPI Agent in JSON."))
+            }
+            let report = try await store.erase(agent, requestedBy: "account \(account.key); reason: \(reason)")
+            return HTMLPage.html(.ok, ConsolePages.erased(report, account: account))
+        }
+    }
+}
