@@ -88,6 +88,34 @@ struct ConsoleTests {
         }
     }
 
+    @Test func theStatementBrowserFiltersAndMarksVoidedStatements() async throws {
+        let lrs = try await TestLRS()
+        try await lrs.test(.router) { client in
+            let first = "7a1a3e0a-1b3c-4d5e-8f90-123456789abc", second = "7a1a3e0a-1b3c-4d5e-8f90-123456789abd"
+            let statements = ByteBuffer(string: #"[{"id":"\#(first)","actor":{"mbox":"mailto:ann@example.com","name":"Ann"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed","display":{"en-US":"completed"}},"object":{"id":"https://courses.example.com/a"},"result":{"score":{"scaled":0.9},"success":true}},{"id":"\#(second)","actor":{"mbox":"mailto:bo@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/attempted"},"object":{"id":"https://courses.example.com/b"}}]"#)
+            #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(lrs.writer, json: true), body: statements).status == .ok)
+            let voiding = ByteBuffer(string: #"{"actor":{"mbox":"mailto:admin@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"\#(second)"}}"#)
+            #expect(try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(lrs.writer, json: true), body: voiding).status == .ok)
+
+            let admin = try await DashboardTests.sessionCookie(client, lrs.administrator)
+            let all = String(buffer: try await client.execute(uri: "/console/statements", method: .get, headers: [.cookie: admin]).body)
+            #expect(all.contains("Ann") && all.contains("completed") && all.contains("score 0.9, passed"), "\(all)")
+            #expect(all.contains("voided") && !all.contains("attempted"), "the voided statement is not listed, the voiding one is")
+            let ann = String(buffer: try await client.execute(uri: "/console/statements?person=ann%40example.com", method: .get, headers: [.cookie: admin]).body)
+            #expect(ann.contains("/console/statements/\(first)") && !ann.contains("admin@example.com"))
+            let nobody = String(buffer: try await client.execute(uri: "/console/statements?person=zed%40example.com", method: .get, headers: [.cookie: admin]).body)
+            #expect(nobody.contains("No statement matches"))
+            let bad = try await client.execute(uri: "/console/statements?verb=completed", method: .get, headers: [.cookie: admin])
+            #expect(bad.status == .badRequest && String(buffer: bad.body).contains("verb: an IRI"))
+
+            let shown = String(buffer: try await client.execute(uri: "/console/statements/\(first)", method: .get, headers: [.cookie: admin]).body)
+            #expect(shown.contains("&quot;scaled&quot; : 0.9") && !shown.contains("data-voided"), "\(shown)")
+            let voided = String(buffer: try await client.execute(uri: "/console/statements/\(second)", method: .get, headers: [.cookie: admin]).body)
+            #expect(voided.contains("data-voided"), "a voided statement is shown, marked")
+            #expect(try await client.execute(uri: "/console/statements/not-a-uuid", method: .get, headers: [.cookie: admin]).status == .badRequest)
+        }
+    }
+
     @Test func credentialsOverTheAdminAPI() async throws {
         let lrs = try await TestLRS()
         let admin = try await lrs.credentials.create(name: "operator", scopes: [.admin])

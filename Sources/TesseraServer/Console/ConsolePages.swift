@@ -1,3 +1,4 @@
+import Foundation
 import TesseraLRS
 import XAPI
 
@@ -14,6 +15,7 @@ enum ConsolePages {
         DashboardLayout.signedIn(title: "Console", account: account) { html in
             html.raw("<h2>Console</h2>")
             DashboardLayout.linkTiles([
+                ("Statements", "/console/statements", "Browse what courses sent: by person, verb, activity, registration and period; one statement's JSON."),
                 ("API credentials", "/console/credentials", "Keys and secrets for courses, tools and integrations: create one with its scopes, revoke one at once."),
                 ("Audit log", "/console/audit", "Every erasure, who asked for it and why, in a hash chain that tessera verify checks."),
                 ("Erase a person", "/console/erase", "Remove a person's statements and documents, recording the request in the audit log."),
@@ -106,5 +108,87 @@ enum ConsolePages {
 
     private static func scopes(_ credential: Credential) -> String {
         credential.scopes.map(\.rawValue).sorted().joined(separator: ", ")
+    }
+}
+
+extension ConsolePages {
+    static func statements(
+        _ statements: [[UInt8]], filters: StatementBrowser.Filters, next: Int64?, account: Credential, problem: String?
+    ) -> String {
+        DashboardLayout.signedIn(title: "Statements", account: account) { html in
+            if let problem { html.raw(#"<p class="error" role="alert">"#); html.escaped(problem); html.raw("</p>") }
+            html.raw(#"<form class="filters" method="get" action="/console/statements">"#)
+            for (name, label, value, placeholder) in [
+                ("person", "Person", filters.person, "ann@example.com"), ("verb", "Verb", filters.verb, "http://adlnet.gov/expapi/verbs/completed"),
+                ("activity", "Activity", filters.activity, "https://courses.example.com/…"), ("registration", "Registration", filters.registration, "UUID"),
+                ("from", "From", filters.from, "2024-01-01"), ("to", "To", filters.to, "2024-12-31"),
+            ] {
+                html.raw(#"<label>\#(label)<input name="\#(name)" placeholder="\#(HTML.escape(placeholder))" value=""#)
+                html.escaped(value)
+                html.raw(#""></label>"#)
+            }
+            html.raw(#"<button type="submit">Show</button></form>"#)
+            html.raw(#"<section><h2>Statements, newest first</h2>"#)
+            guard !statements.isEmpty else {
+                DashboardPage.empty("statements", "No statement matches. Statements appear here once courses send them with a credential (API credentials in this console).", into: &html)
+                return html.raw("</section>")
+            }
+            html.raw(#"<table data-table="statements"><thead><tr><th>Stored</th><th>Person</th><th>Verb</th><th>Object</th><th>Result</th></tr></thead><tbody>"#)
+            for body in statements {
+                guard let row = StatementRow(body) else { continue }
+                html.raw(#"<tr><td><a href="/console/statements/\#(HTML.escape(row.id))">"#); html.escaped(row.stored); html.raw("</a>")
+                for cell in [row.actor, row.verb, row.object, row.result] { html.raw("</td><td>"); html.escaped(cell) }
+                html.raw("</td></tr>")
+            }
+            html.raw("</tbody></table>")
+            if let next {
+                var parameters = ["after=\(next)"]
+                for (name, value) in [("person", filters.person), ("verb", filters.verb), ("activity", filters.activity),
+                                      ("registration", filters.registration), ("from", filters.from), ("to", filters.to)] where !value.isEmpty {
+                    parameters.append(name + "=" + DashboardPage.query(value))
+                }
+                html.raw(#"<p><a data-next href="/console/statements?\#(HTML.escape(parameters.joined(separator: "&")))">Older statements</a></p>"#)
+            }
+            html.raw("</section>")
+        }
+    }
+
+    static func statement(_ body: [UInt8]?, id: String, voided: Bool, account: Credential) -> String {
+        DashboardLayout.signedIn(title: "Statement", account: account) { html in
+            html.raw("<section><h2>Statement <code>"); html.escaped(id); html.raw("</code></h2>")
+            guard let body else {
+                DashboardPage.empty("statement", "No statement with this id is stored (or it was erased).", into: &html)
+                return html.raw("</section>")
+            }
+            if voided { html.raw(#"<p class="error" data-voided>Voided: a later statement voids it, and queries no longer return it.</p>"#) }
+            let pretty = (try? JSONSerialization.jsonObject(with: Data(body)))
+                .flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) }
+                .map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: body, as: UTF8.self)
+            html.raw(#"<pre class="json">"#); html.escaped(pretty); html.raw(#"</pre><p><a href="/console/statements">All statements</a></p></section>"#)
+        }
+    }
+}
+
+/// What the statement browser shows of one stored statement.
+struct StatementRow {
+    let id: String, stored: String, actor: String, verb: String, object: String, result: String
+
+    init?(_ body: [UInt8]) {
+        guard let document = try? JSONDocument.parse(body), let id = document.root["id"]?.string else { return nil }
+        let root = document.root
+        self.id = id
+        stored = (root["stored"]?.string).map { String($0.prefix(19)).replacingOccurrences(of: "T", with: " ") } ?? ""
+        let actor = root["actor"]
+        self.actor = actor?["name"]?.string ?? actor?["mbox"]?.string.map { $0.replacingOccurrences(of: "mailto:", with: "") }
+            ?? actor?["account"]?["name"]?.string ?? "(group)"
+        let display = root["verb"]?["display"]?.members.first?.value.string
+        verb = display ?? root["verb"]?["id"]?.string.map { String($0.split(separator: "/").last ?? "") } ?? ""
+        let objectID = root["object"]?["id"]?.string ?? ""
+        object = root["object"]?["definition"]?["name"]?.members.first?.value.string.map { "\($0) (\(objectID))" } ?? objectID
+        var result: [String] = []
+        if let scaled = root["result"]?["score"]?["scaled"]?.double { result.append("score \(scaled)") }
+        if let success = root["result"]?["success"]?.kind, success == .true || success == .false { result.append(success == .true ? "passed" : "failed") }
+        if root["result"]?["completion"]?.kind == .true { result.append("completed") }
+        self.result = result.joined(separator: ", ")
     }
 }
