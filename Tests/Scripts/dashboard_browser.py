@@ -9,7 +9,6 @@ Needs `chromium` (Debian package) and the `websocket-client` module. Starts `tes
 (TESSERA_BIN, default .build/debug/tessera) on a new database; prints one line per check and a
 "N passed, N failed" summary; exits non-zero on any failure.
 """
-import argparse
 import base64
 import glob
 import json
@@ -22,8 +21,8 @@ import tempfile
 import time
 import urllib.request
 
-import websocket
-
+from browser import Browser, wait_for
+from browser import arguments as browser_arguments
 from checks import Checks
 
 BIN = os.environ.get("TESSERA_BIN", ".build/debug/tessera")
@@ -32,11 +31,7 @@ SAMPLE = os.path.join(HERE, "..", "..", "Fixtures", "analytics", "load_sample.py
 CHARTS = ["compliance", "volume", "proficiency", "trend", "outcomes", "outcome-totals", "knowledge", "mastery", "employees",
           "employee-curves"]
 
-parser = argparse.ArgumentParser()
-parser.add_argument("--screenshots", default=".build/dashboard-screenshots")
-parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
-arguments = parser.parse_args()
-os.makedirs(arguments.screenshots, exist_ok=True)
+arguments = browser_arguments(".build/dashboard-screenshots")
 
 directory = tempfile.mkdtemp(prefix="tessera-dashboard-")
 port = random.randint(20000, 40000)
@@ -54,16 +49,6 @@ def finish():
             process.kill()
     shutil.rmtree(directory, ignore_errors=True)
     check.finish("dashboard in a browser")
-
-
-def wait_for(condition, seconds=30, what="condition"):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise TimeoutError(f"timed out waiting for {what}")
 
 
 # The server, with the sample organisation and an analytics/read credential.
@@ -91,76 +76,9 @@ account = dict(line.split(":", 1) for line in created.splitlines() if ":" in lin
 name, password = account["account"].strip(), account["password"].strip()
 
 # The browser.
-profile = os.path.join(directory, "profile")
-browser = subprocess.Popen(
-    [arguments.chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-     "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0", f"--user-data-dir={profile}",
-     "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-processes.append(browser)
-active_port = os.path.join(profile, "DevToolsActivePort")
-wait_for(lambda: os.path.exists(active_port) and open(active_port).read().count("\n") >= 1, what="Chromium's DevTools port")
-devtools_port = open(active_port).read().split("\n")[0]
-targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list"))
-page_target = next(target for target in targets if target["type"] == "page")
-socket = websocket.create_connection(page_target["webSocketDebuggerUrl"], suppress_origin=True, timeout=60)
-next_id = 0
-console_errors = []
-
-
-def call(method, **params):
-    """Sends one DevTools command and returns its result, keeping the events that pass by."""
-    global next_id
-    next_id += 1
-    socket.send(json.dumps({"id": next_id, "method": method, "params": params}))
-    while True:
-        message = json.loads(socket.recv())
-        # Refused sign-ins and bad filters answer 4xx on purpose ("network" entries); any
-        # other error (a blocked resource, a script) is a fault.
-        entry = message.get("params", {}).get("entry", {}) if message.get("method") == "Log.entryAdded" else {}
-        if entry.get("level") == "error" and entry.get("source") != "network":
-            console_errors.append(message["params"]["entry"]["text"])
-        if message.get("id") == next_id:
-            if "error" in message:
-                raise RuntimeError(f"{method}: {message['error']}")
-            return message["result"]
-
-
-def evaluate(expression):
-    result = call("Runtime.evaluate", expression=expression, returnByValue=True)
-    if "exceptionDetails" in result:
-        raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
-    return result["result"].get("value")
-
-
-def loaded(path):
-    """Waits until the page at `path` has loaded; returns its location."""
-    return wait_for(lambda: evaluate(
-        f"document.readyState === 'complete' && location.pathname === {json.dumps(path)} ? location.href : ''"),
-        what=f"{path} to load")
-
-
-def go(url, path):
-    call("Page.navigate", url=url)
-    return loaded(path)
-
-
-def submit(fields, form="form"):
-    """Fills a form's fields (name → value) and submits it as a person would."""
-    script = "".join(
-        f"document.querySelector({json.dumps(form)}).elements[{json.dumps(name)}].value = {json.dumps(value)};"
-        for name, value in fields.items())
-    evaluate(script + f"document.querySelector({json.dumps(form)}).requestSubmit(); true")
-
-
-def screenshot(name):
-    height = evaluate("Math.ceil(document.documentElement.scrollHeight)")
-    call("Emulation.setDeviceMetricsOverride", width=1280, height=height, deviceScaleFactor=1, mobile=False)
-    data = call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
-    path = os.path.join(arguments.screenshots, name)
-    with open(path, "wb") as file:
-        file.write(base64.b64decode(data))
-    call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
-    return path
+browser = Browser(directory, arguments.screenshots, arguments.chromium)
+call, evaluate, loaded, go, submit, screenshot, texts = (
+    browser.call, browser.evaluate, browser.loaded, browser.go, browser.submit, browser.screenshot, browser.texts)
 
 
 def charts():
@@ -176,10 +94,6 @@ def texts(selector):
 
 
 try:
-    call("Page.enable")
-    call("Runtime.enable")
-    call("Log.enable")
-    call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
 
     # Signing in.
     location = go(base + "/dashboard", "/dashboard/login")
@@ -192,7 +106,7 @@ try:
     location = loaded("/dashboard")
     check("the account's name and password open the dashboard", location.endswith("/dashboard"), location)
     check("the session cookie is out of scripts' reach (HttpOnly)", evaluate("document.cookie") == "")
-    cookies = call("Network.getCookies", urls=[base + "/dashboard"])["cookies"] if call("Network.enable") == {} else []
+    cookies = call("Network.getCookies", urls=[base + "/dashboard"])["cookies"]
     session = next((cookie for cookie in cookies if cookie["name"] == "tessera_session"), None)
     check("the session cookie is HttpOnly and SameSite=Strict", session is not None and session["httpOnly"]
           and session.get("sameSite") == "Strict", str(session))
@@ -241,7 +155,7 @@ try:
     check(f"the people overdue the longest are listed ({len(overdue)})", 0 < len(overdue) <= 12, str(overdue[:2]))
     # Downloaded with the browser's session cookie, as the link would (the page's policy lets no script fetch).
     link = evaluate("document.querySelector('a[data-download=compliance]').href")
-    jar = "; ".join(f"{c['name']}={c['value']}" for c in call("Network.getCookies", urls=[base + "/dashboard"])["cookies"])
+    jar = browser.cookie_header(base + "/dashboard")
     with urllib.request.urlopen(urllib.request.Request(link, headers={"Cookie": jar})) as response:
         download = (response.status, response.headers.get("Content-Type", ""), response.headers.get("Content-Disposition", ""), response.read().decode())
     check("the outstanding list downloads as CSV with addresses", download[0] == 200 and download[1].startswith("text/csv")
@@ -299,10 +213,10 @@ try:
     loaded("/dashboard/login")
     location = go(base + "/dashboard", "/dashboard/login")
     check("after signing out, /dashboard asks to sign in again", location.endswith("/dashboard/login"), location)
-    check("no errors in the browser console (no blocked resource, no script)", console_errors == [], str(console_errors))
+    check("no errors in the browser console (no blocked resource, no script)", browser.console_errors == [], str(browser.console_errors))
 except Exception as error:  # a broken step fails the run with its reason
     check("the browser session ran to the end", False, repr(error))
 finally:
-    socket.close()
+    browser.close()
     print("screenshots: " + ", ".join(sorted(os.path.basename(p) for p in glob.glob(os.path.join(arguments.screenshots, "*.png")))))
     finish()
