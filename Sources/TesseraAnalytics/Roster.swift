@@ -149,31 +149,27 @@ public struct Roster: Sendable, Equatable {
                 fields["account_homePage"] != nil || fields["account_name"] != nil
                     ? .account(homePage: fields["account_homePage"] ?? "", name: fields["account_name"] ?? "") : nil,
             ]
+            // Every column is checked, so that a line shows all its problems at once.
             let given = identifiers.compactMap { $0 }
-            guard given.count == 1, let agent = given.first else {
+            var agent: InverseFunctionalIdentifier?
+            if given.count != 1 {
                 problems.add("line \(line)", "must fill exactly one of mbox, mbox_sha1sum, openid or the account pair, found \(given.count)")
-                continue
-            }
-            if let problem = Self.problem(with: agent) {
+            } else if let problem = Self.problem(with: given[0]) {
                 problems.add("line \(line), column \(problem.column)", problem.message)
-                continue
+            } else {
+                agent = given[0]
             }
-            guard let hiredText = fields["hired"], let hired = Day(hiredText) else {
-                problems.add("line \(line), column hired", "must be a date YYYY-MM-DD, got \"\(fields["hired"] ?? "")\"")
-                continue
-            }
+            let hired = fields["hired"].flatMap(Day.init)
+            if hired == nil { problems.add("line \(line), column hired", "must be a date YYYY-MM-DD, got \"\(fields["hired"] ?? "")\"") }
             var left: Day?
             if let leftText = fields["left"] {
-                guard let day = Day(leftText) else {
+                if let day = Day(leftText) {
+                    if let hired, day < hired { problems.add("line \(line), column left", "is before hired (\(hired))") } else { left = day }
+                } else {
                     problems.add("line \(line), column left", "must be a date YYYY-MM-DD or empty, got \"\(leftText)\"")
-                    continue
                 }
-                guard day >= hired else {
-                    problems.add("line \(line), column left", "is before hired (\(hired))")
-                    continue
-                }
-                left = day
             }
+            guard let agent, let hired, left != nil || fields["left"] == nil else { continue }
             guard seen.insert(agent.storageKey).inserted else {
                 problems.add("line \(line)", "lists the same person as an earlier line")
                 continue

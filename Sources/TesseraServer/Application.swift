@@ -108,6 +108,7 @@ public func buildApplication(
     let console = AreaRoutes(router, prefix: "/console")
     ConsoleResource(store: store, credentials: credentials, sessions: sessions).register(on: console)
     StatementBrowser(store: store, sessions: sessions).register(on: console)
+    CatalogRosterUpload(store: store, sessions: sessions).register(on: console)
     console.close()
 
     return Application(

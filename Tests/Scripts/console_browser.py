@@ -115,11 +115,25 @@ try:
     status, _ = post_statement(key, secret, "ann@example.com")
     check(f"the revoked credential is refused at once ({status})", status == 401)
 
+    # A roster with a mistake: every problem named by line, nothing applied; then the fixed one.
+    roster = "mbox,name,team,hired,left\nmailto:ann@example.com,Ann,Floor,2024-01-05,\nbo.example.com,Bo,Floor,2024-02-30,\n"
+    browser.go(base + "/console/roster", "/console/roster")
+    browser.submit({"document": roster}, "form.upload")
+    wait_for(lambda: browser.evaluate("!!document.querySelector('[data-problems]')"), what="the roster's problems")
+    problems = browser.texts("[data-problems] li")
+    check(f"a roster with mistakes names each line and column, and applies nothing ({len(problems)} problems)",
+          any(q.startswith("line 3, column mbox") for q in problems) and any(q.startswith("line 3, column hired") for q in problems), str(problems))
+    browser.screenshot("console-roster-problems.png")
+    browser.submit({"document": roster.replace("bo.example.com", "mailto:bo@example.com").replace("02-30", "02-28")}, "form.upload")
+    wait_for(lambda: browser.evaluate("!!document.querySelector('[data-loaded]')"), what="the roster loaded")
+    check("the corrected roster is loaded", "2 people" in " ".join(browser.texts("[data-loaded]")))
+
     # Erase a person, with the reason recorded.
     browser.go(base + "/console/erase", "/console/erase")
     browser.submit({"person": "ann@example.com", "reason": "GDPR request HR-1234"}, "form.create")
     wait_for(lambda: browser.evaluate("!!document.querySelector('[data-erased]')"), what="the erasure")
-    check("the erasure says what it removed", "1 statements" in " ".join(browser.texts("[data-erased]")), str(browser.texts("[data-erased]")))
+    erased = " ".join(browser.texts("[data-erased]"))
+    check("the erasure says what it removed", "1 statements" in erased and "1 roster entries" in erased, erased)
     browser.go(base + "/console/audit", "/console/audit")
     check("the audit log records who erased and why", "account admin; reason: GDPR request HR-1234" in " ".join(browser.texts("table[data-table=audit]")))
     browser.screenshot("console-audit.png")

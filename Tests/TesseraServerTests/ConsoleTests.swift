@@ -116,6 +116,28 @@ struct ConsoleTests {
         }
     }
 
+    @Test func aRosterIsCheckedWholeBeforeItIsApplied() async throws {
+        let lrs = try await TestLRS()
+        try await lrs.test(.router) { client in
+            let admin = try await DashboardTests.sessionCookie(client, lrs.administrator)
+            func encoded(_ text: String) -> String { "document=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+            let broken = "mbox,name,team,hired,left\nmailto:ann@example.com,Ann,Floor,2024-01-05,\nann.example.com,Bo,Floor,2024-02-30,\n"
+            let refused = try await Self.post(client, "/console/roster", encoded(broken), cookie: admin)
+            let page = String(buffer: refused.body)
+            #expect(refused.status == .badRequest && page.contains("Nothing was applied: 2 problems"), "\(page)")
+            #expect(page.contains("line 3, column mbox") && page.contains("line 3, column hired"), "every problem, by line and column")
+            #expect(page.contains("ann.example.com,Bo"), "the text is kept to be fixed")
+            #expect(try await lrs.store.roster().people.isEmpty, "nothing applied")
+            let fixed = broken.replacingOccurrences(of: "ann.example.com", with: "mailto:bo@example.com").replacingOccurrences(of: "02-30", with: "02-28")
+            let loaded = try await Self.post(client, "/console/roster", encoded(fixed), cookie: admin)
+            #expect(loaded.status == .ok && String(buffer: loaded.body).contains("Loaded the roster: 2 people"))
+            #expect(try await lrs.store.roster().people.count == 2)
+            let catalog = try await Self.post(client, "/console/catalog", encoded(#"{"programs":[{"id":"x"}]}"#), cookie: admin)
+            #expect(catalog.status == .badRequest && String(buffer: catalog.body).contains("catalog.programs[0]"))
+            #expect(try await lrs.store.catalog() == nil)
+        }
+    }
+
     @Test func credentialsOverTheAdminAPI() async throws {
         let lrs = try await TestLRS()
         let admin = try await lrs.credentials.create(name: "operator", scopes: [.admin])

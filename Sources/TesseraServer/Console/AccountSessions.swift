@@ -78,12 +78,12 @@ enum HTMLPage {
         request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
 
-    /// The fields of a posted form (`application/x-www-form-urlencoded`, up to 64 KiB); nil for
-    /// anything else.
-    static func form(_ request: Request) async throws -> QueryParameters? {
+    /// The fields of a posted form (`application/x-www-form-urlencoded`, up to `limit` bytes);
+    /// nil for anything else.
+    static func form(_ request: Request, limit: Int = 64 * 1024) async throws -> QueryParameters? {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
         var request = request
-        let body = try await request.collectBody(upTo: 64 * 1024)
+        let body = try await request.collectBody(upTo: limit)
         guard let text = body.getString(at: body.readerIndex, length: body.readableBytes) else { return nil }
         return try? QueryParameters(query: text)
     }

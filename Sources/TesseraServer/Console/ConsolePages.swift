@@ -1,4 +1,5 @@
 import Foundation
+import TesseraAnalytics
 import TesseraLRS
 import XAPI
 
@@ -17,6 +18,8 @@ enum ConsolePages {
             DashboardLayout.linkTiles([
                 ("Statements", "/console/statements", "Browse what courses sent: by person, verb, activity, registration and period; one statement's JSON."),
                 ("API credentials", "/console/credentials", "Keys and secrets for courses, tools and integrations: create one with its scopes, revoke one at once."),
+                ("Roster", "/console/roster", "Who works here, in which team, since when: upload it, every problem shown by line before anything is applied."),
+                ("Catalog", "/console/catalog", "Skills, programs, due dates and levels: upload it, checked whole before it replaces the current one."),
                 ("Audit log", "/console/audit", "Every erasure, who asked for it and why, in a hash chain that tessera verify checks."),
                 ("Erase a person", "/console/erase", "Remove a person's statements and documents, recording the request in the audit log."),
             ], into: &html)
@@ -190,5 +193,36 @@ struct StatementRow {
         if let success = root["result"]?["success"]?.kind, success == .true || success == .false { result.append(success == .true ? "passed" : "failed") }
         if root["result"]?["completion"]?.kind == .true { result.append("completed") }
         self.result = result.joined(separator: ", ")
+    }
+}
+
+extension ConsolePages {
+    static func upload(
+        _ document: CatalogRosterUpload.Document, current: String, text: String, outcome: Result<String, AnalyticsInputError>?, account: Credential
+    ) -> String {
+        let title = document == .roster ? "Roster" : "Catalog"
+        return DashboardLayout.signedIn(title: title, account: account) { html in
+            switch outcome {
+            case .success(let message)?:
+                html.raw(#"<p class="notice" role="status" data-loaded>"#); html.escaped(message); html.raw("</p>")
+            case .failure(let error)?:
+                html.raw(#"<section class="problems" data-problems><h2>Nothing was applied: "#)
+                html.escaped(error.problems.count == 1 ? "1 problem" : "\(error.problems.count) problems")
+                html.raw("</h2><ul>")
+                for problem in error.problems {
+                    html.raw("<li><b>"); html.escaped(problem.path); html.raw("</b> "); html.escaped(problem.message); html.raw("</li>")
+                }
+                html.raw("</ul></section>")
+            case nil:
+                break
+            }
+            html.raw("<section><h2>"); html.escaped(title); html.raw(#"</h2><p class="caption">"#); html.escaped(current)
+            html.escaped(document == .roster
+                ? " Paste the roster as CSV (columns mbox or mbox_sha1sum, openid, account_homePage and account_name; name, team, role, hired, left) or JSON (Schemas/roster.schema.json). It is checked whole first: any problem is listed by line and column, and nothing is applied."
+                : " Paste the catalog as JSON (Schemas/catalog.schema.json; docs/analytics.md). It is checked whole first: any problem is listed by its path, and nothing is applied.")
+            html.raw(#"</p><form class="upload" method="post" action="/console/\#(document.rawValue)"><textarea name="document" rows="14" required spellcheck="false">"#)
+            html.escaped(text)
+            html.raw(#"</textarea><button type="submit">Check and load</button></form></section>"#)
+        }
     }
 }

@@ -85,7 +85,7 @@ enum DashboardLayout {
         a.tile.link{text-decoration:none;color:inherit}a.tile.link b{font-size:1.15rem}a.tile.link:hover{border-color:#1d4ed8}
         .create{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end}fieldset{border:1px solid #e5e7eb;border-radius:6px;display:flex;flex-wrap:wrap;gap:.3rem .9rem}
         label.check{flex-direction:row;align-items:center;gap:.3rem;font-size:.85rem}button.danger{background:#b91c1c}.notice{background:#ecfdf5;border:1px solid #a7f3d0;color:#065f46;padding:.6rem .8rem;border-radius:6px}
-        .issued{border-color:#1d4ed8}pre.json{background:#f8fafc;border:1px solid #e5e7eb;border-radius:6px;padding:.8rem;overflow-x:auto;font-size:.82rem}.issued code{font-size:1rem;user-select:all}
+        .issued{border-color:#1d4ed8}.upload{display:flex;flex-direction:column;gap:.6rem}.upload textarea{font:.82rem ui-monospace,monospace;width:100%;box-sizing:border-box}.problems{border-color:#fecaca;background:#fef2f2}.problems li{margin:.2rem 0}pre.json{background:#f8fafc;border:1px solid #e5e7eb;border-radius:6px;padding:.8rem;overflow-x:auto;font-size:.82rem}.issued code{font-size:1rem;user-select:all}
         .sign-in{max-width:360px;margin:4rem auto;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:1.5rem}
         .sign-in form{display:flex;flex-direction:column;gap:.8rem}.hint{font-size:.8rem;color:#4b5563}code{font-size:.85em}
         """
