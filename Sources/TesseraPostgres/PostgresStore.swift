@@ -82,6 +82,22 @@ public final class PostgresStore: LRSStore, ExportSource {
         try await writer.replace(roster)
     }
 
+    public func vocabulary(limit: Int) async throws -> Vocabulary {
+        try await read { [self] in
+            func terms(_ sql: String) async throws -> [Vocabulary.Term] {
+                var binds = PostgresBindings()
+                binds.append(limit)
+                binds.append(Int64(Vocabulary.window))
+                var terms: [Vocabulary.Term] = []
+                for try await (iri, count) in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode((String, Int).self) {
+                    terms.append(Vocabulary.Term(iri: iri, statements: count))
+                }
+                return terms
+            }
+            return Vocabulary(verbs: try await terms(Vocabulary.verbsSQL), activities: try await terms(Vocabulary.activitiesSQL))
+        }
+    }
+
     public func teamNames() async throws -> [String] {
         try await read { [self] in try await PostgresCatalogAndRoster.teamNames(on: client, logger: logger) }
     }

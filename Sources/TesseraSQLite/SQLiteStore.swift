@@ -244,6 +244,23 @@ public final class SQLiteStore: LRSStore {
     }
 
     /// The names of the roster's teams, sorted.
+    public func vocabulary(limit: Int) async throws -> Vocabulary {
+        try await readers.read { connection in
+            func terms(_ sql: String) throws -> [Vocabulary.Term] {
+                // `?1`, `?2` keep their numbers in SQLite; `$1`, `$2` would be numbered by where
+                // they first appear.
+                let select = try connection.prepared(sql.replacingOccurrences(of: "$", with: "?"))
+                select.bind(1, Int64(limit))
+                select.bind(2, Int64(Vocabulary.window))
+                var terms: [Vocabulary.Term] = []
+                while try select.step() { terms.append(Vocabulary.Term(iri: select.text(0), statements: Int(select.int64(1)))) }
+                return terms
+            }
+            return Vocabulary(
+                verbs: try terms(Vocabulary.verbsSQL), activities: try terms(Vocabulary.activitiesSQL))
+        }
+    }
+
     public func teamNames() async throws -> [String] {
         try await readers.read { try CatalogAndRoster.teamNames(on: $0) }
     }

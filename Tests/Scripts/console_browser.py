@@ -105,6 +105,9 @@ try:
     browser.click(f"a[href='/console/statements/{statement_id}']")
     browser.loaded(f"/console/statements/{statement_id}")
     check("one statement's JSON is shown", statement_id in " ".join(browser.texts("pre.json")))
+    browser.go(base + "/console/vocabulary", "/console/vocabulary")
+    verbs = browser.texts("table[data-table=verbs] tbody tr")
+    check("the verbs seen are listed with their counts, to write a catalog", any("verbs/completed" in row and row.endswith("1") for row in verbs), str(verbs))
     browser.go(base + "/console/statements?person=nobody%40example.com", "/console/statements")
     check("a filter that matches nothing says so", browser.evaluate("!!document.querySelector('[data-empty=statements]')"))
 

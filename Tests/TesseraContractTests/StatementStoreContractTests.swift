@@ -176,3 +176,34 @@ struct StatementStoreContractTests {
         }
     }
 }
+
+/// The verbs and activities the stored statements use, with their counts (the console's page
+/// for writing a catalog), the same on every backend.
+struct VocabularyContractTests {
+    @Test(arguments: Backends.all)
+    func verbsAndActivitiesAreCountedMostUsedFirst(backend: any StoreBackend) async throws {
+        try await backend.with { temporary in
+            var batch: [PreparedStatement] = []
+            var verbs: [String: Int] = [:], activities: [String: Int] = [:]
+            for index in 0..<30 {
+                let verb = "http://adlnet.gov/expapi/verbs/" + ["completed", "passed", "attempted"][index % 3 == 0 ? 0 : index % 5 == 0 ? 1 : 2]
+                let activity = "https://courses.example.com/c\(index % 4)"
+                verbs[verb, default: 0] += 1
+                activities[activity, default: 0] += 1
+                batch.append(try prepared(
+                    #"{"actor":{"mbox":"mailto:l\#(index)@example.com"},"verb":{"id":"\#(verb)"},"object":{"id":"\#(activity)","definition":{"name":{"en-US":"Course \#(index % 4)"}}}}"#))
+            }
+            // An object that is an agent counts for its verb, for no activity.
+            batch.append(try prepared(#"{"actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"objectType":"Agent","mbox":"mailto:b@example.com"}}"#))
+            verbs["http://adlnet.gov/expapi/verbs/completed", default: 0] += 1
+            try await temporary.store.store(batch)
+            func ordered(_ counts: [String: Int]) -> [Vocabulary.Term] {
+                counts.map { Vocabulary.Term(iri: $0.key, statements: $0.value) }.sorted { ($1.statements, $0.iri) < ($0.statements, $1.iri) }
+            }
+            let vocabulary = try await temporary.store.vocabulary(limit: 10)
+            #expect(vocabulary.verbs == ordered(verbs))
+            #expect(vocabulary.activities == ordered(activities))
+            #expect(try await temporary.store.vocabulary(limit: 2).activities == Array(ordered(activities).prefix(2)))
+        }
+    }
+}

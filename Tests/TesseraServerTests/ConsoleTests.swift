@@ -113,6 +113,8 @@ struct ConsoleTests {
             let voided = String(buffer: try await client.execute(uri: "/console/statements/\(second)", method: .get, headers: [.cookie: admin]).body)
             #expect(voided.contains("data-voided"), "a voided statement is shown, marked")
             #expect(try await client.execute(uri: "/console/statements/not-a-uuid", method: .get, headers: [.cookie: admin]).status == .badRequest)
+            let vocabulary = String(buffer: try await client.execute(uri: "/console/vocabulary", method: .get, headers: [.cookie: admin]).body)
+            #expect(vocabulary.contains("<code>http://adlnet.gov/expapi/verbs/completed</code>") && vocabulary.contains("https://courses.example.com/b"))
         }
     }
 

@@ -23,6 +23,9 @@ public protocol StatementStore: Sendable {
     func attachments(_ hashes: [String], deliveredUnder authority: InverseFunctionalIdentifier?) async throws -> [AttachmentContent]
     /// The canonical definitions of those of `iris` that some statement defined, by IRI.
     func activityDefinitions(_ iris: [String]) async throws -> [String: [UInt8]]
+    /// The verbs and object activities of the latest `Vocabulary.window` stored statements
+    /// (voided ones included), the most used first, at most `limit` of each, with their counts.
+    func vocabulary(limit: Int) async throws -> Vocabulary
 }
 
 /// State, Activity Profile and Agent Profile documents.

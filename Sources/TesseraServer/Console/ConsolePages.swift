@@ -18,6 +18,7 @@ enum ConsolePages {
             DashboardLayout.linkTiles([
                 ("Statements", "/console/statements", "Browse what courses sent: by person, verb, activity, registration and period; one statement's JSON."),
                 ("API credentials", "/console/credentials", "Keys and secrets for courses, tools and integrations: create one with its scopes, revoke one at once."),
+                ("Verbs and activities", "/console/vocabulary", "What courses send, the most used first, with counts: the IRIs to write a catalog with."),
                 ("Roster", "/console/roster", "Who works here, in which team, since when: upload it, every problem shown by line before anything is applied."),
                 ("Catalog", "/console/catalog", "Skills, programs, due dates and levels: upload it, checked whole before it replaces the current one."),
                 ("Audit log", "/console/audit", "Every erasure, who asked for it and why, in a hash chain that tessera verify checks."),
@@ -223,6 +224,31 @@ extension ConsolePages {
             html.raw(#"</p><form class="upload" method="post" action="/console/\#(document.rawValue)"><textarea name="document" rows="14" required spellcheck="false">"#)
             html.escaped(text)
             html.raw(#"</textarea><button type="submit">Check and load</button></form></section>"#)
+        }
+    }
+}
+
+extension ConsolePages {
+    /// The verbs and activities seen, with the activities' names from their definitions.
+    static func vocabulary(_ vocabulary: Vocabulary, names: [String: String], account: Credential) -> String {
+        DashboardLayout.signedIn(title: "Verbs and activities", account: account) { html in
+            html.raw(#"<section><h2>Verbs and activities seen</h2><p class="caption">"#)
+            html.escaped("In the latest \(HTML.count(Vocabulary.window)) statements stored, the most used first: copy these IRIs into the catalog (its skills' and programs' activities, and its assessment, completion and behaviour verbs; docs/analytics.md).")
+            html.raw("</p>")
+            guard !vocabulary.verbs.isEmpty else {
+                DashboardPage.empty("vocabulary", "No statements yet: once courses send some, their verbs and activities are listed here.", into: &html)
+                return html.raw("</section>")
+            }
+            for (title, marker, terms) in [("Verbs", "verbs", vocabulary.verbs), ("Activities", "activities", vocabulary.activities)] {
+                html.raw("<h3>"); html.escaped(title)
+                html.raw(#"</h3><table data-table="\#(marker)"><thead><tr><th>IRI</th><th>Name</th><th class="number">Statements</th></tr></thead><tbody>"#)
+                for term in terms {
+                    html.raw("<tr><td><code>"); html.escaped(term.iri); html.raw("</code></td><td>"); html.escaped(names[term.iri] ?? "")
+                    html.raw(#"</td><td class="number">"#); html.escaped(HTML.count(term.statements)); html.raw("</td></tr>")
+                }
+                html.raw("</tbody></table>")
+            }
+            html.raw("</section>")
         }
     }
 }

@@ -32,6 +32,21 @@ struct ConsoleResource: Sendable {
             try await sessions.page(request, context, needs: .admin) { account in HTMLPage.html(.ok, ConsolePages.erase(account: account, problem: nil)) }
         }
         router.post("/console/erase") { request, context in try await erase(request, context) }
+        router.getAndHead("/console/vocabulary") { request, context in
+            try await sessions.page(request, context, needs: .admin) { account in
+                let vocabulary = try await store.vocabulary(limit: Self.vocabularyLimit)
+                let names = Self.names(try await store.activityDefinitions(vocabulary.activities.map(\.iri)))
+                return HTMLPage.html(.ok, ConsolePages.vocabulary(vocabulary, names: names, account: account))
+            }
+        }
+    }
+
+    /// The most verbs, and activities, the vocabulary page lists.
+    static let vocabularyLimit = 200
+
+    /// Each activity's name in its definition (the first language given).
+    private static func names(_ definitions: [String: [UInt8]]) -> [String: String] {
+        definitions.compactMapValues { bytes in (try? JSONDocument.parse(bytes))?.root["name"]?.members.first?.value.string }
     }
 
     /// A posted form of this site, for an admin: `body` with its fields.
