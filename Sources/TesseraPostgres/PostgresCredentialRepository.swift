@@ -35,10 +35,10 @@ public struct PostgresCredentialRepository: CredentialRepository {
 
     public func list() async throws -> [Credential] {
         let rows = try await database.client.query(
-            PostgresQuery(unsafeSQL: "SELECT key, name, scopes, created_ms, revoked_ms FROM \(table) ORDER BY id"), logger: database.logger)
+            PostgresQuery(unsafeSQL: "SELECT key, name, scopes, created_ms, revoked_ms, last_used_ms FROM \(table) ORDER BY id"), logger: database.logger)
         var credentials: [Credential] = []
-        for try await (key, name, scopes, created, revoked) in rows.decode((String, String, String, Int64, Int64?).self) {
-            credentials.append(Self.credential(key, name, scopes, created, revoked))
+        for try await (key, name, scopes, created, revoked, used) in rows.decode((String, String, String, Int64, Int64?, Int64?).self) {
+            credentials.append(Self.credential(key, name, scopes, created, revoked, used))
         }
         return credentials
     }
@@ -65,22 +65,32 @@ public struct PostgresCredentialRepository: CredentialRepository {
         var binds = PostgresBindings()
         binds.append(key)
         let rows = try await database.client.query(PostgresQuery(unsafeSQL: """
-            SELECT key, name, scopes, created_ms, revoked_ms, salt, iterations, secret_hash FROM \(table) WHERE key = $1
+            SELECT key, name, scopes, created_ms, revoked_ms, last_used_ms, salt, iterations, secret_hash FROM \(table) WHERE key = $1
             """, binds: binds), logger: database.logger)
         var found: StoredCredential?
-        for try await (key, name, scopes, created, revoked, salt, iterations, hash)
-            in rows.decode((String, String, String, Int64, Int64?, ByteBuffer, Int, ByteBuffer).self)
+        for try await (key, name, scopes, created, revoked, used, salt, iterations, hash)
+            in rows.decode((String, String, String, Int64, Int64?, Int64?, ByteBuffer, Int, ByteBuffer).self)
         {
             found = StoredCredential(
-                credential: Self.credential(key, name, scopes, created, revoked), salt: Array(salt.readableBytesView),
+                credential: Self.credential(key, name, scopes, created, revoked, used), salt: Array(salt.readableBytesView),
                 iterations: iterations, secretHash: Array(hash.readableBytesView))
         }
         return found
     }
 
-    private static func credential(_ key: String, _ name: String, _ scopes: String, _ created: Int64, _ revoked: Int64?) -> Credential {
+    public func recordUse(key: String, at time: XAPITimestamp) async throws {
+        var binds = PostgresBindings()
+        binds.append(time.milliseconds)
+        binds.append(key)
+        try await database.client.query(
+            PostgresQuery(unsafeSQL: "UPDATE \(table) SET last_used_ms = $1 WHERE key = $2", binds: binds), logger: database.logger)
+    }
+
+    private static func credential(
+        _ key: String, _ name: String, _ scopes: String, _ created: Int64, _ revoked: Int64?, _ used: Int64?
+    ) -> Credential {
         Credential(
             key: key, name: name, scopes: Scope.stored(scopes), created: XAPITimestamp(milliseconds: created),
-            revoked: revoked.map(XAPITimestamp.init(milliseconds:)))
+            revoked: revoked.map(XAPITimestamp.init(milliseconds:)), lastUsed: used.map(XAPITimestamp.init(milliseconds:)))
     }
 }

@@ -16,6 +16,7 @@ enum PostgresMigrator {
         SchemaMigration(6, "retention_follow_up", PackageResources._006_retention_follow_up_sql),
         SchemaMigration(7, "proficiency_days", PackageResources._007_proficiency_days_sql),
         SchemaMigration(8, "accounts", PackageResources._008_accounts_sql),
+        SchemaMigration(9, "last_used", PackageResources._009_last_used_sql),
     ]
 
     /// The migration that adds the per-day proficiency roll-ups, filled once it is applied.

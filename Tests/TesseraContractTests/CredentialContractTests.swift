@@ -6,6 +6,7 @@ import TesseraLRS
 import TesseraSQLite
 import TesseraTestSupport
 import Testing
+import XAPI
 
 /// A credential repository the contract runs against: each test opens a fresh, empty one.
 protocol CredentialBackend: Sendable, CustomStringConvertible {
@@ -51,7 +52,17 @@ struct CredentialContractTests {
             #expect(try await credentials.authenticate(key: issued.credential.key, secret: issued.secret)?.scopes == [.statementsWrite, .state])
             #expect(try await credentials.authenticate(key: issued.credential.key, secret: "wrong") == nil)
             #expect(try await credentials.authenticate(key: "no-such-key", secret: issued.secret) == nil)
+            // The use is written after the request, in the background: it shows in the list soon.
+            var lastUsed: XAPITimestamp?
+            for _ in 0..<100 where lastUsed == nil {
+                lastUsed = try await credentials.list().first?.lastUsed
+                if lastUsed == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(lastUsed != nil, "a credential that authenticated shows when it was last used")
+            try await repository.recordUse(key: issued.credential.key, at: XAPITimestamp(milliseconds: 1_700_000_000_000))
+            #expect(try await repository.stored(key: issued.credential.key)?.credential.lastUsed?.milliseconds == 1_700_000_000_000)
             let second = try await credentials.create(name: "dashboard", scopes: [.analyticsRead], key: "dash", secret: "dash-secret")
+            #expect(try await credentials.list().last?.lastUsed == nil, "never used")
             #expect(try await credentials.list().map(\.key) == [issued.credential.key, second.credential.key], "oldest first")
             await #expect(throws: (any Error).self, "keys are unique") {
                 _ = try await credentials.create(name: "again", scopes: [.admin], key: "dash", secret: "x")

@@ -28,7 +28,7 @@ struct ErasureStoreTests {
         store.close()
         try tamper(path, """
             DROP TABLE erased_statements; DROP TABLE audit_log; DROP TABLE statement_attachments; DROP TABLE learning_days;
-            DROP TABLE accounts; DELETE FROM schema_migrations WHERE version >= 16
+            DROP TABLE accounts; ALTER TABLE credentials DROP COLUMN last_used_ms; DELETE FROM schema_migrations WHERE version >= 16
             """)
         let reopened = try SQLiteStore(path: path, readers: 1, durability: .normal, logger: Logger(label: "test"))
         defer { reopened.close() }

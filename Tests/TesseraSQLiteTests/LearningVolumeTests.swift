@@ -65,7 +65,7 @@ struct LearningVolumeTests {
         try await store.replaceRoster(try Self.roster("mailto:bo@example.com,Bo,Warehouse,2020-01-01,"))
         let before = try await Self.march(store), warehouse = try await Self.march(store, team: "Warehouse")
         store.close()
-        try tamper(path, "DROP TABLE learning_days; DROP TABLE accounts; DELETE FROM schema_migrations WHERE version >= 17")
+        try tamper(path, "DROP TABLE learning_days; DROP TABLE accounts; ALTER TABLE credentials DROP COLUMN last_used_ms; DELETE FROM schema_migrations WHERE version >= 17")
         let reopened = try SQLiteStore(path: path, readers: 1, durability: .normal, logger: Logger(label: "test"))
         defer { reopened.close() }
         #expect(try await Self.march(reopened) == before)

@@ -62,7 +62,7 @@ struct StatementChainTests {
         // As the database was before the chain (migration 15) and what came after it.
         try tamper(path, """
             DROP TABLE statement_chain; DROP TABLE erased_statements; DROP TABLE audit_log; DROP TABLE statement_attachments;
-            DROP TABLE learning_days; DROP TABLE accounts;
+            DROP TABLE learning_days; DROP TABLE accounts; ALTER TABLE credentials DROP COLUMN last_used_ms;
             DELETE FROM schema_migrations WHERE version >= \(Migrator.statementChainVersion)
             """)
         let reopened = try SQLiteStore(path: path, readers: 1, durability: .normal, logger: Logger(label: "test"))

@@ -60,8 +60,16 @@ struct ConsoleTests {
             let stored = try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(issued, json: true), body: statement)
             #expect(stored.status == .ok, "the new credential posts a statement")
 
-            let listed = String(buffer: try await client.execute(uri: "/console/credentials", method: .get, headers: [.cookie: admin]).body)
+            // When it was last used is written after the request, in the background.
+            var listed = ""
+            for _ in 0..<100 {
+                listed = String(buffer: try await client.execute(uri: "/console/credentials", method: .get, headers: [.cookie: admin]).body)
+                let row = listed.components(separatedBy: "<tr>").first { $0.contains(key) } ?? ""
+                if row.contains("<td data-last-used>20") { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(listed.contains(key) && !listed.contains(secret), "listed, never with its secret")
+            #expect((listed.components(separatedBy: "<tr>").first { $0.contains(key) } ?? "").contains("<td data-last-used>20"), "its last use is shown")
             let revoked = try await Self.post(client, "/console/credentials/revoke", "key=\(key)", cookie: admin)
             #expect(revoked.status == .ok && String(buffer: revoked.body).contains("Revoked \(key)"))
             let refused = try await client.execute(uri: "/xapi/statements", method: .post, headers: lrs.headers(issued, json: true), body: statement)

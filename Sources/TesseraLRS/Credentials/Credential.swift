@@ -12,14 +12,18 @@ public struct Credential: Sendable, Equatable {
     public let created: XAPITimestamp
     /// When it was revoked, if it was.
     public let revoked: XAPITimestamp?
+    /// When it last authenticated a request (an account: last signed in), to the minute; nil:
+    /// never since this was recorded.
+    public let lastUsed: XAPITimestamp?
 
     /// Creates a credential.
-    public init(key: String, name: String, scopes: Set<Scope>, created: XAPITimestamp, revoked: XAPITimestamp?) {
+    public init(key: String, name: String, scopes: Set<Scope>, created: XAPITimestamp, revoked: XAPITimestamp?, lastUsed: XAPITimestamp? = nil) {
         self.key = key
         self.name = name
         self.scopes = scopes
         self.created = created
         self.revoked = revoked
+        self.lastUsed = lastUsed
     }
 
     /// True when one of its scopes grants `scope`.

@@ -13,6 +13,11 @@ public final class Credentials: Sendable {
     private let repository: any CredentialRepository
     private let hashing: NIOThreadPool
     private let verified = Mutex<[String: Verified]>([:])
+    /// When this process last wrote each credential's use.
+    private let recordedUses = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// A credential's use is written at most this often per process (its "last used" is to the
+    /// minute), after the request, never on its path.
+    public static let useInterval: Duration = .seconds(60)
     /// How long a verified secret is remembered (it is checked against the stored credential
     /// on every request all the same).
     public static let cacheLifetime: Duration = .seconds(300)
@@ -84,12 +89,35 @@ public final class Credentials: Sendable {
             else { return false }
             return true
         }
-        if known { return stored.credential }
+        if known {
+            noteUse(key)
+            return stored.credential
+        }
         guard derivingIfUnknown else { return nil }
         let hash = try await hashing.runIfActive { SecretHasher.hash(secret, salt: stored.salt, iterations: stored.iterations) }
         guard Secrets.constantTimeEqual(hash, stored.secretHash) else { return nil }
         verified.withLock { $0[key] = Verified(secretDigest: digest, storedHash: stored.secretHash, at: now) }
+        noteUse(key)
         return stored.credential
+    }
+
+    /// Writes, in the background, that `key` was used now, unless this process did within the
+    /// last `useInterval` (a failed write is retried with a later use).
+    private func noteUse(_ key: String) {
+        let now = ContinuousClock.now
+        let due = recordedUses.withLock { recorded -> Bool in
+            if let last = recorded[key], now - last < Self.useInterval { return false }
+            recorded[key] = now
+            return true
+        }
+        guard due else { return }
+        Task { [self] in
+            do {
+                try await repository.recordUse(key: key, at: .now())
+            } catch {
+                _ = recordedUses.withLock { $0.removeValue(forKey: key) }
+            }
+        }
     }
 
     /// The credential with `key` while it is not revoked (a dashboard session names its

@@ -118,6 +118,8 @@ public protocol CredentialRepository: Sendable {
     func revoke(key: String, at time: XAPITimestamp) async throws -> Bool
     /// The credential with `key`, revoked or not.
     func stored(key: String) async throws -> StoredCredential?
+    /// Records that the credential with `key` was used at `time`.
+    func recordUse(key: String, at time: XAPITimestamp) async throws
 }
 
 /// Everything the server needs of a backend, in one value.

@@ -43,7 +43,7 @@ public final class SQLiteCredentialRepository: CredentialRepository, @unchecked 
     public func list() async throws -> [Credential] {
         try await locked { [table] connection in
             let select = try connection.prepared(
-                "SELECT key, name, scopes, created_ms, revoked_ms FROM \(table) ORDER BY id")
+                "SELECT key, name, scopes, created_ms, revoked_ms, last_used_ms FROM \(table) ORDER BY id")
             var credentials: [Credential] = []
             while try select.step() { credentials.append(Self.credential(select)) }
             return credentials
@@ -64,13 +64,22 @@ public final class SQLiteCredentialRepository: CredentialRepository, @unchecked 
     public func stored(key: String) async throws -> StoredCredential? {
         try await locked { [table] connection in
             let select = try connection.prepared("""
-                SELECT key, name, scopes, created_ms, revoked_ms, salt, iterations, secret_hash
+                SELECT key, name, scopes, created_ms, revoked_ms, last_used_ms, salt, iterations, secret_hash
                 FROM \(table) WHERE key = ?
                 """)
             select.bind(1, key)
             guard try select.step() else { return nil }
             return StoredCredential(
-                credential: Self.credential(select), salt: select.blob(5), iterations: Int(select.int64(6)), secretHash: select.blob(7))
+                credential: Self.credential(select), salt: select.blob(6), iterations: Int(select.int64(7)), secretHash: select.blob(8))
+        }
+    }
+
+    public func recordUse(key: String, at time: XAPITimestamp) async throws {
+        try await locked { [table] connection in
+            let update = try connection.prepared("UPDATE \(table) SET last_used_ms = ? WHERE key = ?")
+            update.bind(1, time.milliseconds)
+            update.bind(2, key)
+            try update.step()
         }
     }
 
@@ -87,6 +96,7 @@ public final class SQLiteCredentialRepository: CredentialRepository, @unchecked 
     private static func credential(_ row: SQLiteStatement) -> Credential {
         Credential(
             key: row.text(0), name: row.text(1), scopes: Scope.stored(row.text(2)), created: XAPITimestamp(milliseconds: row.int64(3)),
-            revoked: row.isNull(4) ? nil : XAPITimestamp(milliseconds: row.int64(4)))
+            revoked: row.isNull(4) ? nil : XAPITimestamp(milliseconds: row.int64(4)),
+            lastUsed: row.isNull(5) ? nil : XAPITimestamp(milliseconds: row.int64(5)))
     }
 }

@@ -32,6 +32,7 @@ enum Migrator {
         SchemaMigration(17, "learning_days", PackageResources._017_learning_days_sql),
         SchemaMigration(18, "statement_refs_direct", PackageResources._018_statement_refs_direct_sql),
         SchemaMigration(19, "accounts", PackageResources._019_accounts_sql),
+        SchemaMigration(20, "last_used", PackageResources._020_last_used_sql),
     ]
 
     /// Thrown for a database written by a newer Tessera.

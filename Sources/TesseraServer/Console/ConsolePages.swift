@@ -50,12 +50,13 @@ enum ConsolePages {
                 html.raw("> "); html.escaped(scope.rawValue); html.raw("</label>")
             }
             html.raw(#"</fieldset><button type="submit">Create</button></form><p class="hint">A course needs <code>statements/write</code> only; a tool that reads back what it sent, <code>statements/read/mine</code>.</p></section>"#)
-            html.raw(#"<section><h2>Credentials</h2><table data-table="credentials"><thead><tr><th>Name</th><th>Key</th><th>Scopes</th><th>Created</th><th>State</th><th></th></tr></thead><tbody>"#)
+            html.raw(#"<section><h2>Credentials</h2><table data-table="credentials"><thead><tr><th>Name</th><th>Key</th><th>Scopes</th><th>Created</th><th>Last used</th><th>State</th><th></th></tr></thead><tbody>"#)
             for credential in credentials.reversed() {
                 html.raw("<tr><td>"); html.escaped(credential.name)
                 html.raw("</td><td><code>"); html.escaped(credential.key)
                 html.raw("</code></td><td>"); html.escaped(scopes(credential))
                 html.raw("</td><td>"); html.escaped(String(credential.created.text.prefix(10)))
+                html.raw("</td><td data-last-used>"); html.escaped(credential.lastUsed.map { String($0.text.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "never")
                 html.raw("</td><td>"); html.escaped(credential.revoked.map { "revoked \($0.text.prefix(10))" } ?? "active")
                 html.raw("</td><td>")
                 if credential.revoked == nil {

@@ -79,6 +79,8 @@ struct CredentialsAdminResource {
         writer.key("created"); writer.string(credential.created.text)
         writer.key("revoked")
         if let revoked = credential.revoked { writer.string(revoked.text) } else { writer.null() }
+        writer.key("lastUsed")
+        if let used = credential.lastUsed { writer.string(used.text) } else { writer.null() }
         writer.endObject()
     }
 }
