@@ -34,7 +34,7 @@ struct AccountsCommand: ParsableCommand {
 
         func run() async throws {
             guard let role = AccountRole(rawValue: role) else { throw ValidationError("--role must be viewer or admin, got \"\(role)\"") }
-            guard AccountsCommand.isValidName(name) else {
+            guard AccountRole.isValidName(name) else {
                 throw ValidationError("--name must be 1 to 64 letters, digits, '.', '_', '-' or '@', got \"\(name)\"")
             }
             var password: String?
@@ -81,10 +81,5 @@ struct AccountsCommand: ParsableCommand {
         func run() async throws {
             try await database.target().revoke(name, of: .people, missing: "no active account named \(name)")
         }
-    }
-
-    /// 1 to 64 of letters, digits, `.`, `_`, `-` and `@`: a name that reads the same everywhere.
-    static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.count) && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-@".unicodeScalars.contains($0)) }
     }
 }

@@ -148,6 +148,32 @@ struct ConsoleTests {
         }
     }
 
+    @Test func adminsManageAccountsInTheConsole() async throws {
+        let lrs = try await TestLRS()
+        try await lrs.test(.router) { client in
+            let admin = try await DashboardTests.sessionCookie(client, lrs.administrator)
+            let bad = try await Self.post(client, "/console/accounts", "name=two+words&role=viewer", cookie: admin)
+            #expect(bad.status == .badRequest && String(buffer: bad.body).contains("The name must be"))
+            let twice = try await Self.post(client, "/console/accounts", "name=lena&role=viewer", cookie: admin)
+            #expect(twice.status == .badRequest && String(buffer: twice.body).contains("exists already"))
+            let created = try await Self.post(client, "/console/accounts", "name=omar&fullName=Omar+Okafor&role=viewer", cookie: admin)
+            #expect(created.status == .created)
+            let page = String(buffer: created.body)
+            let password = try #require(page.range(of: "<code data-password>").flatMap { start in
+                page[start.upperBound...].range(of: "</code>").map { String(page[start.upperBound..<$0.lowerBound]) } })
+            let omar = try await DashboardTests.sessionCookie(
+                client, IssuedCredential(credential: try #require(try await lrs.accounts.active(key: "omar")), secret: password))
+            #expect(String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: omar]).body).contains("Signed in as Omar Okafor"))
+            #expect(try await client.execute(uri: "/console", method: .get, headers: [.cookie: omar]).status == .forbidden, "a viewer")
+
+            let disabled = try await Self.post(client, "/console/accounts/disable", "name=omar", cookie: admin)
+            #expect(disabled.status == .ok && String(buffer: disabled.body).contains("Disabled omar"))
+            #expect(try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: omar]).status == .seeOther, "signed out at once")
+            let own = try await Self.post(client, "/console/accounts/disable", "name=ada", cookie: admin)
+            #expect(own.status == .badRequest, "not one's own account")
+        }
+    }
+
     @Test func credentialsOverTheAdminAPI() async throws {
         let lrs = try await TestLRS()
         let admin = try await lrs.credentials.create(name: "operator", scopes: [.admin])

@@ -95,4 +95,12 @@ public enum AccountRole: String, Sendable, CaseIterable {
     public init(scopes: Set<Scope>) {
         self = scopes.contains(.admin) ? .admin : .viewer
     }
+
+    /// True for a name an account may sign in with: 1 to 64 ASCII letters, digits, `.`, `_`,
+    /// `-` and `@` (an e-mail address works), so that it reads the same everywhere.
+    public static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.count) && name.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0))
+        }
+    }
 }

@@ -12,10 +12,34 @@ enum ConsolePages {
         case problem(String)
     }
 
+    /// What the last form did: a new credential or account with its secret (shown this once,
+    /// under `labels`: the key's and the secret's label and marker), a message, or a problem.
+    private static func show(
+        _ notice: Notice?, title: String, hint: String, labels: (key: String, keyMarker: String, secret: String, secretMarker: String),
+        into html: inout HTML
+    ) {
+        switch notice {
+        case .issued(let issued)?:
+            html.raw(#"<section class="issued" data-issued><h2>"#); html.escaped(title); html.raw("</h2><p>"); html.escaped(hint)
+            html.raw("</p><table><tbody>")
+            for (label, value, marker) in [(labels.key, issued.credential.key, labels.keyMarker), (labels.secret, issued.secret, labels.secretMarker)] {
+                html.raw(#"<tr><th>\#(label)</th><td><code data-\#(marker)>"#); html.escaped(value); html.raw("</code></td></tr>")
+            }
+            html.raw("<tr><th>Scopes</th><td>"); html.escaped(scopes(issued.credential)); html.raw("</td></tr></tbody></table></section>")
+        case .done(let message)?:
+            html.raw(#"<p class="notice" role="status">"#); html.escaped(message); html.raw("</p>")
+        case .problem(let message)?:
+            html.raw(#"<p class="error" role="alert">"#); html.escaped(message); html.raw("</p>")
+        case nil:
+            break
+        }
+    }
+
     static func home(account: Credential) -> String {
         DashboardLayout.signedIn(title: "Console", account: account) { html in
             html.raw("<h2>Console</h2>")
             DashboardLayout.linkTiles([
+                ("Accounts", "/console/accounts", "People who sign in here: viewers see the dashboard, admins the console too; create one, disable one."),
                 ("Statements", "/console/statements", "Browse what courses sent: by person, verb, activity, registration and period; one statement's JSON."),
                 ("API credentials", "/console/credentials", "Keys and secrets for courses, tools and integrations: create one with its scopes, revoke one at once."),
                 ("Verbs and activities", "/console/vocabulary", "What courses send, the most used first, with counts: the IRIs to write a catalog with."),
@@ -29,20 +53,7 @@ enum ConsolePages {
 
     static func credentials(_ credentials: [Credential], account: Credential, notice: Notice?) -> String {
         DashboardLayout.signedIn(title: "API credentials", account: account) { html in
-            switch notice {
-            case .issued(let issued)?:
-                html.raw(#"<section class="issued" data-issued><h2>New credential</h2><p>Copy the secret now: it is not shown again.</p><table><tbody>"#)
-                for (label, value, marker) in [("Key", issued.credential.key, "key"), ("Secret", issued.secret, "secret")] {
-                    html.raw(#"<tr><th>\#(label)</th><td><code data-\#(marker)>"#); html.escaped(value); html.raw("</code></td></tr>")
-                }
-                html.raw("<tr><th>Scopes</th><td>"); html.escaped(scopes(issued.credential)); html.raw("</td></tr></tbody></table></section>")
-            case .done(let message)?:
-                html.raw(#"<p class="notice" role="status">"#); html.escaped(message); html.raw("</p>")
-            case .problem(let message)?:
-                html.raw(#"<p class="error" role="alert">"#); html.escaped(message); html.raw("</p>")
-            case nil:
-                break
-            }
+            show(notice, title: "New credential", hint: "Copy the secret now: it is not shown again.", labels: ("Key", "key", "Secret", "secret"), into: &html)
             html.raw(#"<section><h2>Create a credential</h2><form class="create" method="post" action="/console/credentials"><label>Name<input name="name" required maxlength="200" placeholder="Storyline courses"></label><fieldset><legend>Scopes</legend>"#)
             for scope in Scope.allCases {
                 html.raw(#"<label class="check"><input type="checkbox" name="scope.\#(scope.rawValue)""#)
@@ -63,6 +74,31 @@ enum ConsolePages {
                     html.raw(#"<form method="post" action="/console/credentials/revoke"><input type="hidden" name="key" value=""#)
                     html.escaped(credential.key)
                     html.raw(#""><button type="submit" class="danger">Revoke</button></form>"#)
+                }
+                html.raw("</td></tr>")
+            }
+            html.raw("</tbody></table></section>")
+        }
+    }
+
+    static func accounts(_ accounts: [Credential], account: Credential, notice: Notice?) -> String {
+        DashboardLayout.signedIn(title: "Accounts", account: account) { html in
+            show(notice, title: "New account", hint: "Give the person this password now: it is not shown again.",
+                 labels: ("Name", "account", "Password", "password"), into: &html)
+            html.raw(#"<section><h2>Create an account</h2><form class="create" method="post" action="/console/accounts"><label>Name to sign in with<input name="name" required maxlength="64" placeholder="lena"></label><label>Full name<input name="fullName" maxlength="200" placeholder="Lena Lindqvist"></label><label>Role<select name="role"><option value="viewer">viewer: the dashboard and learner views</option><option value="admin">admin: everything, the console too</option></select></label><button type="submit">Create</button></form></section>"#)
+            html.raw(#"<section><h2>Accounts</h2><table data-table="accounts"><thead><tr><th>Name</th><th>Full name</th><th>Role</th><th>Created</th><th>Last signed in</th><th>State</th><th></th></tr></thead><tbody>"#)
+            for person in accounts {
+                html.raw("<tr><td><code>"); html.escaped(person.key); html.raw("</code>")
+                for cell in [person.name, AccountRole(scopes: person.scopes).rawValue, String(person.created.text.prefix(10)),
+                             person.lastUsed.map { String($0.text.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "never",
+                             person.revoked.map { "disabled \($0.text.prefix(10))" } ?? "active"] {
+                    html.raw("</td><td>"); html.escaped(cell)
+                }
+                html.raw("</td><td>")
+                if person.revoked == nil && person.key != account.key {
+                    html.raw(#"<form method="post" action="/console/accounts/disable"><input type="hidden" name="name" value=""#)
+                    html.escaped(person.key)
+                    html.raw(#""><button type="submit" class="danger">Disable</button></form>"#)
                 }
                 html.raw("</td></tr>")
             }

@@ -32,6 +32,13 @@ struct ConsoleResource: Sendable {
             try await sessions.page(request, context, needs: .admin) { account in HTMLPage.html(.ok, ConsolePages.erase(account: account, problem: nil)) }
         }
         router.post("/console/erase") { request, context in try await erase(request, context) }
+        router.getAndHead("/console/accounts") { request, context in
+            try await sessions.page(request, context, needs: .admin) { account in
+                HTMLPage.html(.ok, ConsolePages.accounts(try await sessions.accounts.list(), account: account, notice: nil))
+            }
+        }
+        router.post("/console/accounts") { request, context in try await createAccount(request, context) }
+        router.post("/console/accounts/disable") { request, context in try await disableAccount(request, context) }
         router.getAndHead("/console/vocabulary") { request, context in
             try await sessions.page(request, context, needs: .admin) { account in
                 let vocabulary = try await store.vocabulary(limit: Self.vocabularyLimit)
@@ -73,6 +80,37 @@ struct ConsoleResource: Sendable {
             }
             let issued = try await credentials.create(name: name, scopes: scopes)
             return HTMLPage.html(.created, ConsolePages.credentials(try await listed(), account: account, notice: .issued(issued)))
+        }
+    }
+
+    private func createAccount(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        try await posted(request, context) { account, form in
+            let accounts = sessions.accounts
+            let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+            let fullName = (form["fullName"] ?? "").trimmingCharacters(in: .whitespaces)
+            func refused(_ problem: String) async throws -> Response {
+                HTMLPage.html(.badRequest, ConsolePages.accounts(try await accounts.list(), account: account, notice: .problem(problem)))
+            }
+            guard AccountRole.isValidName(name) else { return try await refused("The name must be 1 to 64 letters, digits, '.', '_', '-' or '@'.") }
+            guard let role = AccountRole(rawValue: form["role"] ?? "") else { return try await refused("Choose the role: viewer or admin.") }
+            guard fullName.count <= 200 else { return try await refused("The full name may have up to 200 characters.") }
+            guard try await !accounts.list().contains(where: { $0.key == name }) else { return try await refused("An account named \(name) exists already.") }
+            let issued = try await accounts.create(name: fullName.isEmpty ? name : fullName, scopes: role.scopes, key: name)
+            return HTMLPage.html(.created, ConsolePages.accounts(try await accounts.list(), account: account, notice: .issued(issued)))
+        }
+    }
+
+    private func disableAccount(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
+        try await posted(request, context) { account, form in
+            let accounts = sessions.accounts
+            let name = form["name"] ?? ""
+            guard name != account.key else {
+                return HTMLPage.html(.badRequest, ConsolePages.accounts(
+                    try await accounts.list(), account: account, notice: .problem("You cannot disable your own account while signed in with it.")))
+            }
+            let disabled = try await accounts.revoke(key: name)
+            let notice: ConsolePages.Notice = disabled ? .done("Disabled \(name): their sessions end at once.") : .problem("No active account named \(name).")
+            return HTMLPage.html(disabled ? .ok : .notFound, ConsolePages.accounts(try await accounts.list(), account: account, notice: notice))
         }
     }
 
