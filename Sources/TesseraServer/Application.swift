@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     /// Analytics flag groups smaller than this as too few to compare (docs/analytics.md,
     /// "Intervals and small groups").
     public var minimumGroupSize = Intervals.defaultMinimumGroupSize
+    /// Proxies whose `X-Forwarded-For` names the client (failed sign-ins are counted per
+    /// client address).
+    public var trustedProxies: Set<String> = []
     /// The xAPI versions served: requests naming another are refused, and the newest labels
     /// responses to requests that named none.
     public var xapiVersions: ServedXAPIVersions
@@ -60,7 +63,8 @@ public func buildApplication(
     let router = Router(context: XAPIRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
     router.add(middleware: ErrorResponseMiddleware(logger: logger))
-    let signInCheck = SignInCheck(credentials: credentials)
+    let clients = ClientAddress(trustedProxies: configuration.trustedProxies)
+    let signInCheck = SignInCheck(credentials: credentials, clients: clients)
     let basicAuth = BasicAuthMiddleware(
         signIn: signInCheck, requestRate: configuration.requestsPerSecond.map { RateLimiter(.init(perSecond: $0, burst: $0)) })
 
@@ -101,7 +105,7 @@ public func buildApplication(
     let dashboard = AreaRoutes(router, prefix: "/dashboard")
     let sessions = AccountSessions(accounts: accounts, session: DashboardSession(signingKey: configuration.signingKey))
     DashboardResource(
-        store: store, sessions: sessions, signInCheck: SignInCheck(credentials: accounts), minimumGroupSize: configuration.minimumGroupSize
+        store: store, sessions: sessions, signInCheck: SignInCheck(credentials: accounts, clients: clients), minimumGroupSize: configuration.minimumGroupSize
     ).register(on: dashboard)
     dashboard.close()
 

@@ -52,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "homePage of the account written as statement authority (TESSERA_AUTHORITY_HOMEPAGE; default urn:tessera:credentials).")
     var authorityHomePage: String?
 
+    @Option(help: "Addresses of proxies in front whose X-Forwarded-For names the client, comma-separated, e.g. 127.0.0.1,::1 (TESSERA_TRUSTED_PROXIES; default none).")
+    var trustedProxies: String?
+
     @Option(help: "xAPI versions served, comma-separated; the newest labels responses to requests that name none (TESSERA_XAPI_VERSIONS; default 1.0.3,2.0.0).")
     var xapiVersions: String?
 
@@ -109,6 +112,8 @@ struct ServeCommand: AsyncParsableCommand {
             signingKey: signingKey,
             idleTimeout: .seconds(idleTimeout), requestsPerSecond: rateLimit > 0 ? rateLimit : nil, xapiVersions: versions)
         configuration.minimumGroupSize = minGroupSize
+        configuration.trustedProxies = Set(settings.text(trustedProxies, "trusted-proxies", default: "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         let (path, log) = (target.name, logger)
         configuration.onListening = { port in
             log.info(

@@ -12,7 +12,7 @@ struct Settings: Sendable {
     /// Every key a configuration file may hold: the flags of `tessera serve` and `--db`.
     static let keys: Set<String> = [
         "db", "connections", "host", "port", "durability", "readers", "analytics", "signing-key", "log-level", "rate-limit",
-        "min-group-size", "idle-timeout", "integrity-check", "authority-home-page", "xapi-versions",
+        "min-group-size", "idle-timeout", "integrity-check", "authority-home-page", "xapi-versions", "trusted-proxies",
     ]
 
     /// Keys whose environment variable is not `TESSERA_` and the key in capitals.

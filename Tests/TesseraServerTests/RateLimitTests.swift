@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import NIOCore
 @testable import TesseraServer
 import TesseraLRS
 import TesseraSQLite
@@ -119,5 +121,28 @@ struct RateLimitTests {
             Issue.record("the owner's address is not")
             return
         }
+    }
+}
+
+/// Whose failures a request's are behind a proxy: `X-Forwarded-For` only from trusted proxies.
+struct ClientAddressTests {
+    static func request(_ forwardedFor: [String]) -> Request {
+        var fields = HTTPFields()
+        for value in forwardedFor { fields.append(HTTPField(name: ClientAddress.forwardedFor, value: value)) }
+        return Request(head: HTTPRequest(method: .get, scheme: "http", authority: "lrs.example.org", path: "/", headerFields: fields), body: RequestBody(buffer: ByteBuffer()))
+    }
+
+    @Test func forwardedAddressesCountOnlyFromTrustedProxies() {
+        let clients = ClientAddress(trustedProxies: ["127.0.0.1", "::1", "10.0.0.5"])
+        #expect(clients.of(Self.request(["203.0.113.7"]), peer: "127.0.0.1") == "203.0.113.7", "the proxy's client")
+        #expect(clients.of(Self.request(["203.0.113.7"]), peer: "198.51.100.4") == "198.51.100.4", "an untrusted peer's header is ignored")
+        #expect(clients.of(Self.request(["1.1.1.1, 203.0.113.7, 10.0.0.5"]), peer: "::1") == "203.0.113.7",
+                "the nearest address that is not a trusted proxy (what the client wrote further left is not trusted)")
+        #expect(clients.of(Self.request(["1.1.1.1", "203.0.113.7"]), peer: "127.0.0.1") == "203.0.113.7", "several headers read as one list")
+        #expect(clients.of(Self.request(["not an address, 203.0.113.7"]), peer: "127.0.0.1") == "203.0.113.7")
+        #expect(clients.of(Self.request(["203.0.113.7, <script>"]), peer: "127.0.0.1") == "127.0.0.1", "garbage ends the search")
+        #expect(clients.of(Self.request([]), peer: "127.0.0.1") == "127.0.0.1")
+        #expect(clients.of(Self.request(["10.0.0.5"]), peer: "127.0.0.1") == "127.0.0.1", "only proxies: the peer")
+        #expect(ClientAddress(trustedProxies: []).of(Self.request(["203.0.113.7"]), peer: "127.0.0.1") == "127.0.0.1", "none trusted by default")
     }
 }

@@ -106,7 +106,7 @@ struct DashboardResource: Sendable {
             return HTMLPage.html(.badRequest, DashboardLayout.signIn(message: "Enter your name and password."))
         }
         let credential: Credential
-        switch try await signInCheck.check(key: name, secret: password, client: context.clientAddress) {
+        switch try await signInCheck.check(key: name, secret: password, client: signInCheck.clients.of(request, peer: context.clientAddress)) {
         case .accepted(let accepted):
             credential = accepted
         case .refused:

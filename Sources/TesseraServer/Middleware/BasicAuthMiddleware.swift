@@ -23,7 +23,7 @@ struct BasicAuthMiddleware: RouterMiddleware {
             throw XAPIError(.unauthorized, "the Authorization header must be Basic base64(key:secret)", headers: challenge)
         }
         let credential: Credential
-        switch try await signIn.check(key: key, secret: secret, client: context.clientAddress) {
+        switch try await signIn.check(key: key, secret: secret, client: signIn.clients.of(request, peer: context.clientAddress)) {
         case .accepted(let accepted): credential = accepted
         case .refused: throw XAPIError(.unauthorized, "unknown key, wrong secret, or revoked credential", headers: challenge)
         case .locked(let wait): throw XAPIError.tooManyRequests("too many failed sign-ins with this key", retryAfter: wait)

@@ -9,14 +9,17 @@ import TesseraLRS
 /// Basic authentication and the dashboard's form share one check, so both count the same failures.
 struct SignInCheck: Sendable {
     let credentials: Credentials
+    /// Whose failures a request's are (the proxy's client when the proxy is trusted).
+    let clients: ClientAddress
     /// Failed sign-ins per existing key and client address.
     let failuresByClient: RateLimiter
     /// Failed sign-ins per existing key, from any client.
     let failuresByKey: RateLimiter
 
-    /// The limits described above.
-    init(credentials: Credentials) {
+    /// The limits described above; `clients` tells who a request came from.
+    init(credentials: Credentials, clients: ClientAddress = ClientAddress(trustedProxies: [])) {
         self.credentials = credentials
+        self.clients = clients
         failuresByClient = RateLimiter(.init(perSecond: 1.0 / 6, burst: 10))
         failuresByKey = RateLimiter(.init(perSecond: 1, burst: 100))
     }
