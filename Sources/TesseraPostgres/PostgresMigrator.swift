@@ -17,6 +17,7 @@ enum PostgresMigrator {
         SchemaMigration(7, "proficiency_days", PackageResources._007_proficiency_days_sql),
         SchemaMigration(8, "accounts", PackageResources._008_accounts_sql),
         SchemaMigration(9, "last_used", PackageResources._009_last_used_sql),
+        SchemaMigration(10, "proficiency_days_by_day", PackageResources._010_proficiency_days_by_day_sql),
     ]
 
     /// The migration that adds the per-day proficiency roll-ups, filled once it is applied.

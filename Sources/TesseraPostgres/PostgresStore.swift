@@ -137,6 +137,13 @@ public final class PostgresStore: LRSStore, ExportSource {
         }
     }
 
+    public func retentionMembers(program: String?, from: Int64) async throws -> (catalog: Catalog, members: [EmployeeRetention.Member])? {
+        try await analyticsSnapshot { catalog, connection, logger in
+            try await PostgresAnalyticsReads.retentionMembers(
+                catalog.programs.filter { program == nil || $0.id == program }, from: from, on: connection, logger: logger)
+        }
+    }
+
     public func learnerEvents(_ agent: InverseFunctionalIdentifier) async throws -> (catalog: Catalog, events: LearnerEvents)? {
         try await analyticsSnapshot { catalog, connection, logger in
             try await PostgresAnalyticsReads.learnerEvents(agent, catalog: catalog, on: connection, logger: logger)

@@ -219,6 +219,16 @@ public final class SQLiteStore: LRSStore {
         }
     }
 
+    public func retentionMembers(program: String?, from: Int64) async throws -> (catalog: Catalog, members: [EmployeeRetention.Member])? {
+        try await analyticsSnapshot { catalog, connection in
+            var participants = Set<Int64>()
+            for candidate in catalog.programs where program == nil || candidate.id == program {
+                participants.formUnion(try AnalyticsQueries.completions(candidate, from: Int64.min, to: from, on: connection).keys)
+            }
+            return try CatalogAndRoster.members(participants: participants, on: connection)
+        }
+    }
+
     public func learnerEvents(_ agent: InverseFunctionalIdentifier) async throws -> (catalog: Catalog, events: LearnerEvents)? {
         try await analyticsSnapshot { catalog, connection in
             try AnalyticsQueries.learnerEvents(agent, catalog: catalog, on: connection)

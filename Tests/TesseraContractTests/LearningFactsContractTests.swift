@@ -96,6 +96,16 @@ struct LearningFactsContractTests {
                     #expect(entry.completed == expected[entry.person.agent.storageKey] ?? [:], "seed \(seed), until \(until)")
                 }
                 if until == Int64.max { #expect(completions.contains { !$0.completed.isEmpty }, "the data exercises completion") }
+                // Employee retention's lighter read says the same of everyone.
+                for program in [nil] + catalog.programs.map(\.id) as [String?] {
+                    let members = try #require(try await temporary.store.retentionMembers(program: program, from: until)).members
+                    func key(_ team: String?, _ hired: Day, _ left: Day?, _ trained: Bool) -> String { "\(team ?? "-") \(hired) \(left?.description ?? "-") \(trained)" }
+                    let expectedMembers = completions.map { entry in
+                        key(entry.person.team, entry.person.hired, entry.person.left,
+                            program.map { entry.completed[$0] != nil } ?? !entry.completed.isEmpty)
+                    }
+                    #expect(members.map { key($0.team, $0.hired, $0.left, $0.participated) }.sorted() == expectedMembers.sorted(), "program \(program ?? "any")")
+                }
             }
             for learner in AnalyticsReference.learners {
                 let agent = InverseFunctionalIdentifier.mbox("mailto:\(learner)@example.com")

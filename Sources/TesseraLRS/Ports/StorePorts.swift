@@ -66,6 +66,10 @@ public protocol AnalyticsStore: Sendable {
     /// Everyone on the roster, with when they completed each of the catalog's programs at or
     /// before `until`; nil when no catalog is loaded.
     func programCompletions(until: Int64) async throws -> (catalog: Catalog, people: [PersonCompletions])?
+    /// Everyone on the roster as employee retention sees them: team, hired, left, and whether
+    /// they completed `program` (any program when nil) at or before `from`; nil when no catalog
+    /// is loaded. What `programCompletions` answers, without each person's name and identifier.
+    func retentionMembers(program: String?, from: Int64) async throws -> (catalog: Catalog, members: [EmployeeRetention.Member])?
     /// One learner as the analytics read them: their roster entry, skill events and first
     /// completion of each program activity; nil when no catalog is loaded.
     func learnerEvents(_ agent: InverseFunctionalIdentifier) async throws -> (catalog: Catalog, events: LearnerEvents)?
@@ -80,8 +84,7 @@ extension AnalyticsStore {
     /// program, at or before `from`) versus everyone else; nil when no catalog is loaded.
     public func employeeRetention(program: String?, from: Int64, to: Int64, byTeam: Bool) async throws
         -> (catalog: Catalog, rows: [EmployeeRetention])? {
-        guard let (catalog, people) = try await programCompletions(until: from) else { return nil }
-        let members = people.map { $0.member(program: program, from: from) }
+        guard let (catalog, members) = try await retentionMembers(program: program, from: from) else { return nil }
         return (catalog, EmployeeRetention.report(members: members, from: from, to: to, byTeam: byTeam))
     }
 }

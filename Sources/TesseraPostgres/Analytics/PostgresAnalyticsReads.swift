@@ -59,6 +59,21 @@ enum PostgresAnalyticsReads {
                    COALESCE(SUM(x.latest - x.first) FILTER (WHERE x.latest_seq <> x.first_seq), 0)
             FROM x GROUP BY 1, 2, 3
             """, binds: binds), logger: logger)
+        var levelSums: [LevelSums] = []
+        for try await (team, skill, level, learners, scores, gainLearners, gains) in rows.decode((String, Int64, Int, Int, Double, Int, Double).self) {
+            levelSums.append(LevelSums(team: team, skill: skill, level: level, learners: learners, scores: scores, gainLearners: gainLearners, gains: gains))
+        }
+        let names = try await termNames(Array(Set(levelSums.map(\.skill))), on: connection, logger: logger)
+        return proficiencyRows(levelSums, catalog: catalog, names: names)
+    }
+
+    /// One (team, skill, level)'s sums, as the roll-ups and the per-learner query give them.
+    struct LevelSums {
+        let team: String, skill: Int64, level: Int, learners: Int, scores: Double, gainLearners: Int, gains: Double
+    }
+
+    /// The report's rows from its (team, skill, level) sums, sorted by team then skill.
+    static func proficiencyRows(_ sums: [LevelSums], catalog: Catalog, names: [Int64: String]) -> [ProficiencyRow] {
         struct Key: Hashable {
             let team: String
             let skill: Int64
@@ -68,16 +83,15 @@ enum PostgresAnalyticsReads {
             var levels: [Int: Int] = [:]
         }
         var totals: [Key: Totals] = [:]
-        for try await (team, skill, level, learners, scores, gainLearners, gains) in rows.decode((String, Int64, Int, Int, Double, Int, Double).self) {
-            var entry = totals[Key(team: team, skill: skill), default: Totals()]
-            entry.assessed += learners
-            entry.scoreSum += scores
-            entry.gainLearners += gainLearners
-            entry.gainSum += gains
-            if level >= 0 { entry.levels[level, default: 0] += learners }
-            totals[Key(team: team, skill: skill)] = entry
+        for sum in sums {
+            var entry = totals[Key(team: sum.team, skill: sum.skill), default: Totals()]
+            entry.assessed += sum.learners
+            entry.scoreSum += sum.scores
+            entry.gainLearners += sum.gainLearners
+            entry.gainSum += sum.gains
+            if sum.level >= 0 { entry.levels[sum.level, default: 0] += sum.learners }
+            totals[Key(team: sum.team, skill: sum.skill)] = entry
         }
-        let names = try await termNames(Array(Set(totals.keys.map(\.skill))), on: connection, logger: logger)
         return totals.filter { $0.value.assessed > 0 }.map { key, entry in
             ProficiencyRow(
                 team: key.team, skill: names[key.skill] ?? "", assessed: entry.assessed, meanProficiency: entry.scoreSum / Double(entry.assessed),
@@ -87,7 +101,7 @@ enum PostgresAnalyticsReads {
     }
 
     /// The IRIs of analytics terms, by id.
-    private static func termNames(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> [Int64: String] {
+    static func termNames(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> [Int64: String] {
         var names: [Int64: String] = [:]
         for try await (id, iri) in try await connection.query("SELECT id, iri FROM analytics_terms WHERE id = ANY(\(ids))", logger: logger)
             .decode((Int64, String).self)
@@ -249,6 +263,26 @@ enum PostgresAnalyticsReads {
         return results.sorted { $0.skill < $1.skill }
     }
 
+    /// The roster's people for employee retention: those who completed one of `programs` at or
+    /// before `from` marked as participants.
+    static func retentionMembers(
+        _ programs: [Catalog.Program], from: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [EmployeeRetention.Member] {
+        var participants = Set<Int64>()
+        for completed in try await completions(programs, from: Int64.min, to: from, team: nil, on: connection, logger: logger) {
+            participants.formUnion(completed.keys)
+        }
+        let rows = try await connection.query(
+            "SELECT a.id, r.team, r.hired_day, r.left_day FROM roster r LEFT JOIN agents a ON a.ifi = r.agent", logger: logger)
+        var members: [EmployeeRetention.Member] = []
+        for try await (agent, team, hired, left) in rows.decode((Int64?, String?, Int32, Int32?).self) {
+            members.append(EmployeeRetention.Member(
+                team: team, hired: Day(ordinal: Int64(hired)), left: left.map { Day(ordinal: Int64($0)) },
+                participated: agent.map(participants.contains) ?? false))
+        }
+        return members
+    }
+
     /// Everyone on the roster with when they completed each of `programs` at or before `until`.
     static func programCompletions(
         _ programs: [Catalog.Program], until: Int64, on connection: PostgresConnection, logger: Logger
@@ -268,10 +302,20 @@ enum PostgresAnalyticsReads {
     static func learnerEvents(
         _ agent: InverseFunctionalIdentifier, catalog: Catalog, on connection: PostgresConnection, logger: Logger
     ) async throws -> LearnerEvents {
+        let person = try await PostgresCatalogAndRoster.person(agent, on: connection, logger: logger)
+        guard let agentID = try await column(Int64.self, "SELECT id FROM agents WHERE ifi = \(agent.storageKey)", on: connection, logger: logger).first else {
+            return LearnerEvents(person: person, skillEvents: [], firstCompletions: [:])
+        }
         let activities = try await ids(catalog.programs.flatMap(\.activities), in: "activities", on: connection, logger: logger)
+        // The terms that can be skills the record shows (the catalog's, and those a category
+        // prefix makes), as an array: one index scan per (skill, agent).
+        let terms = try await column(Int64.self, """
+            SELECT id FROM analytics_terms
+            WHERE iri = ANY(\(catalog.skills.map(\.id))) OR EXISTS (SELECT 1 FROM unnest(\(catalog.skillCategoryPrefixes)::text[]) AS p(prefix) WHERE starts_with(iri, p.prefix))
+            """, on: connection, logger: logger)
         let events = try await connection.query("""
             SELECT t.iri, e.at_ms, e.seq, e.kind, e.score, e.success FROM skill_events e JOIN analytics_terms t ON t.id = e.skill
-            WHERE e.skill IN (SELECT id FROM analytics_terms) AND e.agent_id = (SELECT id FROM agents WHERE ifi = \(agent.storageKey))
+            WHERE e.skill = ANY(\(terms)) AND e.agent_id = \(agentID)
             ORDER BY e.at_ms, e.seq
             """, logger: logger)
         var skillEvents: [LearnerEvents.SkillEvent] = []
@@ -281,12 +325,11 @@ enum PostgresAnalyticsReads {
         }
         let firsts = try await connection.query("""
             SELECT a.iri, MIN(c.at_ms) FROM completion_events c JOIN activities a ON a.id = c.activity_id
-            WHERE c.activity_id = ANY(\(Array(activities.values))) AND c.agent_id = (SELECT id FROM agents WHERE ifi = \(agent.storageKey))
+            WHERE c.activity_id = ANY(\(Array(activities.values))) AND c.agent_id = \(agentID)
             GROUP BY a.iri
             """, logger: logger)
         var firstCompletions: [String: Int64] = [:]
         for try await (activity, at) in firsts.decode((String, Int64).self) { firstCompletions[activity] = at }
-        let person = try await PostgresCatalogAndRoster.person(agent, on: connection, logger: logger)
         return LearnerEvents(person: person, skillEvents: skillEvents, firstCompletions: firstCompletions)
     }
 

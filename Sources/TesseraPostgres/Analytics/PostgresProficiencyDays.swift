@@ -111,23 +111,40 @@ enum PostgresProficiencyDays {
 
 extension PostgresProficiencyDays {
     /// The report as of the end of each of `days` (ascending), for one skill and team or all:
-    /// one pass over `proficiency_days` in its key order (`ProficiencyTrendBuilder`).
+    /// each day's sums (whole spans, then the days of the last) in one query, a few hundred rows
+    /// per day rather than every per-day row.
     static func trend(
         days: [Int64], skill: String?, team: String?, catalog: Catalog, on connection: PostgresConnection, logger: Logger
     ) async throws -> [[ProficiencyRow]] {
-        var builder = ProficiencyTrendBuilder(days: days, catalog: catalog)
-        let rows = try await connection.query("""
-            SELECT t.iri, p.team, p.level, p.day, p.learners, p.score_sum, p.gain_learners, p.gain_sum
-            FROM proficiency_days p JOIN analytics_terms t ON t.id = p.skill
-            WHERE p.day <= \(days.last ?? Int64.min) AND (\(skill)::text IS NULL OR t.iri = \(skill)) AND (\(team)::text IS NULL OR p.team = \(team))
-            ORDER BY p.skill, p.team, p.level, p.day
-            """, logger: logger)
-        for try await (skill, team, level, day, learners, scoreSum, gainLearners, gainSum)
-            in rows.decode((String, String, Int32, Int64, Int64, Double, Int64, Double).self) {
-            builder.add(
-                skill: skill, team: team, level: Int(level), day: day, learners: Int(learners), scoreSum: scoreSum,
-                gainLearners: Int(gainLearners), gainSum: gainSum)
+        var skillID: Int64?
+        if let skill {
+            guard let known = try await PostgresAnalyticsReads.term(skill, on: connection, logger: logger) else { return days.map { _ in [] } }
+            skillID = known
         }
-        return builder.finish()
+        var binds = PostgresBindings()
+        binds.append(days)
+        binds.append(skillID)
+        binds.append(team)
+        let filters = "($2::bigint IS NULL OR skill = $2) AND ($3::text IS NULL OR team = $3)"
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT d.day, x.team, x.skill, x.level, x.learners, x.scores, x.gain_learners, x.gains
+            FROM unnest($1::bigint[]) AS d(day) CROSS JOIN LATERAL (
+                SELECT team, skill, level, SUM(learners)::int AS learners, SUM(score_sum) AS scores,
+                       SUM(gain_learners)::int AS gain_learners, SUM(gain_sum) AS gains FROM (
+                    SELECT team, skill, level, learners, score_sum, gain_learners, gain_sum FROM proficiency_spans
+                    WHERE span < d.day / \(spanDays) AND \(filters)
+                    UNION ALL
+                    SELECT team, skill, level, learners, score_sum, gain_learners, gain_sum FROM proficiency_days
+                    WHERE day >= d.day / \(spanDays) * \(spanDays) AND day <= d.day AND \(filters)) AS u
+                GROUP BY 1, 2, 3) AS x
+            """, binds: binds), logger: logger)
+        var sums: [Int64: [PostgresAnalyticsReads.LevelSums]] = [:]
+        for try await (day, team, skill, level, learners, scores, gainLearners, gains)
+            in rows.decode((Int64, String, Int64, Int, Int, Double, Int, Double).self) {
+            sums[day, default: []].append(PostgresAnalyticsReads.LevelSums(
+                team: team, skill: skill, level: level, learners: learners, scores: scores, gainLearners: gainLearners, gains: gains))
+        }
+        let names = try await PostgresAnalyticsReads.termNames(Array(Set(sums.values.flatMap { $0.map(\.skill) })), on: connection, logger: logger)
+        return days.map { PostgresAnalyticsReads.proficiencyRows(sums[$0] ?? [], catalog: catalog, names: names) }
     }
 }

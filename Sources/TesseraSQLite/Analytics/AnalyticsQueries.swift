@@ -248,9 +248,12 @@ extension AnalyticsQueries {
         var skillEvents: [LearnerEvents.SkillEvent] = []
         let events = try connection.prepared(
             "SELECT at_ms, seq, kind, score, success FROM skill_events WHERE skill = ? AND agent_id = ? ORDER BY at_ms, seq")
-        // Every term that may be a skill: one index seek each, where filtering on the agent alone
-        // would read the whole table.
-        for (id, skill) in try AnalyticsTerms.all(on: connection) {
+        // The terms that can be skills the record shows (the catalog's, and those a category
+        // prefix makes): one index seek each, where filtering on the agent alone would read the
+        // whole table.
+        let listed = Set(catalog.skills.map(\.id))
+        for (id, skill) in try AnalyticsTerms.all(on: connection)
+        where listed.contains(skill) || catalog.skillCategoryPrefixes.contains(where: skill.hasPrefix) {
             events.reset()
             events.bind(1, id)
             events.bind(2, agentID)

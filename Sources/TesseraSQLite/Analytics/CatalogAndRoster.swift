@@ -74,6 +74,20 @@ enum CatalogAndRoster {
         return names
     }
 
+    /// The roster's people for employee retention, `participants` (interned agent ids) marked.
+    static func members(participants: Set<Int64>, on connection: SQLiteConnection) throws -> [EmployeeRetention.Member] {
+        let select = try connection.prepared(
+            "SELECT a.id, r.team, r.hired_day, r.left_day FROM roster r LEFT JOIN agents a ON a.ifi = r.agent")
+        var members: [EmployeeRetention.Member] = []
+        while try select.step() {
+            members.append(EmployeeRetention.Member(
+                team: select.isNull(1) ? nil : select.text(1), hired: Day(ordinal: select.int64(2)),
+                left: select.isNull(3) ? nil : Day(ordinal: select.int64(3)),
+                participated: !select.isNull(0) && participants.contains(select.int64(0))))
+        }
+        return members
+    }
+
     /// The roster's people, each with the programs they completed: `completions` maps a
     /// program id to its completers (interned agent id → completion time).
     static func people(completions: [String: [Int64: Int64]], on connection: SQLiteConnection) throws -> [PersonCompletions] {

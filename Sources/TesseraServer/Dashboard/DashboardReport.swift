@@ -120,9 +120,8 @@ struct DashboardReport {
             program: program, from: from.startMilliseconds, to: to.endMilliseconds, windowDays: behaviorWindowDays, team: team)
         let knowledge = try await store.knowledgeRetention(skill: nil, minDays: KnowledgeRetention.defaultMinDays, team: team)
         var employees: EmployeeRetention?, curves: EmployeeSurvival?
-        if cohort < to, let (_, people) = try await store.programCompletions(until: cohort.endMilliseconds) {
-            let members = people.filter { team == nil || ($0.person.team ?? Roster.unassignedTeam) == team }
-                .map { $0.member(program: program, from: cohort.endMilliseconds) }
+        if cohort < to, let (_, everyone) = try await store.retentionMembers(program: program, from: cohort.endMilliseconds) {
+            let members = everyone.filter { team == nil || ($0.team ?? Roster.unassignedTeam) == team }
             employees = EmployeeRetention.report(members: members, from: cohort.endMilliseconds, to: to.endMilliseconds, byTeam: false).first
             curves = EmployeeSurvival(members: members, from: cohort.endMilliseconds, to: to.endMilliseconds)
         }

@@ -25,9 +25,9 @@ extension AnalyticsResource {
         let path = "/analytics/retention/employees/curve"
         let (parameters, format) = try read(request, context, known: ["from", "to", "program"], path: path)
         let (from, to, program) = try retentionPeriod(parameters)
-        guard let (catalog, people) = try await store.programCompletions(until: from) else { throw Self.noCatalog() }
+        guard let (catalog, members) = try await store.retentionMembers(program: program, from: from) else { throw Self.noCatalog() }
         try Self.checkProgram(program, in: catalog)
-        let curves = EmployeeSurvival(members: people.map { $0.member(program: program, from: from) }, from: from, to: to)
+        let curves = EmployeeSurvival(members: members, from: from, to: to)
         let start = Day(containing: from)
         let groups = [("participants", curves.participants), ("nonParticipants", curves.nonParticipants)]
         switch format {
