@@ -47,7 +47,7 @@ struct AccountsCommand: ParsableCommand {
             }
             let target = try await database.target()
             let issued = try await target.withCredentials(of: .people) { accounts in
-                guard try await accounts.active(key: name) == nil, try await !accounts.list().contains(where: { $0.key == name }) else {
+                guard try await !accounts.list().contains(where: { $0.key == name }) else {
                     throw ValidationError("an account named \(name) exists already")
                 }
                 return try await accounts.create(name: fullName ?? name, scopes: role.scopes, key: name, secret: password)

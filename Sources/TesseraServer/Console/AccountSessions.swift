@@ -39,6 +39,19 @@ struct AccountSessions: Sendable {
         return try await body(account)
     }
 
+    /// `body` with the fields of a form posted from this site's own pages (up to `limit`
+    /// bytes) by a signed-in person whose account holds `scope`.
+    func form(
+        _ request: Request, _ context: XAPIRequestContext, needs scope: Scope, limit: Int = 64 * 1024,
+        _ body: @escaping (Credential, QueryParameters) async throws -> Response
+    ) async throws -> Response {
+        try await page(request, context, needs: scope) { account in
+            guard Self.isSameOrigin(request) else { throw XAPIError(.forbidden, "this form was posted from another site") }
+            guard let form = try await HTMLPage.form(request, limit: limit) else { throw XAPIError(.badRequest, "expected the page's form") }
+            return try await body(account, form)
+        }
+    }
+
     /// True when a form was posted from this site's own pages: another site's `Origin` is
     /// refused (the cookie is SameSite=Strict as well).
     static func isSameOrigin(_ request: Request) -> Bool {

@@ -23,11 +23,7 @@ struct CatalogRosterUpload: Sendable {
                 }
             }
             router.post("/console/\(document.rawValue)") { request, context in
-                try await sessions.page(request, context, needs: .admin) { account in
-                    guard AccountSessions.isSameOrigin(request) else { throw XAPIError(.forbidden, "this form was posted from another site") }
-                    guard let form = try await HTMLPage.form(request, limit: ServerLimits.maxBodyBytes) else {
-                        throw XAPIError(.badRequest, "expected the page's form")
-                    }
+                try await sessions.form(request, context, needs: .admin, limit: ServerLimits.maxBodyBytes) { account, form in
                     let text = form["document"] ?? ""
                     switch try await apply(document, Array(text.utf8)) {
                     case .failure(let error):

@@ -56,19 +56,8 @@ struct ConsoleResource: Sendable {
         definitions.compactMapValues { bytes in (try? JSONDocument.parse(bytes))?.root["name"]?.members.first?.value.string }
     }
 
-    /// A posted form of this site, for an admin: `body` with its fields.
-    private func posted(
-        _ request: Request, _ context: XAPIRequestContext, _ body: @escaping (Credential, QueryParameters) async throws -> Response
-    ) async throws -> Response {
-        try await sessions.page(request, context, needs: .admin) { account in
-            guard AccountSessions.isSameOrigin(request) else { throw XAPIError(.forbidden, "this form was posted from another site") }
-            guard let form = try await HTMLPage.form(request) else { throw XAPIError(.badRequest, "expected the page's form") }
-            return try await body(account, form)
-        }
-    }
-
     private func create(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        try await posted(request, context) { account, form in
+        try await sessions.form(request, context, needs: .admin) { account, form in
             let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
             let scopes = Set(Scope.allCases.filter { form["scope." + $0.rawValue] != nil })
             let listed = { try await credentials.list() }
@@ -84,7 +73,7 @@ struct ConsoleResource: Sendable {
     }
 
     private func createAccount(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        try await posted(request, context) { account, form in
+        try await sessions.form(request, context, needs: .admin) { account, form in
             let accounts = sessions.accounts
             let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
             let fullName = (form["fullName"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -101,7 +90,7 @@ struct ConsoleResource: Sendable {
     }
 
     private func disableAccount(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        try await posted(request, context) { account, form in
+        try await sessions.form(request, context, needs: .admin) { account, form in
             let accounts = sessions.accounts
             let name = form["name"] ?? ""
             guard name != account.key else {
@@ -115,7 +104,7 @@ struct ConsoleResource: Sendable {
     }
 
     private func revoke(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        try await posted(request, context) { account, form in
+        try await sessions.form(request, context, needs: .admin) { account, form in
             let key = form["key"] ?? ""
             let revoked = try await credentials.revoke(key: key)
             let notice: ConsolePages.Notice = revoked ? .done("Revoked \(key): it is refused from now on.") : .problem("No active credential with key \(key).")
@@ -124,7 +113,7 @@ struct ConsoleResource: Sendable {
     }
 
     private func erase(_ request: Request, _ context: XAPIRequestContext) async throws -> Response {
-        try await posted(request, context) { account, form in
+        try await sessions.form(request, context, needs: .admin) { account, form in
             let person = (form["person"] ?? "").trimmingCharacters(in: .whitespaces)
             let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespaces)
             guard !reason.isEmpty, reason.count <= 500 else {

@@ -165,12 +165,7 @@ enum Charts {
         let slot = plot / Double(max(columns.count, 1))
         let largest = max(columns.map(\.value).max() ?? 0, 1)
         open(name, label: label, height: top + plotHeight + 48, into: &html)
-        html.raw(#"<text class="axis-title" transform="translate(14 \#(HTML.unit(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">"#)
-        html.escaped(axisTitles.y)
-        html.raw("</text>")
-        html.raw(#"<text class="axis-title" x="\#(HTML.unit(left + plot / 2))" y="\#(HTML.unit(top + plotHeight + 42))" text-anchor="middle">"#)
-        html.escaped(axisTitles.x)
-        html.raw("</text>")
+        titles(axisTitles, centre: (x: left + plot / 2, y: top + plotHeight / 2), bottom: top + plotHeight + 42, into: &html)
         html.raw(#"<line class="baseline" x1="\#(HTML.unit(left))" x2="\#(HTML.unit(width - 10))" y1="\#(HTML.unit(top + plotHeight))" y2="\#(HTML.unit(top + plotHeight))"/>"#)
         html.raw(#"<text class="axis" x="\#(HTML.unit(left - 6))" y="\#(HTML.unit(top + 8))" text-anchor="end">\#(largest)</text>"#)
         html.raw(#"<text class="axis" x="\#(HTML.unit(left - 6))" y="\#(HTML.unit(top + plotHeight))" text-anchor="end">0</text>"#)
@@ -189,6 +184,17 @@ enum Charts {
     }
 
     // MARK: Parts
+
+    /// The axes' titles: `y` turned along the left edge at the plot's middle, `x` under the plot
+    /// at its centre, its baseline at `bottom`.
+    static func titles(_ titles: (x: String, y: String), centre: (x: Double, y: Double), bottom: Double, into html: inout HTML) {
+        html.raw(#"<text class="axis-title" transform="translate(14 \#(HTML.unit(centre.y))) rotate(-90)" text-anchor="middle">"#)
+        html.escaped(titles.y)
+        html.raw("</text>")
+        html.raw(#"<text class="axis-title" x="\#(HTML.unit(centre.x))" y="\#(HTML.unit(bottom))" text-anchor="middle">"#)
+        html.escaped(titles.x)
+        html.raw("</text>")
+    }
 
     static func open(_ name: String, label: String, height: Double, into html: inout HTML) {
         html.raw(#"<svg data-chart="\#(name)" role="img" viewBox="0 0 \#(HTML.unit(width)) \#(HTML.unit(height))" width="\#(HTML.unit(width))" height="\#(HTML.unit(height))" aria-label="\#(HTML.escape(label))">"#)

@@ -57,12 +57,7 @@ extension Charts {
             html.raw(#"<line class="guide" x1="\#(HTML.unit(left))" x2="\#(HTML.unit(left + plot))" y1="\#(HTML.unit(y(value)))" y2="\#(HTML.unit(y(value)))"/>"#)
             html.raw(#"<text class="axis" x="\#(HTML.unit(left - 6))" y="\#(HTML.unit(y(value) + 4))" text-anchor="end">\#(HTML.escape(format(value)))</text>"#)
         }
-        html.raw(#"<text class="axis-title" transform="translate(14 \#(HTML.unit(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">"#)
-        html.escaped(axisTitles.y)
-        html.raw("</text>")
-        html.raw(#"<text class="axis-title" x="\#(HTML.unit(left + plot / 2))" y="\#(HTML.unit(top + plotHeight + 44))" text-anchor="middle">"#)
-        html.escaped(axisTitles.x)
-        html.raw("</text>")
+        titles(axisTitles, centre: (x: left + plot / 2, y: top + plotHeight / 2), bottom: top + plotHeight + 44, into: &html)
         let ticks = dateTicks(days)
         for (index, tick) in ticks.enumerated() {
             // The first and last dates are written inwards from the ends, so that neither is cut.

@@ -6,14 +6,9 @@ import Hummingbird
 struct LandingPage {
     func register(on router: AreaRoutes) {
         router.getAndHead("/") { request, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/html; charset=utf-8"
-            headers[.cacheControl] = "no-cache"
-            headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
             // Behind a proxy that terminates TLS, the courses' endpoint is https.
-            let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
-            let endpoint = request.head.authority.map { "\(secure ? "https" : "http")://\($0)/xapi/" } ?? "/xapi/"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Self.page(endpoint: endpoint))))
+            let endpoint = request.head.authority.map { "\(HTMLPage.isHTTPS(request) ? "https" : "http")://\($0)/xapi/" } ?? "/xapi/"
+            return HTMLPage.html(.ok, Self.page(endpoint: endpoint))
         }
     }
 

@@ -15,6 +15,16 @@ extension AnalyticsResource {
         return (from, to, try parameters["program"].map { try Parameters.iri($0, "program") })
     }
 
+    /// The period of an employee-retention answer, as its JSON's first members: `from`, `to`,
+    /// `program` and the `minimumGroupSize` it used.
+    func writePeriod(from: Int64, to: Int64, program: String?, _ writer: inout JSONWriter) {
+        writer.key("from"); Self.time(from, &writer)
+        writer.key("to"); Self.time(to, &writer)
+        writer.key("program")
+        if let program { writer.string(program) } else { writer.null() }
+        writer.key("minimumGroupSize"); writer.number(String(minimumGroupSize))
+    }
+
     /// 400 unless `program` (when given) is a program of `catalog`.
     static func checkProgram(_ program: String?, in catalog: Catalog) throws {
         guard let program, !catalog.programs.contains(where: { $0.id == program }) else { return }
@@ -44,11 +54,7 @@ extension AnalyticsResource {
         case .json:
             var writer = JSONWriter(capacity: 1024)
             writer.beginObject()
-            writer.key("from"); Self.time(from, &writer)
-            writer.key("to"); Self.time(to, &writer)
-            writer.key("program")
-            if let program { writer.string(program) } else { writer.null() }
-            writer.key("minimumGroupSize"); writer.number(String(minimumGroupSize))
+            writePeriod(from: from, to: to, program: program, &writer)
             for (name, curve) in groups {
                 writer.key(name)
                 writer.beginObject()

@@ -212,11 +212,7 @@ struct AnalyticsResource: Sendable {
         case .json:
             var writer = JSONWriter(capacity: 512)
             writer.beginObject()
-            writer.key("from"); Self.time(from, &writer)
-            writer.key("to"); Self.time(to, &writer)
-            writer.key("program")
-            if let program { writer.string(program) } else { writer.null() }
-            writer.key("minimumGroupSize"); writer.number(String(minimumGroupSize))
+            writePeriod(from: from, to: to, program: program, &writer)
             writer.key("rows")
             writer.beginArray()
             for row in report.rows {
